@@ -1,0 +1,1473 @@
+package io.github.ohlcv4j;
+
+import io.github.ohlcv4j.quality.QualityOptions;
+import io.github.ohlcv4j.quality.QualityReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable run of candles of one {@link Symbol} and {@link Interval}, stored as columns and
+ * sorted ascending by open time with no two candles at the same time. Build one with {@link
+ * #builder(Symbol, Interval)}; sources and the client return them.
+ *
+ * <p><b>Reading.</b> By index: {@link #openTimeMillis(int)}, {@link #open(int)}, {@link
+ * #high(int)}, {@link #low(int)}, {@link #close(int)}, {@link #volume(int)}, {@link #get(int)}; as
+ * copies of whole columns for charts and indicators: {@link #openTimes()}, {@link #closes()} and so
+ * on; or as {@link Candle}s through {@link #stream()} and iteration. Open times are epoch
+ * milliseconds (UTC) on the columnar accessors and {@link Instant}s elsewhere.
+ *
+ * <p><b>Working with it.</b> {@link #resample(Interval)} combines candles into a coarser interval,
+ * {@link #gaps()} lists missing candles and {@link #fill(GapFill)} fills them, {@link #quality()}
+ * checks the data, {@link #slice(int, int)} and {@link #between(Instant, Instant)} cut it, {@link
+ * #toCsv(Appendable)} exports it, and {@link #toString()} prints a short table (handy in a
+ * notebook).
+ *
+ * <p><b>Flags.</b> Each row may carry flags: {@linkplain #isPartial(int) partial} (a resampled
+ * candle built from fewer candles than its bucket holds), {@linkplain #isInProgress(int) in
+ * progress} (the bucket had not closed when the data were read), {@linkplain #isFilled(int) filled}
+ * (invented by {@link #fill(GapFill)}) and {@linkplain #isSuspect(int) suspect} (a bad row kept
+ * under {@link BadRowPolicy#FLAG}). Only filled and suspect rows can hold NaN.
+ *
+ * <p><b>Time zone.</b> The series has a {@link #zone()} (UTC unless the source or builder says
+ * otherwise) that places the boundaries of calendar intervals (days, weeks, months) and labels
+ * times in {@link #toString()}. Open times are instants either way.
+ *
+ * <p>Instances are immutable and thread-safe. Memory: 48 bytes a candle, plus 1 byte a candle when
+ * any row has a flag and 8 bytes a candle for each extra column.
+ */
+public final class CandleSeries implements Iterable<Candle> {
+
+  /** Flag bit: built from fewer candles than its bucket should hold. */
+  public static final int PARTIAL = 1;
+
+  /** Flag bit: the bucket had not closed yet when the data were read. */
+  public static final int IN_PROGRESS = 2;
+
+  /** Flag bit: invented by {@link #fill(GapFill)}. */
+  public static final int FILLED = 4;
+
+  /** Flag bit: a bad row kept under {@link BadRowPolicy#FLAG}. */
+  public static final int SUSPECT = 8;
+
+  private static final int EXTRA_COUNT = ExtraColumn.values().length;
+
+  final Symbol symbol;
+  final Interval interval;
+  final ZoneId zone;
+  final String source;
+  final boolean synthetic;
+  final int size;
+  final long[] time;
+  final double[] open;
+  final double[] high;
+  final double[] low;
+  final double[] close;
+  final double[] volume;
+  final double @Nullable [] @Nullable [] extras;
+  final byte @Nullable [] flags;
+  final BuildStats stats;
+
+  CandleSeries(
+      Symbol symbol,
+      Interval interval,
+      ZoneId zone,
+      String source,
+      boolean synthetic,
+      int size,
+      long[] time,
+      double[] open,
+      double[] high,
+      double[] low,
+      double[] close,
+      double[] volume,
+      double @Nullable [] @Nullable [] extras,
+      byte @Nullable [] flags,
+      BuildStats stats) {
+    this.symbol = symbol;
+    this.interval = interval;
+    this.zone = zone;
+    this.source = source;
+    this.synthetic = synthetic;
+    this.size = size;
+    this.time = time;
+    this.open = open;
+    this.high = high;
+    this.low = low;
+    this.close = close;
+    this.volume = volume;
+    this.extras = extras;
+    this.flags = flags;
+    this.stats = stats;
+  }
+
+  /** A builder for a series of {@code symbol} at {@code interval}; see {@link Builder}. */
+  public static Builder builder(Symbol symbol, Interval interval) {
+    return new Builder(symbol, interval);
+  }
+
+  /** An empty series. */
+  public static CandleSeries empty(Symbol symbol, Interval interval) {
+    return builder(symbol, interval).build();
+  }
+
+  /**
+   * Joins series of the same symbol and interval (pages of one query, say) into one, sorted, with
+   * duplicates removed: where two parts hold a candle at the same time, the one from the later part
+   * wins (it was read later, so it is the newer state of a candle that was still in progress).
+   * Flags and extra columns are kept. The result takes its zone, source and synthetic label from
+   * the first part.
+   *
+   * @throws IllegalArgumentException if the parts differ in symbol or interval, or {@code parts} is
+   *     empty
+   */
+  public static CandleSeries concat(List<CandleSeries> parts) {
+    Objects.requireNonNull(parts, "parts");
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("concat needs at least one series");
+    }
+    CandleSeries first = parts.get(0);
+    if (parts.size() == 1) {
+      return first;
+    }
+    int total = 0;
+    for (CandleSeries p : parts) {
+      if (!p.symbol.equals(first.symbol) || !p.interval.equals(first.interval)) {
+        throw new IllegalArgumentException(
+            "Cannot concat "
+                + p.symbol
+                + " "
+                + p.interval
+                + " with "
+                + first.symbol
+                + " "
+                + first.interval);
+      }
+      total += p.size;
+    }
+    Builder b =
+        builder(first.symbol, first.interval)
+            .zone(first.zone)
+            .source(first.source)
+            .synthetic(first.synthetic);
+    b.expectedSize(total);
+    BuildStats stats = BuildStats.NONE;
+    for (CandleSeries p : parts) {
+      b.addAll(p);
+      stats = stats.plus(p.stats);
+    }
+    CandleSeries joined = b.build();
+    // The parts' own build statistics (rows their builders dropped) plus the seams found here,
+    // minus the rows re-added.
+    BuildStats seams = joined.stats;
+    BuildStats merged =
+        new BuildStats(
+            stats.inputRows(),
+            stats.exactDuplicates() + seams.exactDuplicates(),
+            stats.conflictingDuplicates() + seams.conflictingDuplicates(),
+            TimeSample.concat(stats.duplicateTimes(), seams.duplicateTimes()),
+            stats.outOfOrder() + seams.outOfOrder(),
+            TimeSample.concat(stats.outOfOrderTimes(), seams.outOfOrderTimes()),
+            stats.droppedBadRows(),
+            stats.droppedTimes(),
+            stats.flaggedBadRows());
+    return joined.withStats(merged);
+  }
+
+  CandleSeries withStats(BuildStats stats) {
+    return new CandleSeries(
+        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
+        extras, flags, stats);
+  }
+
+  // ---------------------------------------------------------------- identity
+
+  /** The instrument. */
+  public Symbol symbol() {
+    return symbol;
+  }
+
+  /** The length of each candle. */
+  public Interval interval() {
+    return interval;
+  }
+
+  /** The zone that places calendar boundaries and labels times; UTC unless set. */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** The name of the source these candles came from, or an empty string if unknown. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Whether these candles are generated sample data rather than market data ({@code SampleSource}).
+   */
+  public boolean isSynthetic() {
+    return synthetic;
+  }
+
+  /** The number of candles. */
+  public int size() {
+    return size;
+  }
+
+  /** Whether there are no candles. */
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  // ---------------------------------------------------------------- rows
+
+  /** Open time of candle {@code i} in epoch milliseconds (UTC). The columnar hot-path accessor. */
+  public long openTimeMillis(int i) {
+    Objects.checkIndex(i, size);
+    return time[i];
+  }
+
+  /** Open time of candle {@code i}. */
+  public Instant openTime(int i) {
+    return Instant.ofEpochMilli(openTimeMillis(i));
+  }
+
+  /**
+   * End (exclusive) of candle {@code i}'s bucket in epoch milliseconds: open time plus one
+   * interval, in this series' zone for calendar intervals.
+   */
+  public long endTimeMillis(int i) {
+    return endOf(openTimeMillis(i));
+  }
+
+  long endOf(long openMillis) {
+    if (interval.isFixed()) {
+      return openMillis + interval.fixedMillis();
+    }
+    return interval.bucketEnd(interval.bucketStart(openMillis, zone), zone);
+  }
+
+  /** Open price of candle {@code i}. */
+  public double open(int i) {
+    Objects.checkIndex(i, size);
+    return open[i];
+  }
+
+  /** High price of candle {@code i}. */
+  public double high(int i) {
+    Objects.checkIndex(i, size);
+    return high[i];
+  }
+
+  /** Low price of candle {@code i}. */
+  public double low(int i) {
+    Objects.checkIndex(i, size);
+    return low[i];
+  }
+
+  /** Close price of candle {@code i}. */
+  public double close(int i) {
+    Objects.checkIndex(i, size);
+    return close[i];
+  }
+
+  /** Volume of candle {@code i}. */
+  public double volume(int i) {
+    Objects.checkIndex(i, size);
+    return volume[i];
+  }
+
+  /** Whether this series has the extra column. */
+  public boolean has(ExtraColumn column) {
+    return extras != null && extras[column.ordinal()] != null;
+  }
+
+  /** The extra columns this series has. */
+  public Set<ExtraColumn> extraColumns() {
+    EnumSet<ExtraColumn> set = EnumSet.noneOf(ExtraColumn.class);
+    for (ExtraColumn c : ExtraColumn.values()) {
+      if (has(c)) {
+        set.add(c);
+      }
+    }
+    return Collections.unmodifiableSet(set);
+  }
+
+  /**
+   * The value of an extra column for candle {@code i}: NaN where the source gave none.
+   *
+   * @throws IllegalArgumentException if the series does not have the column ({@link
+   *     #has(ExtraColumn)})
+   */
+  public double extra(ExtraColumn column, int i) {
+    Objects.checkIndex(i, size);
+    return extraArray(column)[i];
+  }
+
+  private double[] extraArray(ExtraColumn column) {
+    Objects.requireNonNull(column, "column");
+    if (!has(column)) {
+      throw new IllegalArgumentException(
+          "This " + symbol + " series has no " + column + " column; it has " + extraColumns());
+    }
+    return extras[column.ordinal()];
+  }
+
+  /**
+   * The flag bits of candle {@code i}: a combination of {@link #PARTIAL}, {@link #IN_PROGRESS},
+   * {@link #FILLED}, {@link #SUSPECT}.
+   */
+  public int flags(int i) {
+    Objects.checkIndex(i, size);
+    return flags == null ? 0 : flags[i];
+  }
+
+  /** Whether candle {@code i} was resampled from fewer candles than its bucket should hold. */
+  public boolean isPartial(int i) {
+    return (flags(i) & PARTIAL) != 0;
+  }
+
+  /** Whether candle {@code i}'s bucket had not closed when the data were read. */
+  public boolean isInProgress(int i) {
+    return (flags(i) & IN_PROGRESS) != 0;
+  }
+
+  /** Whether candle {@code i} was invented by {@link #fill(GapFill)}. */
+  public boolean isFilled(int i) {
+    return (flags(i) & FILLED) != 0;
+  }
+
+  /** Whether candle {@code i} is a bad row kept under {@link BadRowPolicy#FLAG}. */
+  public boolean isSuspect(int i) {
+    return (flags(i) & SUSPECT) != 0;
+  }
+
+  /** Whether any candle has a flag. */
+  public boolean hasFlags() {
+    return flags != null;
+  }
+
+  /** Candle {@code i} as a value. */
+  public Candle get(int i) {
+    Objects.checkIndex(i, size);
+    return new Candle(Instant.ofEpochMilli(time[i]), open[i], high[i], low[i], close[i], volume[i]);
+  }
+
+  /** The first candle, if any. */
+  public Optional<Candle> first() {
+    return size == 0 ? Optional.empty() : Optional.of(get(0));
+  }
+
+  /** The last (newest) candle, if any. */
+  public Optional<Candle> last() {
+    return size == 0 ? Optional.empty() : Optional.of(get(size - 1));
+  }
+
+  /** The open time of the first candle, if any. */
+  public Optional<Instant> start() {
+    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(time[0]));
+  }
+
+  /** The end (exclusive) of the last candle's bucket, if any. */
+  public Optional<Instant> end() {
+    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(endOf(time[size - 1])));
+  }
+
+  // ---------------------------------------------------------------- columns
+
+  /** A copy of the open times in epoch milliseconds. */
+  public long[] openTimes() {
+    return Arrays.copyOf(time, size);
+  }
+
+  /** A copy of the open prices. */
+  public double[] opens() {
+    return Arrays.copyOf(open, size);
+  }
+
+  /** A copy of the high prices. */
+  public double[] highs() {
+    return Arrays.copyOf(high, size);
+  }
+
+  /** A copy of the low prices. */
+  public double[] lows() {
+    return Arrays.copyOf(low, size);
+  }
+
+  /** A copy of the close prices. */
+  public double[] closes() {
+    return Arrays.copyOf(close, size);
+  }
+
+  /** A copy of the volumes. */
+  public double[] volumes() {
+    return Arrays.copyOf(volume, size);
+  }
+
+  /**
+   * A copy of an extra column.
+   *
+   * @throws IllegalArgumentException if the series does not have it
+   */
+  public double[] extras(ExtraColumn column) {
+    return Arrays.copyOf(extraArray(column), size);
+  }
+
+  // ---------------------------------------------------------------- iteration
+
+  /** The candles in ascending order. */
+  @Override
+  public Iterator<Candle> iterator() {
+    return new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < size;
+      }
+
+      @Override
+      public Candle next() {
+        if (next >= size) {
+          throw new NoSuchElementException();
+        }
+        return get(next++);
+      }
+    };
+  }
+
+  /** The candles in ascending order, as a sequential stream. */
+  public Stream<Candle> stream() {
+    return IntStream.range(0, size).mapToObj(this::get);
+  }
+
+  @Override
+  public Spliterator<Candle> spliterator() {
+    return Spliterators.spliterator(
+        iterator(),
+        size,
+        Spliterator.ORDERED | Spliterator.SORTED | Spliterator.DISTINCT | Spliterator.NONNULL);
+  }
+
+  /** The candles as an immutable list. */
+  public List<Candle> toList() {
+    List<Candle> list = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      list.add(get(i));
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  // ---------------------------------------------------------------- cutting
+
+  /**
+   * The candles with index in {@code [fromIndex, toIndex)}.
+   *
+   * @throws IndexOutOfBoundsException if the indexes are out of range
+   */
+  public CandleSeries slice(int fromIndex, int toIndex) {
+    Objects.checkFromToIndex(fromIndex, toIndex, size);
+    if (fromIndex == 0 && toIndex == size) {
+      return this;
+    }
+    int n = toIndex - fromIndex;
+    double[][] ex = null;
+    if (extras != null) {
+      ex = new double[EXTRA_COUNT][];
+      for (int c = 0; c < EXTRA_COUNT; c++) {
+        if (extras[c] != null) {
+          ex[c] = Arrays.copyOfRange(extras[c], fromIndex, toIndex);
+        }
+      }
+    }
+    byte[] fl = flags == null ? null : nullIfZero(Arrays.copyOfRange(flags, fromIndex, toIndex));
+    return new CandleSeries(
+        symbol,
+        interval,
+        zone,
+        source,
+        synthetic,
+        n,
+        Arrays.copyOfRange(time, fromIndex, toIndex),
+        Arrays.copyOfRange(open, fromIndex, toIndex),
+        Arrays.copyOfRange(high, fromIndex, toIndex),
+        Arrays.copyOfRange(low, fromIndex, toIndex),
+        Arrays.copyOfRange(close, fromIndex, toIndex),
+        Arrays.copyOfRange(volume, fromIndex, toIndex),
+        ex,
+        fl,
+        stats);
+  }
+
+  /** The candles whose open time is in {@code [from, to)}. */
+  public CandleSeries between(Instant from, Instant to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    int a = lowerBound(from.toEpochMilli());
+    int b = Math.max(a, lowerBound(to.toEpochMilli()));
+    return slice(a, b);
+  }
+
+  /** The first {@code n} candles (all of them if there are fewer). */
+  public CandleSeries head(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must not be negative: " + n);
+    }
+    return slice(0, Math.min(n, size));
+  }
+
+  /** The last {@code n} candles (all of them if there are fewer). */
+  public CandleSeries tail(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must not be negative: " + n);
+    }
+    return slice(Math.max(0, size - n), size);
+  }
+
+  /**
+   * The index of the candle that opens at {@code openTimeMillis}, or {@code -(insertion point) - 1}
+   * if there is none, as {@link Arrays#binarySearch(long[], long)}.
+   */
+  public int indexOf(long openTimeMillis) {
+    return Arrays.binarySearch(time, 0, size, openTimeMillis);
+  }
+
+  /** Index of the first candle with open time at or after {@code t}. */
+  int lowerBound(long t) {
+    int i = Arrays.binarySearch(time, 0, size, t);
+    return i >= 0 ? i : -i - 1;
+  }
+
+  /**
+   * This series with the candles still in progress at {@code now} flagged {@link #IN_PROGRESS}:
+   * those whose bucket ends after {@code now}. Sources and the client call this with the venue's
+   * clock.
+   */
+  public CandleSeries markInProgress(Instant now) {
+    long t = Objects.requireNonNull(now, "now").toEpochMilli();
+    int from = size;
+    while (from > 0 && endOf(time[from - 1]) > t) {
+      from--;
+    }
+    if (from == size) {
+      return this;
+    }
+    byte[] fl = flags == null ? new byte[size] : flags.clone();
+    for (int i = from; i < size; i++) {
+      fl[i] |= IN_PROGRESS;
+    }
+    return withFlags(fl);
+  }
+
+  /** This series without the candles flagged {@linkplain #isInProgress(int) in progress}. */
+  public CandleSeries completeOnly() {
+    if (flags == null) {
+      return this;
+    }
+    int keep = 0;
+    for (int i = 0; i < size; i++) {
+      if ((flags[i] & IN_PROGRESS) == 0) {
+        keep++;
+      }
+    }
+    if (keep == size) {
+      return this;
+    }
+    if (keep == 0) {
+      return slice(0, 0);
+    }
+    // In-progress candles are normally the newest, so this is a tail cut; filter in general.
+    int n = size;
+    while (n > 0 && (flags[n - 1] & IN_PROGRESS) != 0) {
+      n--;
+    }
+    if (n == keep) {
+      return slice(0, n);
+    }
+    return filter(i -> (flags[i] & IN_PROGRESS) == 0);
+  }
+
+  interface RowFilter {
+    boolean keep(int i);
+  }
+
+  CandleSeries filter(RowFilter f) {
+    int[] idx = new int[size];
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      if (f.keep(i)) {
+        idx[n++] = i;
+      }
+    }
+    return gather(idx, n);
+  }
+
+  CandleSeries gather(int[] idx, int n) {
+    long[] t = new long[n];
+    double[] o = new double[n];
+    double[] h = new double[n];
+    double[] l = new double[n];
+    double[] c = new double[n];
+    double[] v = new double[n];
+    for (int k = 0; k < n; k++) {
+      int i = idx[k];
+      t[k] = time[i];
+      o[k] = open[i];
+      h[k] = high[i];
+      l[k] = low[i];
+      c[k] = close[i];
+      v[k] = volume[i];
+    }
+    double[][] ex = null;
+    if (extras != null) {
+      ex = new double[EXTRA_COUNT][];
+      for (int col = 0; col < EXTRA_COUNT; col++) {
+        if (extras[col] != null) {
+          double[] src = extras[col];
+          double[] dst = new double[n];
+          for (int k = 0; k < n; k++) {
+            dst[k] = src[idx[k]];
+          }
+          ex[col] = dst;
+        }
+      }
+    }
+    byte[] fl = null;
+    if (flags != null) {
+      fl = new byte[n];
+      for (int k = 0; k < n; k++) {
+        fl[k] = flags[idx[k]];
+      }
+      fl = nullIfZero(fl);
+    }
+    return new CandleSeries(
+        symbol, interval, zone, source, synthetic, n, t, o, h, l, c, v, ex, fl, stats);
+  }
+
+  CandleSeries withFlags(byte @Nullable [] fl) {
+    return new CandleSeries(
+        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
+        extras, fl, stats);
+  }
+
+  /**
+   * This series labelled with another zone (times are unchanged; calendar boundaries and display
+   * follow the zone).
+   */
+  public CandleSeries withZone(ZoneId zone) {
+    Objects.requireNonNull(zone, "zone");
+    if (zone.equals(this.zone)) {
+      return this;
+    }
+    return new CandleSeries(
+        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
+        extras, flags, stats);
+  }
+
+  static byte @Nullable [] nullIfZero(byte[] fl) {
+    for (byte b : fl) {
+      if (b != 0) {
+        return fl;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- analysis
+
+  /**
+   * Combines candles into buckets of {@code target}, aligned to the clock (the epoch for fixed
+   * intervals, calendar boundaries in this series' {@link #zone()} for days, weeks and months),
+   * never to the first candle.
+   *
+   * <p>Each output candle takes the open of its first input, the highest high, the lowest low, the
+   * close of its last input and the sum of the volumes (extra columns as documented on {@link
+   * ExtraColumn}). A bucket with no input gets no candle (use {@link #fill(GapFill)} for that). A
+   * bucket built from fewer inputs than it holds (a gap, or the edge of the data) is flagged {@link
+   * #PARTIAL}; one containing an {@link #IN_PROGRESS} input is flagged in progress. Rows holding
+   * NaN (filled or suspect) do not count as inputs.
+   *
+   * @throws IllegalArgumentException if {@code target} is not a whole multiple of this series'
+   *     interval whose boundaries fall on this interval's boundaries (see {@link
+   *     Interval#divides(Interval)})
+   */
+  public CandleSeries resample(Interval target) {
+    return resample(target, zone);
+  }
+
+  /**
+   * As {@link #resample(Interval)}, with calendar buckets placed in {@code zone}; the result
+   * carries {@code zone}.
+   */
+  public CandleSeries resample(Interval target, ZoneId zone) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(zone, "zone");
+    if (!interval.divides(target)) {
+      throw new IllegalArgumentException(
+          "Cannot resample "
+              + interval
+              + " candles to "
+              + target
+              + ": the target must be a whole multiple of "
+              + interval
+              + " whose boundaries are "
+              + interval
+              + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
+    }
+    return Resampler.resample(this, target, zone);
+  }
+
+  /**
+   * The runs of missing candles between the first and the last candle, in order. Empty when there
+   * are none.
+   */
+  public List<Gap> gaps() {
+    return GapScanner.gaps(this);
+  }
+
+  /**
+   * This series with the missing candles between its first and last candle filled as {@code fill}
+   * says; filled rows are flagged {@link #FILLED}. {@link GapFill#NONE} returns this series
+   * unchanged.
+   */
+  public CandleSeries fill(GapFill fill) {
+    Objects.requireNonNull(fill, "fill");
+    if (fill == GapFill.NONE) {
+      return this;
+    }
+    return GapScanner.fill(this, fill);
+  }
+
+  /** Checks the data with the default options; see {@link QualityReport}. */
+  public QualityReport quality() {
+    return quality(QualityOptions.defaults());
+  }
+
+  /** Checks the data with the given options; see {@link QualityReport}. */
+  public QualityReport quality(QualityOptions options) {
+    Objects.requireNonNull(options, "options");
+    return QualityAnalyzer.analyze(this, options);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /**
+   * Writes every candle as CSV with a header line: {@code open_time,open,high,low,close,volume},
+   * then the extra columns the series has (lower-case names) and a {@code flags} column if any row
+   * has a flag. Open times are ISO-8601 UTC instants ({@code 2024-01-01T00:00:00Z}); numbers are
+   * written in plain decimal notation with as many digits as needed to read back the same double;
+   * NaN is written as {@code NaN}. Lines end with {@code \n}.
+   *
+   * @throws UncheckedIOException if {@code out} throws
+   */
+  public void toCsv(Appendable out) {
+    Objects.requireNonNull(out, "out");
+    try {
+      TextFormat.csv(this, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The CSV text of {@link #toCsv(Appendable)}. */
+  public String toCsv() {
+    StringBuilder sb = new StringBuilder(64 + size * 64);
+    toCsv(sb);
+    return sb.toString();
+  }
+
+  /**
+   * A short table: symbol, interval, range, count and source on one line (marked SYNTHETIC for
+   * sample data), then the first and last five candles. Times are shown in the series' zone.
+   */
+  @Override
+  public String toString() {
+    return TextFormat.table(this, 5);
+  }
+
+  /** As {@link #toString()}, showing up to {@code rows} candles at each end. */
+  public String toTable(int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must not be negative: " + rows);
+    }
+    return TextFormat.table(this, rows);
+  }
+
+  /**
+   * Two series are equal when they have the same symbol, interval and rows (times, values, extra
+   * columns and flags; NaN equals NaN). Zone, source label and build statistics are not compared.
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof CandleSeries)) {
+      return false;
+    }
+    CandleSeries s = (CandleSeries) o;
+    if (size != s.size || !symbol.equals(s.symbol) || !interval.equals(s.interval)) {
+      return false;
+    }
+    if (!Arrays.equals(time, 0, size, s.time, 0, size)
+        || !Arrays.equals(open, 0, size, s.open, 0, size)
+        || !Arrays.equals(high, 0, size, s.high, 0, size)
+        || !Arrays.equals(low, 0, size, s.low, 0, size)
+        || !Arrays.equals(close, 0, size, s.close, 0, size)
+        || !Arrays.equals(volume, 0, size, s.volume, 0, size)) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (flags(i) != s.flags(i)) {
+        return false;
+      }
+    }
+    for (ExtraColumn c : ExtraColumn.values()) {
+      if (has(c) != s.has(c)) {
+        return false;
+      }
+      if (has(c) && !Arrays.equals(extras[c.ordinal()], 0, size, s.extras[c.ordinal()], 0, size)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = symbol.hashCode() * 31 + interval.hashCode();
+    h = h * 31 + size;
+    if (size > 0) {
+      h = h * 31 + Long.hashCode(time[0]);
+      h = h * 31 + Long.hashCode(time[size - 1]);
+      h = h * 31 + Double.hashCode(close[size - 1]);
+    }
+    return h;
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Collects rows in any order and builds a {@link CandleSeries}: sorts them by open time (a wholly
+   * descending input, as some venues send, is simply reversed), removes exact duplicates, keeps the
+   * last of two different rows at the same time (the later-added one is the newer state of the
+   * candle) and treats bad rows — a non-finite value, high below low, negative volume — as the
+   * {@link BadRowPolicy} says ({@link BadRowPolicy#REJECT} by default: the offending {@link #add}
+   * throws a {@link DataFormatException} naming the row). What was removed or reordered is reported
+   * by {@link CandleSeries#quality()}.
+   *
+   * <p>Rows are stored straight into primitive columns, without a per-row object; {@link
+   * #expectedSize(int)} avoids all copying when the row count is known. Not thread-safe; a builder
+   * can build once.
+   */
+  public static final class Builder {
+    private static final int FIRST_CHUNK = 1024;
+    private static final int MAX_CHUNK = 1 << 16;
+
+    private final Symbol symbol;
+    private final Interval interval;
+    private ZoneId zone = ZoneOffset.UTC;
+    private String source = "";
+    private boolean synthetic;
+    private BadRowPolicy policy = BadRowPolicy.REJECT;
+    private boolean lastDropped;
+
+    private final List<Chunk> full = new ArrayList<>();
+    private Chunk cur;
+    private int pos;
+    private int count;
+    private long inputRows;
+    private long lastTime = Long.MIN_VALUE;
+    private boolean ascending = true;
+    private boolean descending = true;
+    private boolean built;
+    private long dropped;
+    private final TimeSample droppedAt = new TimeSample();
+    private long flaggedBad;
+
+    Builder(Symbol symbol, Interval interval) {
+      this.symbol = Objects.requireNonNull(symbol, "symbol");
+      this.interval = Objects.requireNonNull(interval, "interval");
+      this.cur = new Chunk(FIRST_CHUNK);
+    }
+
+    /** The zone for calendar boundaries and display; UTC by default. */
+    public Builder zone(ZoneId zone) {
+      this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /** The name of the source, shown by {@link CandleSeries#toString()}. */
+    public Builder source(String source) {
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Marks the data as generated sample data; {@link CandleSeries#toString()} then says so. */
+    public Builder synthetic(boolean synthetic) {
+      this.synthetic = synthetic;
+      return this;
+    }
+
+    /** What to do with bad rows; {@link BadRowPolicy#REJECT} by default. */
+    public Builder badRows(BadRowPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * A hint: about how many rows will be added. With the exact count and rows in ascending order,
+     * building copies nothing.
+     */
+    public Builder expectedSize(int rows) {
+      if (rows < 0) {
+        throw new IllegalArgumentException("rows must not be negative: " + rows);
+      }
+      if (count == 0 && rows > cur.capacity()) {
+        cur = new Chunk(rows);
+      }
+      return this;
+    }
+
+    /** The number of rows held so far (after dropping bad ones, before removing duplicates). */
+    public int size() {
+      return count;
+    }
+
+    /**
+     * Adds a row. Prices are in the quote currency, volume in the base unit, {@code openTimeMillis}
+     * in epoch milliseconds (UTC).
+     *
+     * @throws DataFormatException under {@link BadRowPolicy#REJECT}, if the row is bad
+     */
+    public Builder add(
+        long openTimeMillis, double open, double high, double low, double close, double volume) {
+      long row = inputRows++;
+      lastDropped = false;
+      int flag = 0;
+      if (!(high >= low) || !(volume >= 0) || !isFinite(open, high, low, close, volume)) {
+        switch (policy) {
+          case REJECT:
+            throw new DataFormatException(
+                symbol
+                    + " "
+                    + interval
+                    + ": bad candle at input row "
+                    + row
+                    + " (open time "
+                    + Instant.ofEpochMilli(openTimeMillis)
+                    + "): "
+                    + whatIsBad(open, high, low, close, volume)
+                    + ". Use badRows(BadRowPolicy.DROP or FLAG) to keep the rest of the data.");
+          case DROP:
+            dropped++;
+            droppedAt.add(openTimeMillis);
+            lastDropped = true;
+            return this;
+          default:
+            flag = SUSPECT;
+            flaggedBad++;
+            break;
+        }
+      }
+      store(openTimeMillis, open, high, low, close, volume);
+      if (flag != 0) {
+        cur.flag(pos - 1, flag);
+      }
+      return this;
+    }
+
+    private void store(
+        long openTimeMillis, double open, double high, double low, double close, double volume) {
+      if (pos == cur.capacity()) {
+        full.add(cur);
+        cur = new Chunk(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, count / 2)));
+        pos = 0;
+      }
+      Chunk c = cur;
+      int p = pos++;
+      c.time[p] = openTimeMillis;
+      c.open[p] = open;
+      c.high[p] = high;
+      c.low[p] = low;
+      c.close[p] = close;
+      c.volume[p] = volume;
+      if (count > 0) {
+        ascending &= openTimeMillis > lastTime;
+        descending &= openTimeMillis < lastTime;
+      }
+      lastTime = openTimeMillis;
+      lastDropped = false;
+      count++;
+    }
+
+    /** Adds a row; see {@link #add(long, double, double, double, double, double)}. */
+    public Builder add(
+        Instant openTime, double open, double high, double low, double close, double volume) {
+      return add(
+          Objects.requireNonNull(openTime, "openTime").toEpochMilli(),
+          open,
+          high,
+          low,
+          close,
+          volume);
+    }
+
+    /** Adds a candle; see {@link #add(long, double, double, double, double, double)}. */
+    public Builder add(Candle candle) {
+      Objects.requireNonNull(candle, "candle");
+      return add(
+          candle.openTimeMillis(),
+          candle.open(),
+          candle.high(),
+          candle.low(),
+          candle.close(),
+          candle.volume());
+    }
+
+    /**
+     * Sets an extra column of the row added last (a dropped row's value is ignored). Rows without a
+     * value hold NaN.
+     *
+     * @throws IllegalStateException if no row was added yet
+     */
+    public Builder extra(ExtraColumn column, double value) {
+      Objects.requireNonNull(column, "column");
+      if (count == 0) {
+        throw new IllegalStateException("extra(" + column + ") needs a row: call add(...) first");
+      }
+      if (lastDropped) {
+        return this;
+      }
+      cur.extra(column.ordinal())[pos - 1] = value;
+      return this;
+    }
+
+    /**
+     * Adds flag bits ({@link CandleSeries#PARTIAL}, {@link CandleSeries#IN_PROGRESS}, ...) to the
+     * row added last.
+     */
+    public Builder flag(int flagBits) {
+      if (count == 0) {
+        throw new IllegalStateException("flag needs a row: call add(...) first");
+      }
+      if ((flagBits & ~(PARTIAL | IN_PROGRESS | FILLED | SUSPECT)) != 0) {
+        throw new IllegalArgumentException("Unknown flag bits: " + flagBits);
+      }
+      if (!lastDropped && flagBits != 0) {
+        cur.flag(pos - 1, flagBits);
+      }
+      return this;
+    }
+
+    /**
+     * Adds every row of {@code series}, with its extra columns and flags. Its rows passed their own
+     * builder's policy, so they are not checked again.
+     */
+    public Builder addAll(CandleSeries series) {
+      Objects.requireNonNull(series, "series");
+      for (int i = 0; i < series.size; i++) {
+        inputRows++;
+        store(
+            series.time[i],
+            series.open[i],
+            series.high[i],
+            series.low[i],
+            series.close[i],
+            series.volume[i]);
+        if (series.extras != null) {
+          for (int c = 0; c < EXTRA_COUNT; c++) {
+            if (series.extras[c] != null) {
+              cur.extra(c)[pos - 1] = series.extras[c][i];
+            }
+          }
+        }
+        if (series.flags != null && series.flags[i] != 0) {
+          cur.flag(pos - 1, series.flags[i]);
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Builds the series: sorted, without duplicates.
+     *
+     * @throws IllegalStateException if called twice
+     */
+    public CandleSeries build() {
+      if (built) {
+        throw new IllegalStateException("This builder has already built its series");
+      }
+      built = true;
+      Columns cols = gatherColumns();
+      long outOfOrder = 0;
+      TimeSample outOfOrderAt = new TimeSample();
+      if (!ascending) {
+        if (descending) {
+          cols.reverse();
+        } else {
+          long prev = Long.MIN_VALUE;
+          for (int i = 0; i < cols.n; i++) {
+            if (cols.time[i] < prev) {
+              outOfOrder++;
+              outOfOrderAt.add(cols.time[i]);
+            }
+            prev = Math.max(prev, cols.time[i]);
+          }
+          cols.sortStable();
+        }
+      }
+      long duplicates = 0;
+      long conflicts = 0;
+      TimeSample duplicateAt = new TimeSample();
+      if (!ascending) {
+        // Sorted now; equal times are adjacent, in input order. Keep the last of each run.
+        int w = 0;
+        for (int r = 0; r < cols.n; r++) {
+          if (r + 1 < cols.n && cols.time[r + 1] == cols.time[r]) {
+            if (cols.sameRow(r, r + 1)) {
+              duplicates++;
+            } else {
+              conflicts++;
+            }
+            duplicateAt.add(cols.time[r]);
+            continue;
+          }
+          if (w != r) {
+            cols.move(r, w);
+          }
+          w++;
+        }
+        cols.n = w;
+      }
+      cols.trim();
+      BuildStats stats =
+          new BuildStats(
+              inputRows,
+              duplicates,
+              conflicts,
+              duplicateAt.toArray(),
+              outOfOrder,
+              outOfOrderAt.toArray(),
+              dropped,
+              droppedAt.toArray(),
+              flaggedBad);
+      return new CandleSeries(
+          symbol,
+          interval,
+          zone,
+          source,
+          synthetic,
+          cols.n,
+          cols.time,
+          cols.open,
+          cols.high,
+          cols.low,
+          cols.close,
+          cols.volume,
+          cols.extras,
+          cols.flags == null ? null : nullIfZero(cols.flags),
+          stats);
+    }
+
+    private Columns gatherColumns() {
+      if (full.isEmpty() && pos == cur.capacity()) {
+        return new Columns(cur, pos); // exact: no copy
+      }
+      Columns out = new Columns(count);
+      int at = 0;
+      for (Chunk c : full) {
+        out.copyFrom(c, c.capacity(), at);
+        at += c.capacity();
+      }
+      out.copyFrom(cur, pos, at);
+      return out;
+    }
+
+    private static boolean isFinite(double o, double h, double l, double c, double v) {
+      // Subtracting a finite number from itself gives 0; NaN and infinity give NaN.
+      return (o - o) + (h - h) + (l - l) + (c - c) + (v - v) == 0;
+    }
+
+    private static String whatIsBad(double o, double h, double l, double c, double v) {
+      List<String> why = new ArrayList<>();
+      String[] names = {"open", "high", "low", "close", "volume"};
+      double[] values = {o, h, l, c, v};
+      for (int k = 0; k < 5; k++) {
+        if (!Double.isFinite(values[k])) {
+          why.add(names[k] + " is " + values[k]);
+        }
+      }
+      if (h < l) {
+        why.add("high " + h + " is below low " + l);
+      }
+      if (v < 0) {
+        why.add("volume " + v + " is negative");
+      }
+      return String.join(", ", why);
+    }
+  }
+
+  /**
+   * A fixed-size block of rows; the builder fills one after another to avoid re-copying on growth.
+   */
+  private static final class Chunk {
+    final long[] time;
+    final double[] open;
+    final double[] high;
+    final double[] low;
+    final double[] close;
+    final double[] volume;
+    double @Nullable [] @Nullable [] extras;
+    byte @Nullable [] flags;
+
+    Chunk(int capacity) {
+      time = new long[capacity];
+      open = new double[capacity];
+      high = new double[capacity];
+      low = new double[capacity];
+      close = new double[capacity];
+      volume = new double[capacity];
+    }
+
+    int capacity() {
+      return time.length;
+    }
+
+    double[] extra(int col) {
+      if (extras == null) {
+        extras = new double[EXTRA_COUNT][];
+      }
+      double[] e = extras[col];
+      if (e == null) {
+        e = new double[capacity()];
+        Arrays.fill(e, Double.NaN);
+        extras[col] = e;
+      }
+      return e;
+    }
+
+    void flag(int p, int bits) {
+      if (flags == null) {
+        flags = new byte[capacity()];
+      }
+      flags[p] |= (byte) bits;
+    }
+  }
+
+  /** The builder's rows in one set of arrays, sorted and de-duplicated in place. */
+  private static final class Columns {
+    int n;
+    long[] time;
+    double[] open;
+    double[] high;
+    double[] low;
+    double[] close;
+    double[] volume;
+    double @Nullable [] @Nullable [] extras;
+    byte @Nullable [] flags;
+
+    Columns(Chunk c, int n) {
+      this.n = n;
+      time = c.time;
+      open = c.open;
+      high = c.high;
+      low = c.low;
+      close = c.close;
+      volume = c.volume;
+      extras = c.extras;
+      flags = c.flags;
+    }
+
+    Columns(int n) {
+      this.n = n;
+      time = new long[n];
+      open = new double[n];
+      high = new double[n];
+      low = new double[n];
+      close = new double[n];
+      volume = new double[n];
+    }
+
+    void copyFrom(Chunk c, int rows, int at) {
+      System.arraycopy(c.time, 0, time, at, rows);
+      System.arraycopy(c.open, 0, open, at, rows);
+      System.arraycopy(c.high, 0, high, at, rows);
+      System.arraycopy(c.low, 0, low, at, rows);
+      System.arraycopy(c.close, 0, close, at, rows);
+      System.arraycopy(c.volume, 0, volume, at, rows);
+      if (c.extras != null) {
+        if (extras == null) {
+          extras = new double[EXTRA_COUNT][];
+        }
+        for (int col = 0; col < EXTRA_COUNT; col++) {
+          if (c.extras[col] != null) {
+            if (extras[col] == null) {
+              extras[col] = new double[n];
+              Arrays.fill(extras[col], Double.NaN);
+            }
+            System.arraycopy(c.extras[col], 0, extras[col], at, rows);
+          }
+        }
+      }
+      if (c.flags != null) {
+        if (flags == null) {
+          flags = new byte[n];
+        }
+        System.arraycopy(c.flags, 0, flags, at, rows);
+      }
+    }
+
+    boolean sameRow(int a, int b) {
+      if (Double.compare(open[a], open[b]) != 0
+          || Double.compare(high[a], high[b]) != 0
+          || Double.compare(low[a], low[b]) != 0
+          || Double.compare(close[a], close[b]) != 0
+          || Double.compare(volume[a], volume[b]) != 0) {
+        return false;
+      }
+      if (extras != null) {
+        for (double[] e : extras) {
+          if (e != null && Double.compare(e[a], e[b]) != 0) {
+            return false;
+          }
+        }
+      }
+      return flags == null || flags[a] == flags[b];
+    }
+
+    void move(int from, int to) {
+      time[to] = time[from];
+      open[to] = open[from];
+      high[to] = high[from];
+      low[to] = low[from];
+      close[to] = close[from];
+      volume[to] = volume[from];
+      if (extras != null) {
+        for (double[] e : extras) {
+          if (e != null) {
+            e[to] = e[from];
+          }
+        }
+      }
+      if (flags != null) {
+        flags[to] = flags[from];
+      }
+    }
+
+    void reverse() {
+      for (int i = 0, j = n - 1; i < j; i++, j--) {
+        swap(i, j);
+      }
+    }
+
+    private void swap(int i, int j) {
+      long t = time[i];
+      time[i] = time[j];
+      time[j] = t;
+      swap(open, i, j);
+      swap(high, i, j);
+      swap(low, i, j);
+      swap(close, i, j);
+      swap(volume, i, j);
+      if (extras != null) {
+        for (double[] e : extras) {
+          if (e != null) {
+            swap(e, i, j);
+          }
+        }
+      }
+      if (flags != null) {
+        byte b = flags[i];
+        flags[i] = flags[j];
+        flags[j] = b;
+      }
+    }
+
+    private static void swap(double[] a, int i, int j) {
+      double t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+
+    void sortStable() {
+      int[] order = IndexSort.stableOrder(time, n);
+      time = permute(time, order);
+      open = permute(open, order);
+      high = permute(high, order);
+      low = permute(low, order);
+      close = permute(close, order);
+      volume = permute(volume, order);
+      if (extras != null) {
+        for (int c = 0; c < extras.length; c++) {
+          if (extras[c] != null) {
+            extras[c] = permute(extras[c], order);
+          }
+        }
+      }
+      if (flags != null) {
+        byte[] f = new byte[n];
+        for (int k = 0; k < n; k++) {
+          f[k] = flags[order[k]];
+        }
+        flags = f;
+      }
+    }
+
+    private long[] permute(long[] a, int[] order) {
+      long[] r = new long[n];
+      for (int k = 0; k < n; k++) {
+        r[k] = a[order[k]];
+      }
+      return r;
+    }
+
+    private double[] permute(double[] a, int[] order) {
+      double[] r = new double[n];
+      for (int k = 0; k < n; k++) {
+        r[k] = a[order[k]];
+      }
+      return r;
+    }
+
+    void trim() {
+      if (time.length == n) {
+        return;
+      }
+      time = Arrays.copyOf(time, n);
+      open = Arrays.copyOf(open, n);
+      high = Arrays.copyOf(high, n);
+      low = Arrays.copyOf(low, n);
+      close = Arrays.copyOf(close, n);
+      volume = Arrays.copyOf(volume, n);
+      if (extras != null) {
+        for (int c = 0; c < extras.length; c++) {
+          if (extras[c] != null) {
+            extras[c] = Arrays.copyOf(extras[c], n);
+          }
+        }
+      }
+      if (flags != null) {
+        flags = Arrays.copyOf(flags, n);
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.github.ohlcv4j;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A query that cannot be answered as asked: a range whose start is not before its end, a negative
+ * limit, a resample target finer than the base interval, {@code latest(n)} together with a range,
+ * or a request the venue refused as malformed. Thrown by {@link OhlcvQuery.Builder#build()} before
+ * any I/O, and by sources for requests the venue rejects. Not retryable: change the query.
+ */
+public class InvalidQueryException extends OhlcvException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** An error with a message only, from no particular source. */
+  public InvalidQueryException(String message) {
+    this(message, null, null, null);
+  }
+
+  /**
+   * An error from a source.
+   *
+   * @param message what was asked, what went wrong, what to do
+   * @param source the source's name, or null
+   * @param venueCode the venue's own error code, or null
+   * @param cause the underlying exception, or null
+   */
+  public InvalidQueryException(
+      String message,
+      @Nullable String source,
+      @Nullable String venueCode,
+      @Nullable Throwable cause) {
+    super(message, source, false, null, venueCode, cause);
+  }
+
+  /** For subclasses that know more. */
+  protected InvalidQueryException(
+      String message,
+      @Nullable String source,
+      boolean retryable,
+      @Nullable Duration retryAfter,
+      @Nullable String venueCode,
+      @Nullable Throwable cause) {
+    super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+}

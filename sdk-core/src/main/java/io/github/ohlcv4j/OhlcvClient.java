@@ -1,0 +1,608 @@
+package io.github.ohlcv4j;
+
+import io.github.ohlcv4j.internal.PageGuard;
+import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.RetryGuard;
+import io.github.ohlcv4j.internal.SafeListener;
+import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
+import io.github.ohlcv4j.resilience.RetryPolicy;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.CandleSources;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.SourceContext;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: answers {@link OhlcvQuery}s from the right {@link CandleSource}, with retries, a
+ * circuit breaker per source, rate limits and events. Create one, share it, close it when the
+ * application stops:
+ *
+ * <pre>{@code
+ * try (OhlcvClient client = OhlcvClient.builder().source(SampleSource.create()).build()) {
+ *   CandleSeries hourly = client.query("BTCUSDT")
+ *       .interval(Interval.M1)
+ *       .between(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-02T00:00:00Z"))
+ *       .resample(Interval.H1)
+ *       .fetch();
+ *   System.out.println(hourly);
+ * }
+ * }</pre>
+ *
+ * <p><b>Routing.</b> A query goes to the source registered for its symbol's venue ({@code BYBIT:},
+ * {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}); else to the
+ * default source (the first registered source that serves any venue); else, when {@linkplain
+ * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
+ * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
+ * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
+ * says what to configure.
+ *
+ * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
+ * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
+ * call and any pending retry; {@link #stream} walks any range with bounded memory. All of them
+ * check the query against the source's capabilities before any I/O.
+ *
+ * <p>Thread-safe; meant to be shared. It owns its threads (daemon threads named {@code ohlcv4j-*})
+ * and the sources it opened or was given: {@link #close()} releases them.
+ */
+public final class OhlcvClient implements AutoCloseable {
+
+  private final List<CandleSource> registered;
+  private final Map<String, CandleSource> byVenue;
+  private final @Nullable CandleSource defaultSource;
+  private final boolean autoDiscover;
+  private final Map<URI, CandleSource> discovered = new ConcurrentHashMap<>();
+  private final SourceContext context;
+  private final QueryEngine engine;
+  private final OhlcvEventListener listener;
+  private final @Nullable ExecutorService ownExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final RetryPolicy retryPolicy;
+  private final CircuitBreakerPolicy circuitBreakerPolicy;
+  private final RateLimitPolicy rateLimitPolicy;
+  private final Clock clock;
+  private volatile boolean closed;
+
+  private OhlcvClient(Builder b) {
+    this.clock = b.clock;
+    this.listener = new SafeListener(b.listener);
+    this.retryPolicy = b.retryPolicy;
+    this.circuitBreakerPolicy = b.circuitBreakerPolicy;
+    this.rateLimitPolicy = b.rateLimitPolicy;
+    this.autoDiscover = b.autoDiscover;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ohlcv4j-scheduler"));
+    java.util.concurrent.Executor executor;
+    if (b.executor != null) {
+      this.ownExecutor = null;
+      executor = b.executor;
+    } else {
+      this.ownExecutor = Executors.newCachedThreadPool(daemon("ohlcv4j-worker"));
+      executor = ownExecutor;
+    }
+    SourceContext.Builder ctx = SourceContext.builder().clock(clock).eventListener(listener);
+    if (b.okHttpClient != null) {
+      ctx.component(OkHttpClient.class, b.okHttpClient);
+    }
+    this.context = ctx.build();
+
+    List<CandleSource> all = new ArrayList<>(b.sources);
+    for (String uri : b.uris) {
+      all.add(CandleSources.open(uri, context));
+    }
+    this.registered = List.copyOf(all);
+    Map<String, CandleSource> venues = new LinkedHashMap<>();
+    CandleSource any = null;
+    for (CandleSource s : registered) {
+      if (s.capabilities().venues().isEmpty()) {
+        if (any == null) {
+          any = s;
+        }
+      } else {
+        for (String v : s.capabilities().venues()) {
+          venues.putIfAbsent(v.toUpperCase(Locale.ROOT), s);
+        }
+      }
+    }
+    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
+      venues.put(e.getKey(), e.getValue());
+    }
+    this.byVenue = Map.copyOf(venues);
+    this.defaultSource = any;
+
+    PageGuard guard =
+        new RetryGuard(
+            retryPolicy,
+            PageGuard.NONE,
+            scheduler,
+            listener,
+            clock,
+            () -> ThreadLocalRandom.current().nextDouble());
+    this.engine = new QueryEngine(clock, listener, guard, executor);
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A client with default policies and no registered source: queries go to sources discovered for
+   * their venue (with ohlcv4j-exchange on the class path). Most applications register sources with
+   * {@link #builder()}.
+   */
+  public static OhlcvClient create() {
+    return builder().build();
+  }
+
+  /**
+   * A client over the source a URI names ({@code "sample:"}, {@code "bybit:linear"}, {@code
+   * "clickhouse://localhost:8123/market?table=ohlcv"}), which serves every query, with default
+   * policies.
+   */
+  public static OhlcvClient of(String sourceUri) {
+    return builder().source(sourceUri).build();
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /**
+   * Fetches the answer to {@code query}, blocking until it is complete.
+   *
+   * @throws InvalidQueryException if the source cannot serve the query (before any I/O)
+   * @throws OhlcvException if the fetch fails after retries; never returns part of the answer
+   */
+  public CandleSeries fetch(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    CandleSource source = sourceFor(query.symbol());
+    QueryEngine.check(source, query);
+    return engine.fetch(source, query);
+  }
+
+  /**
+   * Fetches the answer to {@code query} without blocking. The future fails with an {@link
+   * OhlcvException}; cancelling it cancels the request in flight and any retry. Capability checks
+   * fail the future, not the call.
+   */
+  public CompletableFuture<CandleSeries> fetchAsync(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    CandleSource source;
+    try {
+      source = sourceFor(query.symbol());
+    } catch (OhlcvException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return engine.fetchAsync(source, query);
+  }
+
+  /**
+   * The candles answering {@code query} as a lazy stream, over any range with bounded memory: pages
+   * are fetched as the stream is consumed, one page ahead. Close the stream (try-with-resources) to
+   * stop early; that cancels what is in flight. A failure is thrown from the stream operation that
+   * needed the page, as an {@link OhlcvException}.
+   *
+   * @throws InvalidQueryException if the source cannot serve the query (before any I/O)
+   */
+  public Stream<Candle> stream(OhlcvQuery query) {
+    return pages(query).flatMap(CandleSeries::stream);
+  }
+
+  /**
+   * As {@link #stream(OhlcvQuery)}, in batches: a lazy stream of consecutive series, one or more
+   * per request.
+   */
+  public Stream<CandleSeries> pages(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    checkOpen();
+    CandleSource source = sourceFor(query.symbol());
+    return engine.pages(source, query);
+  }
+
+  /**
+   * Starts a query of {@code symbol} (parsed by {@link Symbol#parse(String)}) to run on this
+   * client.
+   */
+  public QueryBuilder query(String symbol) {
+    return new QueryBuilder(this, OhlcvQuery.builder().symbol(symbol));
+  }
+
+  /** Starts a query of {@code symbol} to run on this client. */
+  public QueryBuilder query(Symbol symbol) {
+    return new QueryBuilder(this, OhlcvQuery.builder().symbol(symbol));
+  }
+
+  // ------------------------------------------------------------------ sources
+
+  /**
+   * The source that serves {@code symbol}; see the class comment for the order.
+   *
+   * @throws OhlcvException if no source serves it, saying what to configure
+   */
+  public CandleSource sourceFor(Symbol symbol) {
+    Objects.requireNonNull(symbol, "symbol");
+    checkOpen();
+    Optional<String> venue = symbol.venue();
+    if (venue.isPresent()) {
+      CandleSource s = byVenue.get(venue.get());
+      if (s != null) {
+        return s;
+      }
+    }
+    if (defaultSource != null) {
+      return defaultSource;
+    }
+    if (autoDiscover && venue.isPresent()) {
+      Optional<URI> uri = CandleSources.uriFor(symbol);
+      if (uri.isPresent()) {
+        return discovered.computeIfAbsent(uri.get(), u -> CandleSources.open(u, context));
+      }
+    }
+    throw new OhlcvException(
+        "No source serves "
+            + symbol
+            + ". "
+            + (venue.isEmpty()
+                ? "Give the symbol a venue (\"BINANCE:BTCUSDT\") or register a default source: "
+                    + "OhlcvClient.builder().source(\"sample:\")."
+                : "Register one for "
+                    + venue.get()
+                    + " with OhlcvClient.builder().source(...)"
+                    + (autoDiscover
+                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE, POLYGON)."
+                        : ".")));
+  }
+
+  /**
+   * The sources this client uses so far: those registered and those opened for venues on demand.
+   */
+  public List<CandleSource> sources() {
+    List<CandleSource> all = new ArrayList<>(registered);
+    all.addAll(discovered.values());
+    return List.copyOf(all);
+  }
+
+  /**
+   * Checks every source this client uses and reports each one's state and latency, by source name.
+   * A source whose check throws is reported {@link Health.Status#DOWN} with the reason.
+   */
+  public Map<String, Health> health() {
+    Map<String, Health> out = new LinkedHashMap<>();
+    for (CandleSource s : sources()) {
+      Health h;
+      try {
+        h = s.health();
+      } catch (RuntimeException e) {
+        h =
+            new Health(
+                s.name(),
+                Health.Status.DOWN,
+                Optional.empty(),
+                Optional.empty(),
+                String.valueOf(e.getMessage()),
+                clock.instant());
+      }
+      out.put(s.name(), h);
+    }
+    return out;
+  }
+
+  /** The retry policy. */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /** The circuit-breaker policy. */
+  public CircuitBreakerPolicy circuitBreakerPolicy() {
+    return circuitBreakerPolicy;
+  }
+
+  /** The rate-limit policy. */
+  public RateLimitPolicy rateLimitPolicy() {
+    return rateLimitPolicy;
+  }
+
+  /** Closes the sources and stops the client's threads. Queries in flight fail. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (CandleSource s : sources()) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
+            .warn("Closing source {} failed", s.name(), e);
+      }
+    }
+    scheduler.shutdownNow();
+    if (ownExecutor != null) {
+      ownExecutor.shutdownNow();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("This OhlcvClient is closed");
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "OhlcvClient{sources=" + sources().stream().map(CandleSource::name).toList() + "}";
+  }
+
+  // ------------------------------------------------------------------ builders
+
+  /** Configures an {@link OhlcvClient}. Method names are the property names. Not thread-safe. */
+  public static final class Builder {
+    private final List<CandleSource> sources = new ArrayList<>();
+    private final List<String> uris = new ArrayList<>();
+    private final Map<String, CandleSource> routes = new LinkedHashMap<>();
+    private boolean autoDiscover = true;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
+    private RateLimitPolicy rateLimitPolicy = RateLimitPolicy.none();
+    private OhlcvEventListener listener = OhlcvEventListener.NONE;
+    private java.util.concurrent.@Nullable Executor executor;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable OkHttpClient okHttpClient;
+
+    Builder() {}
+
+    /**
+     * Registers a source: it serves the venues in its capabilities, or, if it names none, every
+     * symbol no other source claims (the first such source is the default). The client closes it on
+     * {@link OhlcvClient#close()}.
+     */
+    public Builder source(CandleSource source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    /**
+     * Registers the source a URI names, opened with this client's HTTP pool, clock and listener at
+     * {@link #build()}.
+     */
+    public Builder source(String uri) {
+      uris.add(Objects.requireNonNull(uri, "uri"));
+      return this;
+    }
+
+    /**
+     * Routes symbols of {@code venue} ({@code "BINANCE"}) to {@code source}, whatever its
+     * capabilities say.
+     */
+    public Builder route(String venue, CandleSource source) {
+      Objects.requireNonNull(venue, "venue");
+      Objects.requireNonNull(source, "source");
+      routes.put(venue.toUpperCase(Locale.ROOT), source);
+      if (!sources.contains(source)) {
+        sources.add(source);
+      }
+      return this;
+    }
+
+    /**
+     * Whether to open sources for venues on demand through the providers on the class path, when no
+     * registered source serves a symbol; on by default.
+     */
+    public Builder autoDiscover(boolean autoDiscover) {
+      this.autoDiscover = autoDiscover;
+      return this;
+    }
+
+    /** The retry policy; {@link RetryPolicy#defaults()} by default. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The circuit-breaker policy, applied per source; {@link CircuitBreakerPolicy#defaults()} by
+     * default.
+     */
+    public Builder circuitBreakerPolicy(CircuitBreakerPolicy policy) {
+      this.circuitBreakerPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The rate-limit policy, applied per venue; {@link RateLimitPolicy#none()} by default (venue
+     * signals still count).
+     */
+    public Builder rateLimitPolicy(RateLimitPolicy policy) {
+      this.rateLimitPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Receives events; none by default. */
+    public Builder eventListener(OhlcvEventListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Runs the steps of asynchronous queries; by default the client's own pool of daemon threads.
+     * The steps parse pages but never wait on I/O.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The clock for "now" where the venue's clock is unknown; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The HTTP client that sources opened by this client use, for proxies, TLS settings or
+     * interceptors: the one place where an OkHttp type appears in the API. Timeouts set on it are
+     * kept.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.okHttpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Builds the client (and opens the sources given by URI). */
+    public OhlcvClient build() {
+      return new OhlcvClient(this);
+    }
+  }
+
+  /**
+   * A query bound to a client: the methods of {@link OhlcvQuery.Builder}, then {@link #fetch()},
+   * {@link #fetchAsync()} or {@link #stream()}.
+   *
+   * <pre>{@code
+   * CandleSeries s = client.query("BYBIT:BTCUSDT.P").interval(Interval.M1).between(a, b).fetch();
+   * }</pre>
+   */
+  public static final class QueryBuilder {
+    private final OhlcvClient client;
+    private final OhlcvQuery.Builder query;
+
+    QueryBuilder(OhlcvClient client, OhlcvQuery.Builder query) {
+      this.client = client;
+      this.query = query;
+    }
+
+    /** See {@link OhlcvQuery.Builder#interval(Interval)}. */
+    public QueryBuilder interval(Interval interval) {
+      query.interval(interval);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#interval(String)}. */
+    public QueryBuilder interval(String interval) {
+      query.interval(interval);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#between(Instant, Instant)}. */
+    public QueryBuilder between(Instant from, Instant to) {
+      query.between(from, to);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#from(Instant)}. */
+    public QueryBuilder from(Instant from) {
+      query.from(from);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#to(Instant)}. */
+    public QueryBuilder to(Instant to) {
+      query.to(to);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#latest(int)}. */
+    public QueryBuilder latest(int n) {
+      query.latest(n);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#limit(int)}. */
+    public QueryBuilder limit(int n) {
+      query.limit(n);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#resample(Interval)}. */
+    public QueryBuilder resample(Interval target) {
+      query.resample(target);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#fill(GapFill)}. */
+    public QueryBuilder fill(GapFill fill) {
+      query.fill(fill);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#completeOnly()}. */
+    public QueryBuilder completeOnly() {
+      query.completeOnly();
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#zone(ZoneId)}. */
+    public QueryBuilder zone(ZoneId zone) {
+      query.zone(zone);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#badRows(BadRowPolicy)}. */
+    public QueryBuilder badRows(BadRowPolicy policy) {
+      query.badRows(policy);
+      return this;
+    }
+
+    /**
+     * The query as a value.
+     *
+     * @throws InvalidQueryException if it is impossible
+     */
+    public OhlcvQuery build() {
+      return query.build();
+    }
+
+    /** Builds the query and {@linkplain OhlcvClient#fetch(OhlcvQuery) fetches} it. */
+    public CandleSeries fetch() {
+      return client.fetch(build());
+    }
+
+    /**
+     * Builds the query and {@linkplain OhlcvClient#fetchAsync(OhlcvQuery) fetches it
+     * asynchronously}.
+     */
+    public CompletableFuture<CandleSeries> fetchAsync() {
+      OhlcvQuery q;
+      try {
+        q = build();
+      } catch (InvalidQueryException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return client.fetchAsync(q);
+    }
+
+    /** Builds the query and {@linkplain OhlcvClient#stream(OhlcvQuery) streams} it. */
+    public Stream<Candle> stream() {
+      return client.stream(build());
+    }
+  }
+}

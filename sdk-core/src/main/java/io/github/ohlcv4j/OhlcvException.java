@@ -1,0 +1,87 @@
+package io.github.ohlcv4j;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The root of every error ohlcv4j throws: catch this to handle them all. Unchecked, like jOOQ's
+ * {@code DataAccessException}.
+ *
+ * <p>Each error says which source it came from ({@link #source()}), whether trying again may help
+ * ({@link #isRetryable()}), how long to wait first where the venue said so ({@link #retryAfter()}),
+ * and the venue's own error code where there is one ({@link #venueCode()}). Messages say what was
+ * asked, what went wrong and what to do next; they never contain API keys or passwords.
+ *
+ * <p>The subclasses name the cause: {@link InvalidQueryException}, {@link SymbolNotFoundException},
+ * {@link UnsupportedIntervalException}, {@link AuthenticationException}, {@link
+ * RateLimitException}, {@link SourceUnavailableException} and {@link DataFormatException}.
+ */
+public class OhlcvException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable String source;
+  private final boolean retryable;
+  private final @Nullable Duration retryAfter;
+  private final @Nullable String venueCode;
+
+  /** An error with a message only: not retryable, no source. */
+  public OhlcvException(String message) {
+    this(message, null, false, null, null, null);
+  }
+
+  /** An error with a message and a cause: not retryable, no source. */
+  public OhlcvException(String message, @Nullable Throwable cause) {
+    this(message, null, false, null, null, cause);
+  }
+
+  /**
+   * The full constructor, for sources and subclasses.
+   *
+   * @param message what was asked, what went wrong, what to do
+   * @param source the source's {@link io.github.ohlcv4j.source.CandleSource#name() name}, or null
+   * @param retryable whether the same request may succeed later
+   * @param retryAfter how long the venue asked to wait, or null
+   * @param venueCode the venue's own error code (e.g. {@code "-1121"}, {@code "10006"}), or null
+   * @param cause the underlying exception, or null
+   */
+  protected OhlcvException(
+      String message,
+      @Nullable String source,
+      boolean retryable,
+      @Nullable Duration retryAfter,
+      @Nullable String venueCode,
+      @Nullable Throwable cause) {
+    super(message, cause);
+    this.source = source;
+    this.retryable = retryable;
+    this.retryAfter = retryAfter;
+    this.venueCode = venueCode;
+  }
+
+  /** The name of the source that failed, if the error came from one. */
+  public Optional<String> source() {
+    return Optional.ofNullable(source);
+  }
+
+  /**
+   * Whether the same request may succeed if tried again (after {@link #retryAfter()}, if present).
+   */
+  public boolean isRetryable() {
+    return retryable;
+  }
+
+  /** How long the venue asked to wait before the next request, if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /**
+   * The venue's own error code, such as Binance's {@code -1121} or Bybit's {@code 10006}, if there
+   * is one.
+   */
+  public Optional<String> venueCode() {
+    return Optional.ofNullable(venueCode);
+  }
+}

@@ -1,0 +1,176 @@
+package io.github.ohlcv4j;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An instrument, optionally tied to a venue: {@code Symbol.parse("BINANCE:BTCUSDT.P")} is the
+ * Binance USD-M perpetual on BTCUSDT, {@code Symbol.parse("AAPL")} is AAPL on whatever source
+ * serves it.
+ *
+ * <p>The text form is {@code [VENUE:]CODE[.P]}. The venue is the part before the first colon
+ * (letters, digits and underscores, upper-cased); everything after it is the code, so {@code
+ * "POLYGON:X:BTCUSD"} has venue {@code POLYGON} and code {@code X:BTCUSD}. A trailing {@code .P}
+ * marks a {@link MarketType#PERPETUAL perpetual}. Without a venue the symbol means "any venue": the
+ * client routes it to its default source. {@link #toString()} gives back the text form, and {@code
+ * parse(s.toString()).equals(s)} holds for every parsed symbol.
+ *
+ * <p>Codes are case-sensitive and passed to sources as they are. {@link #of(String, String,
+ * MarketType)} accepts any non-empty code, including characters {@code parse} refuses; sources
+ * escape what they send.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Symbol {
+
+  private static final Pattern VENUE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+  private final String venue;
+  private final String code;
+  private final MarketType marketType;
+
+  private Symbol(String venue, String code, MarketType marketType) {
+    this.venue = venue;
+    this.code = code;
+    this.marketType = marketType;
+  }
+
+  /**
+   * Parses {@code [VENUE:]CODE[.P]}.
+   *
+   * @throws IllegalArgumentException saying why, if the text is empty, has white space or control
+   *     characters, an empty or malformed venue, or an empty code
+   */
+  public static Symbol parse(String text) {
+    Objects.requireNonNull(text, "text");
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException(
+          "A symbol cannot be empty; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (Character.isWhitespace(ch) || Character.isISOControl(ch)) {
+        throw new IllegalArgumentException(
+            "Symbol \""
+                + printable(text)
+                + "\" has white space or a control character at index "
+                + i
+                + "; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
+      }
+    }
+    String venue = "";
+    String rest = text;
+    int colon = text.indexOf(':');
+    if (colon >= 0) {
+      venue = text.substring(0, colon);
+      rest = text.substring(colon + 1);
+      if (!VENUE.matcher(venue).matches()) {
+        throw new IllegalArgumentException(
+            "Symbol \""
+                + text
+                + "\" has an invalid venue \""
+                + venue
+                + "\": a venue is letters, digits and underscores starting with a letter, e.g. \"BYBIT:BTCUSDT\"");
+      }
+    }
+    MarketType type = MarketType.SPOT;
+    if (rest.endsWith(MarketType.PERPETUAL.suffix())) {
+      type = MarketType.PERPETUAL;
+      rest = rest.substring(0, rest.length() - MarketType.PERPETUAL.suffix().length());
+    }
+    if (rest.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Symbol \""
+              + text
+              + "\" has no code after the venue; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
+    }
+    return new Symbol(venue.toUpperCase(Locale.ROOT), rest, type);
+  }
+
+  /** A spot symbol with no venue. */
+  public static Symbol of(String code) {
+    return of("", code, MarketType.SPOT);
+  }
+
+  /**
+   * A symbol from its parts. {@code venue} may be empty (any venue) and is upper-cased; {@code
+   * code} may hold any characters but must not be empty.
+   */
+  public static Symbol of(String venue, String code, MarketType marketType) {
+    Objects.requireNonNull(venue, "venue");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(marketType, "marketType");
+    if (!venue.isEmpty() && !VENUE.matcher(venue).matches()) {
+      throw new IllegalArgumentException(
+          "Invalid venue \""
+              + venue
+              + "\": letters, digits and underscores starting with a letter");
+    }
+    if (code.isEmpty()) {
+      throw new IllegalArgumentException("A symbol code cannot be empty");
+    }
+    return new Symbol(venue.toUpperCase(Locale.ROOT), code, marketType);
+  }
+
+  /** The venue in upper case, empty for "any venue". */
+  public Optional<String> venue() {
+    return venue.isEmpty() ? Optional.empty() : Optional.of(venue);
+  }
+
+  /**
+   * The instrument code as the venue spells it, without the venue and without the {@code .P}
+   * suffix.
+   */
+  public String code() {
+    return code;
+  }
+
+  /** Spot or perpetual. */
+  public MarketType marketType() {
+    return marketType;
+  }
+
+  /** This symbol without its venue. */
+  public Symbol withoutVenue() {
+    return venue.isEmpty() ? this : new Symbol("", code, marketType);
+  }
+
+  /** This symbol on another venue. */
+  public Symbol withVenue(String venue) {
+    return of(venue, code, marketType);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Symbol)) {
+      return false;
+    }
+    Symbol s = (Symbol) o;
+    return venue.equals(s.venue) && code.equals(s.code) && marketType == s.marketType;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(venue, code, marketType);
+  }
+
+  /** The text form {@code [VENUE:]CODE[.P]}, which {@link #parse(String)} reads back. */
+  @Override
+  public String toString() {
+    return (venue.isEmpty() ? "" : venue + ":") + code + marketType.suffix();
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}

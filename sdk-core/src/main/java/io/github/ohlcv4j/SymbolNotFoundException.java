@@ -1,0 +1,46 @@
+package io.github.ohlcv4j;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The source does not know the symbol (Binance {@code -1121}, a Bybit {@code 10001} about the
+ * symbol, a ClickHouse table with no rows for it where the source can tell). Not retryable: check
+ * the code and the market type ({@code .P} for perpetuals) and the venue's spelling.
+ */
+public class SymbolNotFoundException extends InvalidQueryException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** An error with a message only, from no particular source. */
+  public SymbolNotFoundException(String message) {
+    this(message, null, null, null);
+  }
+
+  /**
+   * An error from a source.
+   *
+   * @param message what was asked, what went wrong, what to do
+   * @param source the source's name, or null
+   * @param venueCode the venue's own error code, or null
+   * @param cause the underlying exception, or null
+   */
+  public SymbolNotFoundException(
+      String message,
+      @Nullable String source,
+      @Nullable String venueCode,
+      @Nullable Throwable cause) {
+    super(message, source, false, null, venueCode, cause);
+  }
+
+  /** For subclasses that know more. */
+  protected SymbolNotFoundException(
+      String message,
+      @Nullable String source,
+      boolean retryable,
+      @Nullable Duration retryAfter,
+      @Nullable String venueCode,
+      @Nullable Throwable cause) {
+    super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+}

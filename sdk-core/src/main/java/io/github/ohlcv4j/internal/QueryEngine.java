@@ -1,0 +1,489 @@
+package io.github.ohlcv4j.internal;
+
+import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.OhlcvEventListener;
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.TimeRange;
+import io.github.ohlcv4j.UnsupportedIntervalException;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.Page;
+import io.github.ohlcv4j.source.PageCursor;
+import io.github.ohlcv4j.source.SourceCapabilities;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs queries against sources: drives the cursor page by page through a {@link PageGuard}, feeds
+ * the pages to a {@link SeriesProcessor}, reports events and logs. Shared by {@link
+ * io.github.ohlcv4j.OhlcvClient} (with its policies) and {@link CandleSource#fetch} (without).
+ * Thread-safe; one instance serves many queries.
+ */
+public final class QueryEngine {
+  private static final Logger log = LoggerFactory.getLogger("io.github.ohlcv4j");
+
+  private final Clock clock;
+  private final OhlcvEventListener listener;
+  private final PageGuard guard;
+  private final Executor executor;
+
+  /**
+   * @param clock "now" when the venue's clock is unknown
+   * @param listener receives events
+   * @param guard protects each page request
+   * @param executor runs the steps of asynchronous queries (never blocks on I/O there)
+   */
+  public QueryEngine(Clock clock, OhlcvEventListener listener, PageGuard guard, Executor executor) {
+    this.clock = clock;
+    this.listener = new SafeListener(listener);
+    this.guard = guard;
+    this.executor = executor;
+  }
+
+  /** The listener, wrapped so that its exceptions are logged and ignored. */
+  public OhlcvEventListener listener() {
+    return listener;
+  }
+
+  /**
+   * Checks a query against the source's capabilities, before any I/O.
+   *
+   * @throws UnsupportedIntervalException if the source does not serve the interval
+   */
+  public static void check(CandleSource source, OhlcvQuery query) {
+    SourceCapabilities caps = source.capabilities();
+    if (!caps.supports(query.interval())) {
+      String hint = "";
+      if (caps.intervals().stream().anyMatch(i -> i.divides(query.interval()))) {
+        hint =
+            " To get "
+                + query.interval()
+                + " candles, fetch a supported finer interval and resample("
+                + query.interval()
+                + ").";
+      }
+      throw new UnsupportedIntervalException(
+          query.symbol()
+              + ": "
+              + source.name()
+              + " does not serve "
+              + query.interval()
+              + " candles; it serves "
+              + caps.describeIntervals()
+              + "."
+              + hint,
+          source.name(),
+          null,
+          null);
+    }
+  }
+
+  /**
+   * Runs {@code query} to completion asynchronously; cancelling the future cancels the request in
+   * flight.
+   */
+  public CompletableFuture<CandleSeries> fetchAsync(CandleSource source, OhlcvQuery query) {
+    CompletableFuture<CandleSeries> result = new CompletableFuture<>();
+    Run run;
+    try {
+      check(source, query);
+      run = new Run(source, query);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(Errors.wrap(e, source.name(), query));
+      return result;
+    }
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            run.cancel();
+            run.failed(new OhlcvException("Query " + query + " was cancelled", null));
+          }
+        });
+    executor.execute(() -> run.drive(result));
+    return result;
+  }
+
+  /** Runs {@code query} and waits for it, in the calling thread as far as the source allows. */
+  public CandleSeries fetch(CandleSource source, OhlcvQuery query) {
+    CompletableFuture<CandleSeries> f = fetchAsync(source, query);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new OhlcvException(
+          "Interrupted while fetching " + query + "; the request was cancelled", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw Errors.rethrowable(e.getCause(), source.name(), query);
+    }
+  }
+
+  /**
+   * The answer to {@code query} as a lazy stream of processed series. The next page is requested as
+   * soon as the previous one arrives, so at most two pages are held at once. Closing the stream
+   * cancels what is in flight.
+   */
+  public Stream<CandleSeries> pages(CandleSource source, OhlcvQuery query) {
+    check(source, query);
+    Run run = new Run(source, query);
+    PageIterator it = new PageIterator(run);
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .onClose(it::close);
+  }
+
+  /** The state of one query. */
+  private final class Run {
+    final CandleSource source;
+    final OhlcvQuery query;
+    final String name;
+    final PageCursor cursor;
+    final SeriesProcessor processor;
+    final TimeRange range;
+    final long startNanos = System.nanoTime();
+    final AtomicReference<@Nullable CompletableFuture<Page>> inflight = new AtomicReference<>();
+    final List<CandleSeries> outputs = new ArrayList<>();
+    volatile boolean cancelled;
+    volatile boolean ended;
+    int pages;
+    long bytes;
+    @Nullable Instant serverNow;
+    @Nullable Instant coveredUntil;
+    int attempt;
+    long pageStartNanos;
+
+    Run(CandleSource source, OhlcvQuery query) {
+      this.source = source;
+      this.query = query;
+      this.name = source.name();
+      this.range = query.rangeAt(clock.instant());
+      this.processor = new SeriesProcessor(query);
+      this.cursor = source.cursor(query);
+      listener.fetchStart(query, name);
+    }
+
+    Instant now() {
+      return serverNow != null ? serverNow : clock.instant();
+    }
+
+    boolean more() {
+      return !cancelled && !processor.isDone() && cursor.hasNext();
+    }
+
+    /** Starts the next page request through the guard. */
+    CompletableFuture<Page> request() {
+      int page = pages + 1;
+      pageStartNanos = System.nanoTime();
+      CompletableFuture<Page> f;
+      try {
+        f =
+            guard.fetch(
+                name,
+                query,
+                page,
+                cursor,
+                a -> {
+                  attempt = a;
+                  pageStartNanos = System.nanoTime();
+                  listener.pageStart(query, name, page, a);
+                });
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      inflight.set(f);
+      if (cancelled) {
+        f.cancel(true);
+      }
+      return f;
+    }
+
+    /** Takes a page; returns the processed output. */
+    CandleSeries accept(Page page) {
+      pages++;
+      bytes += page.bytes();
+      Duration took = Duration.ofNanos(System.nanoTime() - pageStartNanos);
+      page.serverTime().ifPresent(t -> serverNow = t);
+      CandleSeries raw = page.candles();
+      if (!raw.isEmpty()) {
+        coveredUntil = raw.end().orElse(null);
+      }
+      listener.pageEnd(query, name, pages, raw.size(), page.bytes(), took);
+      logPage(raw.size(), page.bytes(), took);
+      Optional<Double> fraction = Optional.empty();
+      if (coveredUntil != null) {
+        double f =
+            (double) (coveredUntil.toEpochMilli() - range.fromMillis())
+                / (range.toMillis() - range.fromMillis());
+        fraction = Optional.of(Math.max(0, Math.min(1, f)));
+      }
+      int remaining = cursor.hasNext() ? cursor.remainingEstimate() : 0;
+      listener.progress(
+          query,
+          name,
+          new OhlcvEventListener.Progress(
+              pages,
+              remaining,
+              processor.rawRows() + raw.size(),
+              bytes,
+              Optional.ofNullable(coveredUntil),
+              fraction));
+      return processor.accept(raw);
+    }
+
+    CandleSeries finish() {
+      CandleSeries last = processor.finish(now());
+      cursor.close();
+      ended = true;
+      return last;
+    }
+
+    void succeeded(CandleSeries result) {
+      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+      listener.fetchEnd(query, name, result.size(), took);
+      if (log.isDebugEnabled()) {
+        withMdc(
+            result.size(),
+            bytes,
+            took,
+            () ->
+                log.debug(
+                    "fetched source={} symbol={} interval={} rows={} bytes={} pages={} duration_ms={}",
+                    name,
+                    query.symbol(),
+                    query.outputInterval(),
+                    result.size(),
+                    bytes,
+                    pages,
+                    took.toMillis()));
+      }
+    }
+
+    void failed(OhlcvException e) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      cursor.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+      listener.fetchFailed(query, name, e, took);
+      if (log.isDebugEnabled()) {
+        withMdc(
+            -1,
+            bytes,
+            took,
+            () ->
+                log.debug(
+                    "failed source={} symbol={} interval={} duration_ms={} error={}",
+                    name,
+                    query.symbol(),
+                    query.interval(),
+                    took.toMillis(),
+                    e.getMessage()));
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+      CompletableFuture<Page> f = inflight.get();
+      if (f != null) {
+        f.cancel(true);
+      }
+      cursor.close();
+    }
+
+    private void logPage(int rows, long pageBytes, Duration took) {
+      if (log.isDebugEnabled()) {
+        withMdc(
+            rows,
+            pageBytes,
+            took,
+            () ->
+                log.debug(
+                    "page source={} symbol={} interval={} page={} rows={} bytes={} duration_ms={}",
+                    name,
+                    query.symbol(),
+                    query.interval(),
+                    pages,
+                    rows,
+                    pageBytes,
+                    took.toMillis()));
+      }
+    }
+
+    private void withMdc(long rows, long b, Duration took, Runnable r) {
+      try (MDC.MDCCloseable a = MDC.putCloseable("source", name);
+          MDC.MDCCloseable s = MDC.putCloseable("symbol", query.symbol().toString());
+          MDC.MDCCloseable i = MDC.putCloseable("interval", query.interval().toString());
+          MDC.MDCCloseable w = MDC.putCloseable("rows", Long.toString(rows));
+          MDC.MDCCloseable y = MDC.putCloseable("bytes", Long.toString(b));
+          MDC.MDCCloseable d = MDC.putCloseable("duration_ms", Long.toString(took.toMillis()))) {
+        r.run();
+      }
+    }
+
+    /**
+     * The asynchronous loop: runs pages that complete at once in a loop, others in their callback.
+     */
+    void drive(CompletableFuture<CandleSeries> result) {
+      try {
+        while (true) {
+          if (result.isDone()) {
+            return;
+          }
+          if (!more()) {
+            outputs.add(finish());
+            CandleSeries all = join(outputs);
+            succeeded(all);
+            result.complete(all);
+            return;
+          }
+          CompletableFuture<Page> f = request();
+          if (f.isDone() && !f.isCompletedExceptionally() && !f.isCancelled()) {
+            outputs.add(accept(f.join()));
+            continue;
+          }
+          f.whenComplete(
+              (page, error) -> {
+                if (error != null) {
+                  OhlcvException e = Errors.wrap(error, name, query);
+                  failed(e);
+                  result.completeExceptionally(e);
+                  return;
+                }
+                try {
+                  outputs.add(accept(page));
+                } catch (RuntimeException e) {
+                  OhlcvException w = Errors.wrap(e, name, query);
+                  failed(w);
+                  result.completeExceptionally(w);
+                  return;
+                }
+                executor.execute(() -> drive(result));
+              });
+          return;
+        }
+      } catch (RuntimeException e) {
+        OhlcvException w = Errors.wrap(e, name, query);
+        failed(w);
+        result.completeExceptionally(w);
+      }
+    }
+
+    private CandleSeries join(List<CandleSeries> parts) {
+      List<CandleSeries> nonEmpty = new ArrayList<>();
+      for (CandleSeries p : parts) {
+        if (!p.isEmpty()) {
+          nonEmpty.add(p);
+        }
+      }
+      if (nonEmpty.isEmpty()) {
+        return parts.get(parts.size() - 1);
+      }
+      return nonEmpty.size() == 1 ? nonEmpty.get(0) : CandleSeries.concat(nonEmpty);
+    }
+  }
+
+  /** Pulls processed series from a run, one page ahead. */
+  private final class PageIterator implements Iterator<CandleSeries> {
+    private final Run run;
+    private @Nullable CompletableFuture<Page> prefetch;
+    private @Nullable CandleSeries next;
+    private boolean finished;
+    private int rows;
+
+    PageIterator(Run run) {
+      this.run = run;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !finished) {
+        advance();
+      }
+      return next != null;
+    }
+
+    @Override
+    public CandleSeries next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      CandleSeries r = next;
+      next = null;
+      return r;
+    }
+
+    private void advance() {
+      try {
+        if (run.cancelled) {
+          throw new OhlcvException("The stream of " + run.query + " was closed", null);
+        }
+        if (prefetch == null && !run.more()) {
+          CandleSeries last = run.finish();
+          finished = true;
+          rows += last.size();
+          run.succeeded(last);
+          next = last.isEmpty() ? null : last;
+          return;
+        }
+        CompletableFuture<Page> f = prefetch != null ? prefetch : run.request();
+        prefetch = null;
+        Page page = await(f);
+        CandleSeries out = run.accept(page);
+        if (run.more()) {
+          prefetch = run.request(); // overlaps the next request with the caller's work on this page
+        }
+        rows += out.size();
+        next = out.isEmpty() ? null : out;
+      } catch (RuntimeException e) {
+        finished = true;
+        OhlcvException w = Errors.wrap(e, run.name, run.query);
+        run.failed(w);
+        throw w;
+      }
+    }
+
+    private Page await(CompletableFuture<Page> f) {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new OhlcvException("Interrupted while streaming " + run.query, e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw Errors.rethrowable(e.getCause(), run.name, run.query);
+      } catch (CancellationException e) {
+        throw new OhlcvException("The stream of " + run.query + " was closed", e);
+      }
+    }
+
+    void close() {
+      if (!finished) {
+        finished = true;
+        run.cancel();
+        run.failed(
+            new OhlcvException(
+                "The stream of " + run.query + " was closed after " + rows + " rows", null));
+      }
+    }
+  }
+}

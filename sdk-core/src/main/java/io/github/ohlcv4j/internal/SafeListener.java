@@ -1,0 +1,86 @@
+package io.github.ohlcv4j.internal;
+
+import io.github.ohlcv4j.OhlcvEventListener;
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.OhlcvQuery;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls an application's listener, logging and swallowing whatever it throws, so metrics code
+ * cannot break a query.
+ */
+public final class SafeListener implements OhlcvEventListener {
+  private static final Logger log = LoggerFactory.getLogger(SafeListener.class);
+
+  private final OhlcvEventListener delegate;
+
+  /** Wraps {@code delegate} (unless it is already safe). */
+  public SafeListener(OhlcvEventListener delegate) {
+    this.delegate =
+        delegate instanceof SafeListener ? ((SafeListener) delegate).delegate : delegate;
+  }
+
+  private void guard(String event, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("OhlcvEventListener {} threw; ignored", event, e);
+    }
+  }
+
+  @Override
+  public void fetchStart(OhlcvQuery query, String source) {
+    guard("fetchStart", () -> delegate.fetchStart(query, source));
+  }
+
+  @Override
+  public void pageStart(OhlcvQuery query, String source, int page, int attempt) {
+    guard("pageStart", () -> delegate.pageStart(query, source, page, attempt));
+  }
+
+  @Override
+  public void pageEnd(
+      OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {
+    guard("pageEnd", () -> delegate.pageEnd(query, source, page, rows, bytes, duration));
+  }
+
+  @Override
+  public void pageFailed(
+      OhlcvQuery query, String source, int page, OhlcvException error, Duration duration) {
+    guard("pageFailed", () -> delegate.pageFailed(query, source, page, error, duration));
+  }
+
+  @Override
+  public void progress(OhlcvQuery query, String source, Progress progress) {
+    guard("progress", () -> delegate.progress(query, source, progress));
+  }
+
+  @Override
+  public void retry(
+      OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
+    guard("retry", () -> delegate.retry(query, source, attempt, cause, wait));
+  }
+
+  @Override
+  public void rateLimitWait(String source, Duration wait) {
+    guard("rateLimitWait", () -> delegate.rateLimitWait(source, wait));
+  }
+
+  @Override
+  public void circuitStateChanged(String source, String from, String to) {
+    guard("circuitStateChanged", () -> delegate.circuitStateChanged(source, from, to));
+  }
+
+  @Override
+  public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
+    guard("fetchEnd", () -> delegate.fetchEnd(query, source, rows, duration));
+  }
+
+  @Override
+  public void fetchFailed(
+      OhlcvQuery query, String source, OhlcvException error, Duration duration) {
+    guard("fetchFailed", () -> delegate.fetchFailed(query, source, error, duration));
+  }
+}

@@ -1,0 +1,129 @@
+package io.github.ohlcv4j.source;
+
+import io.github.ohlcv4j.Symbol;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * Opens sources by URI, through the {@link CandleSourceProvider}s on the class path:
+ *
+ * <pre>{@code
+ * CandleSource sample = CandleSources.open("sample:");
+ * CandleSource bybit = CandleSources.open("bybit:linear");           // ohlcv4j-exchange
+ * CandleSource ch = CandleSources.open("clickhouse://localhost:8123/market?table=ohlcv"); // ohlcv4j-clickhouse
+ * }</pre>
+ */
+public final class CandleSources {
+
+  private CandleSources() {}
+
+  /**
+   * Opens the source a URI names, with {@link SourceContext#defaults()}.
+   *
+   * @throws IllegalArgumentException if the URI is malformed or no provider on the class path opens
+   *     its scheme
+   */
+  public static CandleSource open(String uri) {
+    return open(uri, SourceContext.defaults());
+  }
+
+  /** Opens the source a URI names, with the given context. */
+  public static CandleSource open(String uri, SourceContext context) {
+    Objects.requireNonNull(uri, "uri");
+    return open(parse(uri), context);
+  }
+
+  /** Opens the source a URI names, with the given context. */
+  public static CandleSource open(URI uri, SourceContext context) {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(context, "context");
+    String scheme = uri.getScheme();
+    if (scheme == null) {
+      throw new IllegalArgumentException(
+          "Source URI \""
+              + uri
+              + "\" has no scheme; expected e.g. \"sample:\", \"bybit:linear\", \"binance:spot\","
+              + " \"polygon:\" or \"clickhouse://host:8123/db?table=ohlcv\"");
+    }
+    String s = scheme.toLowerCase(Locale.ROOT);
+    for (CandleSourceProvider p : providers()) {
+      if (p.schemes().contains(s)) {
+        return p.open(uri, context);
+      }
+    }
+    throw new IllegalArgumentException(
+        "No source for \""
+            + s
+            + ":\" on the class path; known schemes: "
+            + knownSchemes()
+            + ". "
+            + hint(s));
+  }
+
+  /** The URI of the source serving a symbol's venue, if a provider on the class path knows it. */
+  public static Optional<URI> uriFor(Symbol symbol) {
+    Objects.requireNonNull(symbol, "symbol");
+    for (CandleSourceProvider p : providers()) {
+      Optional<URI> u = p.uriFor(symbol);
+      if (u.isPresent()) {
+        return u;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The providers found on the class path. */
+  public static List<CandleSourceProvider> providers() {
+    List<CandleSourceProvider> list = new ArrayList<>();
+    ServiceLoader.load(CandleSourceProvider.class, CandleSources.class.getClassLoader())
+        .forEach(list::add);
+    if (list.isEmpty()) {
+      list.add(new SampleSource.Provider());
+    }
+    return list;
+  }
+
+  private static String knownSchemes() {
+    TreeSet<String> all = new TreeSet<>();
+    for (CandleSourceProvider p : providers()) {
+      all.addAll(p.schemes());
+    }
+    return String.join(", ", all);
+  }
+
+  private static String hint(String scheme) {
+    switch (scheme) {
+      case "bybit":
+      case "binance":
+      case "polygon":
+        return "Add the io.github.ohlcv4j:ohlcv4j-exchange dependency.";
+      case "clickhouse":
+      case "http":
+      case "https":
+        return "Add the io.github.ohlcv4j:ohlcv4j-clickhouse dependency and use a clickhouse:// URI.";
+      default:
+        return "Check the spelling.";
+    }
+  }
+
+  static URI parse(String uri) {
+    String u = uri.trim();
+    if (u.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
+      u = u + "?"; // "sample:" and "polygon:" name a source with default settings; java.net.URI
+      // needs something after ':'
+    }
+    try {
+      return new URI(u);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "Malformed source URI \"" + uri + "\": " + e.getReason(), e);
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package io.github.ohlcv4j.source;
+
+import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.TimeRange;
+import io.github.ohlcv4j.internal.SourceUris;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The embedded default source: a deterministic synthetic market, so examples, notebooks, tests and
+ * benchmarks run with no server and no network. Its candles are <b>not market data</b>; every
+ * series it returns says so ({@link CandleSeries#isSynthetic()}, and in {@link
+ * CandleSeries#toString()}).
+ *
+ * <p><b>What it generates.</b> Each symbol's log price is a sum of value noise at time scales from
+ * one second to about two years, with amplitudes growing with the square root of the scale, which
+ * behaves like a random walk (variance proportional to elapsed time, about 3% a day) yet can be
+ * evaluated at any instant on its own. A candle opens at the price at its open time and closes at
+ * the price at its end, so each candle opens at the previous close; high and low reach beyond open
+ * and close by a seeded amount, so OHLC is always valid (low &gt; 0, low ≤ open, close ≤ high).
+ * Prices are rounded to a tick of about five significant digits of the symbol's base price; volumes
+ * follow a daily cycle and grow with the size of the move. BTC- and ETH-named symbols start near
+ * familiar prices; other symbols get a base price derived from their code.
+ *
+ * <p><b>Determinism.</b> A candle depends only on the seed, the symbol's code and market type, the
+ * interval and its open time: the same query gives the same candles, and a range fetched in pieces
+ * gives exactly the candles of the whole. The venue does not matter, so {@code BYBIT:BTCUSDT} and
+ * {@code BTCUSDT} agree. Candles of different intervals are generated on their own, so a 1h candle
+ * is not the resampled 1m candles of its hour. There are no candles after "now" (the clock), and
+ * the candle containing "now" is in progress: it closes at the price at "now".
+ *
+ * <p>Any interval from one second to months is served. Thread-safe. Open with {@link #create()},
+ * {@link #builder()} or the URI {@code sample:} (optionally {@code sample:?seed=7}).
+ */
+public final class SampleSource implements CandleSource {
+
+  /** The seed used unless another is given. */
+  public static final long DEFAULT_SEED = 42;
+
+  private static final int SCALES = 14; // 1 s * 4^k for k = 0..13: one second to about two years
+  private static final double DAILY_VOL = 0.03;
+  private static final double[] SCALE_MS = new double[SCALES];
+  private static final double[] AMPLITUDE = new double[SCALES];
+
+  static {
+    double sigmaPerSqrtMs = DAILY_VOL / Math.sqrt(86_400_000.0);
+    for (int k = 0; k < SCALES; k++) {
+      SCALE_MS[k] = 1000.0 * Math.pow(4, k);
+      // Knots are uniform in [-1, 1] (variance 1/3); sqrt(3) restores unit variance per scale.
+      AMPLITUDE[k] = sigmaPerSqrtMs * Math.sqrt(SCALE_MS[k]) * Math.sqrt(3) / 2;
+    }
+  }
+
+  private final long seed;
+  private final Clock clock;
+  private final int pageSize;
+  private final String name;
+  private final SourceCapabilities capabilities;
+
+  private SampleSource(Builder b) {
+    this.seed = b.seed;
+    this.clock = b.clock;
+    this.pageSize = b.pageSize;
+    this.name = b.name;
+    this.capabilities =
+        SourceCapabilities.builder()
+            .anyMultipleOf(Interval.of(1, Interval.Unit.SECOND))
+            .maxRowsPerRequest(pageSize)
+            .build();
+  }
+
+  /** A sample source with the default seed and the system clock. */
+  public static SampleSource create() {
+    return builder().build();
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The seed. */
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public SourceCapabilities capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public PageCursor cursor(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    long now = clock.millis();
+    TimeRange range = query.rangeAt(clock.instant());
+    Interval interval = query.interval();
+    long first = interval.bucketStart(range.fromMillis(), query.zone());
+    if (first < range.fromMillis()) {
+      first = interval.plus(first, 1, query.zone());
+    }
+    long nowBucketEnd = interval.bucketEnd(interval.bucketStart(now, query.zone()), query.zone());
+    long end = Math.min(range.toMillis(), nowBucketEnd);
+    return new Cursor(query, first, end, now);
+  }
+
+  @Override
+  public String toString() {
+    return "SampleSource{seed=" + seed + ", synthetic}";
+  }
+
+  /** Generates one page of candles at a time, {@code pageSize} candles each. */
+  private final class Cursor implements PageCursor {
+    private final OhlcvQuery query;
+    private final Symbol symbol;
+    private final Interval interval;
+    private final long end;
+    private final long now;
+    private final Market market;
+    private long next;
+    private boolean closed;
+
+    Cursor(OhlcvQuery query, long first, long end, long now) {
+      this.query = query;
+      this.symbol = query.symbol();
+      this.interval = query.interval();
+      this.end = end;
+      this.now = now;
+      this.market = new Market(seed, symbol);
+      this.next = first;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !closed && next < end;
+    }
+
+    @Override
+    public int remainingEstimate() {
+      if (!hasNext()) {
+        return 0;
+      }
+      long rows = (end - next) / Math.max(1, interval.nominalMillis()) + 1;
+      return (int) Math.min(Integer.MAX_VALUE, (rows + pageSize - 1) / pageSize);
+    }
+
+    @Override
+    public CompletableFuture<Page> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("No more pages for " + query);
+      }
+      CandleSeries.Builder b =
+          CandleSeries.builder(symbol, interval).zone(query.zone()).source(name).synthetic(true);
+      long t = next;
+      int rows = 0;
+      boolean fixed = interval.isFixed();
+      long step = fixed ? interval.fixedMillis() : 0;
+      b.expectedSize(
+          (int)
+              Math.min(
+                  pageSize, Math.max(1, (end - t) / Math.max(1, interval.nominalMillis()) + 1)));
+      while (t < end && rows < pageSize) {
+        long close = fixed ? t + step : interval.bucketEnd(t, query.zone());
+        market.candle(b, t, close, now);
+        t = close;
+        rows++;
+      }
+      next = t;
+      // The sample market's clock is the venue clock: it decides which candle is in progress.
+      return CompletableFuture.completedFuture(
+          new Page(b.build(), 0, Optional.of(Instant.ofEpochMilli(now))));
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** The price process of one symbol. */
+  static final class Market {
+    private final long key;
+    private final double base;
+    private final double tickScale; // prices are round(p * tickScale) / tickScale
+    private final double baseVolume;
+
+    Market(long seed, Symbol symbol) {
+      String id = symbol.code() + symbol.marketType().suffix();
+      long h = seed;
+      for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+        h = mix(h * 31 + b);
+      }
+      this.key = h;
+      String upper = symbol.code().toUpperCase(java.util.Locale.ROOT);
+      double base;
+      if (upper.contains("BTC") || upper.contains("XBT")) {
+        base = 30_000;
+      } else if (upper.contains("ETH")) {
+        base = 2_000;
+      } else {
+        // 5 to 500, log-uniform by code.
+        base = 5 * Math.pow(100, unit(mix(key ^ 0x5DEECE66DL)));
+      }
+      int decimals = Math.max(0, 5 - (int) Math.floor(Math.log10(base)));
+      this.tickScale = Math.pow(10, decimals);
+      this.base = base;
+      this.baseVolume = 200_000.0 / base; // about 200k quote units a minute
+    }
+
+    /** Log-price offset at {@code t} (ms): the sum of interpolated noise over all scales. */
+    double logPrice(long t) {
+      double sum = 0;
+      for (int k = 0; k < SCALES; k++) {
+        double scale = SCALE_MS[k];
+        double pos = t / scale;
+        double knot = Math.floor(pos);
+        double frac = pos - knot;
+        long kn = (long) knot;
+        double a = signed(mix(key + (k * 0x9E3779B97F4A7C15L) + kn * 0xBF58476D1CE4E5B9L));
+        double b = signed(mix(key + (k * 0x9E3779B97F4A7C15L) + (kn + 1) * 0xBF58476D1CE4E5B9L));
+        sum += AMPLITUDE[k] * (a + (b - a) * frac);
+      }
+      return sum;
+    }
+
+    double price(long t) {
+      return round(base * Math.exp(logPrice(t)));
+    }
+
+    private double round(double p) {
+      double r = Math.rint(p * tickScale) / tickScale;
+      return Math.max(r, 1 / tickScale);
+    }
+
+    void candle(CandleSeries.Builder b, long open, long close, long now) {
+      long last = Math.min(close, Math.max(open, now));
+      double o = price(open);
+      double c = price(last);
+      double span = (last - open) / 86_400_000.0;
+      long h = mix(key ^ (open * 0x94D049BB133111EBL));
+      // High and low reach beyond open/close by a seeded fraction of the candle's typical range.
+      double typical = DAILY_VOL * Math.sqrt(Math.max(span, 1e-9)) * 0.6;
+      double up = unit(h) * typical * o;
+      double down = unit(mix(h)) * typical * o;
+      double hi = round(Math.max(o, c) + up);
+      double lo = round(Math.max(Math.min(o, c) - down, 1 / tickScale));
+      hi = Math.max(hi, Math.max(o, c));
+      lo = Math.min(lo, Math.min(o, c));
+      double minutes = (last - open) / 60_000.0;
+      double hourOfDay = Math.floorMod(open, 86_400_000L) / 3_600_000.0;
+      double seasonal = 1 + 0.5 * Math.sin(2 * Math.PI * (hourOfDay - 8) / 24);
+      double move = Math.abs(Math.log(c / o)) / Math.max(typical, 1e-9);
+      double noise = Math.exp(0.5 * gaussian(mix(h ^ 0x2545F4914F6CDD1DL)));
+      double v = baseVolume * minutes * seasonal * (0.6 + 0.4 * Math.min(move, 4)) * noise;
+      v = Math.rint(v * 1000) / 1000;
+      b.add(open, o, hi, lo, c, v);
+    }
+
+    private static double gaussian(long h) {
+      // Sum of four uniforms, centred and scaled: close enough to normal for volumes.
+      double s = unit(h) + unit(mix(h + 1)) + unit(mix(h + 2)) + unit(mix(h + 3)) - 2;
+      return s * Math.sqrt(3);
+    }
+
+    private static double unit(long h) {
+      return (h >>> 11) * 0x1.0p-53;
+    }
+
+    private static double signed(long h) {
+      return unit(h) * 2 - 1;
+    }
+
+    /** SplitMix64's finaliser: a fast, well-mixed 64-bit hash. */
+    static long mix(long z) {
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      return z ^ (z >>> 31);
+    }
+  }
+
+  /** Builds a {@link SampleSource}. */
+  public static final class Builder {
+    private long seed = DEFAULT_SEED;
+    private Clock clock = Clock.systemUTC();
+    private int pageSize = 5000;
+    private String name = "sample";
+
+    Builder() {}
+
+    /** The seed; {@value #DEFAULT_SEED} by default. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The clock that decides "now"; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Candles per page; 5000 by default. */
+    public Builder pageSize(int pageSize) {
+      if (pageSize < 1) {
+        throw new IllegalArgumentException("pageSize must be positive: " + pageSize);
+      }
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /** The source's name; {@code "sample"} by default. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Builds the source. */
+    public SampleSource build() {
+      return new SampleSource(this);
+    }
+  }
+
+  /**
+   * Opens {@code sample:} URIs: {@code sample:}, {@code sample:?seed=7}, {@code
+   * sample:?seed=7&pageSize=1000}. Registered with {@link java.util.ServiceLoader}; not for direct
+   * use.
+   */
+  public static final class Provider implements CandleSourceProvider {
+    /** For the service loader. */
+    public Provider() {}
+
+    @Override
+    public Set<String> schemes() {
+      return Set.of("sample");
+    }
+
+    @Override
+    public CandleSource open(URI uri, SourceContext context) {
+      Map<String, String> p = SourceUris.params(uri);
+      Builder b = builder().clock(context.clock());
+      for (Map.Entry<String, String> e : p.entrySet()) {
+        switch (e.getKey()) {
+          case "seed":
+            b.seed(SourceUris.parseLong(uri, e.getKey(), e.getValue()));
+            break;
+          case "pageSize":
+            b.pageSize((int) SourceUris.parseLong(uri, e.getKey(), e.getValue()));
+            break;
+          default:
+            throw new IllegalArgumentException(
+                "Unknown parameter \""
+                    + e.getKey()
+                    + "\" in "
+                    + uri
+                    + "; sample: accepts seed and pageSize");
+        }
+      }
+      return b.build();
+    }
+  }
+}
