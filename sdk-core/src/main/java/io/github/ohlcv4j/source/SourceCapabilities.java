@@ -22,6 +22,7 @@ public final class SourceCapabilities {
   private final boolean newestFirst;
   private final Set<String> venues;
   private final @Nullable Instant historyStart;
+  private final String rateLimitGroup;
 
   private SourceCapabilities(Builder b) {
     this.intervals = Set.copyOf(b.intervals);
@@ -31,6 +32,7 @@ public final class SourceCapabilities {
     this.newestFirst = b.newestFirst;
     this.venues = Set.copyOf(b.venues);
     this.historyStart = b.historyStart;
+    this.rateLimitGroup = b.rateLimitGroup;
   }
 
   /** A new builder. */
@@ -91,6 +93,15 @@ public final class SourceCapabilities {
     return Optional.ofNullable(historyStart);
   }
 
+  /**
+   * The venue's rate-limit domain, shared by the sources that draw on one budget (all Bybit
+   * categories share {@code "bybit"}; Binance spot and USD-M futures are {@code "binance:spot"} and
+   * {@code "binance:usdm"}); empty when the source has no venue limit of its own.
+   */
+  public String rateLimitGroup() {
+    return rateLimitGroup;
+  }
+
   /** A readable description of the supported intervals, for error messages. */
   public String describeIntervals() {
     if (anyMultipleOf != null) {
@@ -125,6 +136,7 @@ public final class SourceCapabilities {
     private boolean newestFirst;
     private Set<String> venues = Set.of();
     private @Nullable Instant historyStart;
+    private String rateLimitGroup = "";
 
     Builder() {}
 
@@ -170,6 +182,12 @@ public final class SourceCapabilities {
     /** The earliest time with data, if known. */
     public Builder historyStart(Instant start) {
       this.historyStart = Objects.requireNonNull(start, "start");
+      return this;
+    }
+
+    /** The venue's rate-limit domain; see {@link SourceCapabilities#rateLimitGroup()}. */
+    public Builder rateLimitGroup(String group) {
+      this.rateLimitGroup = Objects.requireNonNull(group, "group");
       return this;
     }
 

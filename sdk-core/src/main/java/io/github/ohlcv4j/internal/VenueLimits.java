@@ -1,0 +1,39 @@
+package io.github.ohlcv4j.internal;
+
+import java.time.Instant;
+
+/**
+ * What venues say about their rate limits, shared by every source of one client so that all queries
+ * to a venue hold back together. Sources find it with {@code context.component(VenueLimits.class)}
+ * and report what response headers and error bodies say; the client's guard consults it before each
+ * request. {@link #NONE} ignores everything (a source used on its own).
+ *
+ * <p>A group is {@link io.github.ohlcv4j.source.SourceCapabilities#rateLimitGroup()}: the venue's
+ * limit domain (Bybit spot, linear and inverse share one IP budget; Binance spot and USD-M futures
+ * have separate ones). Thread-safe.
+ */
+public interface VenueLimits {
+
+  /** Ignores every report. */
+  VenueLimits NONE =
+      new VenueLimits() {
+        @Override
+        public void reportUsage(String group, long used, long limit, Instant resetAt) {}
+
+        @Override
+        public void pauseUntil(String group, Instant until) {}
+      };
+
+  /**
+   * The venue reported {@code used} of {@code limit} units spent in its current window, which ends
+   * at {@code resetAt} ({@code X-MBX-USED-WEIGHT-1M} with Binance's documented limit, {@code
+   * X-Bapi-Limit-Status} with {@code X-Bapi-Limit} and {@code X-Bapi-Limit-Reset-Timestamp}).
+   */
+  void reportUsage(String group, long used, long limit, Instant resetAt);
+
+  /**
+   * The venue asked for no requests before {@code until} (a 429 with {@code Retry-After}, a 418 or
+   * 403 ban).
+   */
+  void pauseUntil(String group, Instant until);
+}
