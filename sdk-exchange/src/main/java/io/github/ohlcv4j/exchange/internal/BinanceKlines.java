@@ -65,16 +65,19 @@ public final class BinanceKlines {
         while (in.more(']', "',' or ']' ending the row")) {
           in.skipValue(); // the unused 12th field, and any added later
         }
+        int before = out.size();
         try {
           out.add(t, o, h, l, c, v);
         } catch (DataFormatException e) {
           throw in.badRow(row, e);
         }
-        out.extra(ExtraColumn.CLOSE_TIME, closeTime);
-        out.extra(ExtraColumn.QUOTE_VOLUME, quote);
-        out.extra(ExtraColumn.TRADE_COUNT, trades);
-        out.extra(ExtraColumn.TAKER_BUY_VOLUME, takerBase);
-        out.extra(ExtraColumn.TAKER_BUY_QUOTE_VOLUME, takerQuote);
+        if (out.size() > before) { // not dropped by a lenient bad-row policy
+          out.extra(ExtraColumn.CLOSE_TIME, closeTime);
+          out.extra(ExtraColumn.QUOTE_VOLUME, quote);
+          out.extra(ExtraColumn.TRADE_COUNT, trades);
+          out.extra(ExtraColumn.TAKER_BUY_VOLUME, takerBase);
+          out.extra(ExtraColumn.TAKER_BUY_QUOTE_VOLUME, takerQuote);
+        }
         row++;
       } while (in.more(']', "',' or ']' in the klines array"));
       in.row(-1);

@@ -116,12 +116,15 @@ public final class BybitKlines {
       while (in.more(']', "',' or ']' ending the row")) {
         in.skipValue(); // fields added by a later API version
       }
+      int before = out.size();
       try {
         out.add(t, o, h, l, c, v);
       } catch (DataFormatException e) {
         throw in.badRow(row, e);
       }
-      out.extra(ExtraColumn.QUOTE_VOLUME, q);
+      if (out.size() > before) { // not dropped by a lenient bad-row policy
+        out.extra(ExtraColumn.QUOTE_VOLUME, q);
+      }
       row++;
     } while (in.more(']', "',' or ']' in result.list"));
     in.row(-1);

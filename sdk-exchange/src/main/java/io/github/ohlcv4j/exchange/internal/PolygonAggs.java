@@ -144,6 +144,7 @@ public final class PolygonAggs {
                     null,
                     null);
               }
+              int before = out.size();
               try {
                 out.add(t, o, h, l, c, v);
               } catch (DataFormatException e) {
@@ -159,10 +160,10 @@ public final class PolygonAggs {
                     null,
                     e);
               }
-              if ((seen & (1 << 6)) != 0) {
+              if ((seen & (1 << 6)) != 0 && out.size() > before) {
                 out.extra(ExtraColumn.VWAP, vw);
               }
-              if ((seen & (1 << 7)) != 0) {
+              if ((seen & (1 << 7)) != 0 && out.size() > before) {
                 out.extra(ExtraColumn.TRADE_COUNT, n);
               }
               rows++;
