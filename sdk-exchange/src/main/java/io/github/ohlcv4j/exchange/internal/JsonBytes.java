@@ -124,10 +124,18 @@ public final class JsonBytes {
   /** Reads a number or a string holding a number, as a correctly rounded double. */
   public double number() {
     int c = peek();
-    int s;
+    boolean quoted = c == '"';
+    if (!quoted && c != '-' && (c < '0' || c > '9')) {
+      throw fail("a number or a decimal string");
+    }
+    int s = quoted ? pos + 1 : pos;
+    double v = fastDecimal(s, quoted);
+    if (fastEnd >= 0) {
+      pos = quoted ? fastEnd + 1 : fastEnd;
+      return v;
+    }
     int e;
-    if (c == '"') {
-      s = ++pos;
+    if (quoted) {
       e = s;
       while (e < end && b[e] != '"') {
         e++;
@@ -137,12 +145,9 @@ public final class JsonBytes {
         throw fail("a closing '\"'");
       }
       pos = e + 1;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      s = pos;
+    } else {
       e = numberEnd(s);
       pos = e;
-    } else {
-      throw fail("a number or a decimal string");
     }
     try {
       return Decimals.parse(b, s, e);
@@ -152,13 +157,156 @@ public final class JsonBytes {
     }
   }
 
+  /** Where {@link #fastDecimal} or {@link #fastWhole} stopped, or -1 if it gave up. */
+  private int fastEnd;
+
+  private static final long TWO_53 = 1L << 53;
+  private static final double[] POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+  private static final long[] LONG_POW10 = {
+    1L,
+    10L,
+    100L,
+    1000L,
+    10_000L,
+    100_000L,
+    1_000_000L,
+    10_000_000L,
+    100_000_000L,
+    1_000_000_000L,
+    10_000_000_000L,
+    100_000_000_000L,
+    1_000_000_000_000L,
+    10_000_000_000_000L,
+    100_000_000_000_000L,
+    1_000_000_000_000_000L,
+    10_000_000_000_000_000L,
+    100_000_000_000_000_000L,
+    1_000_000_000_000_000_000L
+  };
+
+  /**
+   * The common case in one pass: {@code -?digits[.digits]} closed by a quote (or, bare, by anything
+   * but an exponent), at most 18 significant digits below 2<sup>53</sup>, scaled by at most
+   * 10<sup>22</sup>: one exact division or multiplication, as in {@link Decimals#parse}. Sets
+   * {@link #fastEnd} to the closing byte, or to -1 to leave the number to {@link Decimals}.
+   */
+  private double fastDecimal(int s, boolean quoted) {
+    fastEnd = -1;
+    int i = s;
+    boolean negative = false;
+    if (i < end && b[i] == '-') {
+      negative = true;
+      i++;
+    }
+    long m = 0;
+    int digits = 0;
+    int pending = 0;
+    int fraction = 0;
+    boolean point = false;
+    boolean any = false;
+    while (i < end) {
+      byte ch = b[i];
+      int d = ch - '0';
+      if (d >= 0 && d <= 9) {
+        any = true;
+        if (point) {
+          fraction++;
+        }
+        if (d == 0) {
+          if (m != 0) {
+            pending++;
+          }
+        } else {
+          int grow = pending + 1;
+          if (digits + grow > 18) {
+            return 0;
+          }
+          m = m * LONG_POW10[grow] + d;
+          digits += grow;
+          pending = 0;
+        }
+        i++;
+      } else if (ch == '.' && !point) {
+        point = true;
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (!any || i >= end || m >= TWO_53) {
+      return 0;
+    }
+    byte t = b[i];
+    if (quoted ? t != '"' : (t == 'e' || t == 'E' || t == '+' || t == '-' || t == '.')) {
+      return 0;
+    }
+    int e10 = pending - fraction;
+    double v = m;
+    if (m != 0 && e10 != 0) {
+      if (e10 < 0) {
+        if (e10 < -22) {
+          return 0;
+        }
+        v = v / POW10[-e10];
+      } else {
+        if (e10 > 22) {
+          return 0;
+        }
+        v = v * POW10[e10];
+      }
+    }
+    fastEnd = i;
+    return negative ? -v : v;
+  }
+
+  /** Plain {@code -?digits} (at most 18) closed by a quote, or bare by anything but a fraction. */
+  private long fastWhole(int s, boolean quoted) {
+    fastEnd = -1;
+    int i = s;
+    boolean negative = false;
+    if (i < end && b[i] == '-') {
+      negative = true;
+      i++;
+    }
+    int first = i;
+    long v = 0;
+    while (i < end) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      v = v * 10 + d;
+      i++;
+    }
+    if (i == first || i - first > 18 || i >= end) {
+      return 0;
+    }
+    byte t = b[i];
+    if (quoted ? t != '"' : (t == '.' || t == 'e' || t == 'E' || t == '+' || t == '-')) {
+      return 0;
+    }
+    fastEnd = i;
+    return negative ? -v : v;
+  }
+
   /** Reads a whole number, bare or in a string. */
   public long whole() {
     int c = peek();
-    int s;
+    boolean quoted = c == '"';
+    if (!quoted && c != '-' && (c < '0' || c > '9')) {
+      throw fail("a whole number");
+    }
+    int s = quoted ? pos + 1 : pos;
+    long fast = fastWhole(s, quoted);
+    if (fastEnd >= 0) {
+      pos = quoted ? fastEnd + 1 : fastEnd;
+      return fast;
+    }
     int e;
-    if (c == '"') {
-      s = ++pos;
+    if (quoted) {
       e = s;
       while (e < end && b[e] != '"') {
         e++;
@@ -168,12 +316,9 @@ public final class JsonBytes {
         throw fail("a closing '\"'");
       }
       pos = e + 1;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      s = pos;
+    } else {
       e = numberEnd(s);
       pos = e;
-    } else {
-      throw fail("a whole number");
     }
     try {
       return Decimals.parseLong(b, s, e);

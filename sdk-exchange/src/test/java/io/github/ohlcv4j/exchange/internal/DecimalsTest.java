@@ -76,6 +76,54 @@ class DecimalsTest {
     }
   }
 
+  @Test
+  void theScannerReadsRandomDecimalsQuotedAndBareTheSameWay() {
+    Random r = new Random(7);
+    StringBuilder quoted = new StringBuilder("[");
+    StringBuilder bare = new StringBuilder("[");
+    String[] texts = new String[50_000];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = randomDecimal(r);
+      quoted.append(i == 0 ? "" : ",").append('"').append(texts[i]).append('"');
+      bare.append(i == 0 ? "" : ", ").append(texts[i]);
+    }
+    for (String body : new String[] {quoted.append(']').toString(), bare.append(']').toString()}) {
+      byte[] b = body.getBytes(StandardCharsets.US_ASCII);
+      JsonBytes in = new JsonBytes(b, b.length, "test", "decimals");
+      in.expect('[', "[");
+      for (int i = 0; i < texts.length; i++) {
+        double expected = Double.parseDouble(texts[i]);
+        double actual = in.number();
+        String t = texts[i];
+        assertEquals(
+            Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(actual),
+            () -> t + ": expected " + expected + ", got " + actual);
+        in.more(']', "more");
+      }
+    }
+  }
+
+  @Test
+  void theScannerReadsWholeNumbersQuotedAndBare() {
+    byte[] b =
+        "[\"1672531200000\", 1672531259999, -5, \"0\", 1.6725312E12, \"123456789012345678901\"]"
+            .getBytes(StandardCharsets.US_ASCII);
+    JsonBytes in = new JsonBytes(b, b.length, "test", "wholes");
+    in.expect('[', "[");
+    assertEquals(1672531200000L, in.whole());
+    in.more(']', ",");
+    assertEquals(1672531259999L, in.whole());
+    in.more(']', ",");
+    assertEquals(-5L, in.whole());
+    in.more(']', ",");
+    assertEquals(0L, in.whole());
+    in.more(']', ",");
+    assertEquals(1672531200000L, in.whole());
+    in.more(']', ",");
+    assertThrows(io.github.ohlcv4j.DataFormatException.class, in::whole);
+  }
+
   /** Decimal texts in the shapes venues send: fixed decimals, stripped zeros, exponents. */
   private static String randomDecimal(Random r) {
     int digits = 1 + r.nextInt(r.nextInt(4) == 0 ? 25 : 17);
