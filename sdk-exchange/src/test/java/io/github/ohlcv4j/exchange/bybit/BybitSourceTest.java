@@ -12,6 +12,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvClient;
+import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
@@ -372,6 +373,37 @@ class BybitSourceTest extends VenueTest {
     assertEquals(4, r.size());
     assertEquals(r.get(1), r.get(2), "the retry repeats the failed request");
     assertEquals(Long.toString(DAY + 10 * 60_000L), r.get(1).queryParameter("start"));
+  }
+
+  @Test
+  void aLongBackfillReportsProgressAndStreamsLazily() {
+    BybitSource s = source(BybitSource.Category.LINEAR, 100);
+    List<OhlcvEventListener.Progress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OhlcvEventListener listener =
+        new OhlcvEventListener() {
+          @Override
+          public void progress(OhlcvQuery q, String source, OhlcvEventListener.Progress p) {
+            progress.add(p);
+          }
+        };
+    OhlcvQuery q = query("BYBIT:BTCUSDT.P", Interval.M1, DAY, DAY + 1000 * 60_000L);
+    try (OhlcvClient client = OhlcvClient.builder().source(s).eventListener(listener).build()) {
+      assertEquals(1000, client.fetch(q).size());
+      assertEquals(10, progress.size());
+      for (int i = 0; i < 10; i++) {
+        assertEquals(i + 1, progress.get(i).pages());
+        assertEquals(9 - i, progress.get(i).remainingPages());
+        assertEquals((i + 1) * 100L, progress.get(i).rows());
+      }
+      assertEquals(1.0, progress.get(9).fraction().orElseThrow());
+
+      int before = venue.requests().size();
+      try (java.util.stream.Stream<io.github.ohlcv4j.Candle> candles = client.stream(q)) {
+        assertEquals(150, candles.limit(150).count());
+      }
+      int sent = venue.requests().size() - before;
+      assertTrue(sent <= 3, "150 candles of 1000 took " + sent + " requests of 100");
+    }
   }
 
   @Test
