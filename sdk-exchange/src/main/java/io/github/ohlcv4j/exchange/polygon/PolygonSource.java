@@ -341,7 +341,12 @@ public final class PolygonSource implements CandleSource {
       this.zone = zone;
       this.key = key;
       this.position = plan.first();
-      long rows = (long) pageSize * baseMillis(query.interval()) / query.interval().nominalMillis();
+      // The longest a bar can be: months have up to 31 days, so a window never reads more than
+      // pageSize base aggregates.
+      Interval i = query.interval();
+      long longest =
+          i.unit() == Interval.Unit.MONTH ? i.amount() * 31L * 86_400_000L : i.nominalMillis();
+      long rows = (long) pageSize * baseMillis(i) / longest;
       this.rowsPerWindow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, rows));
       this.what = query.symbol() + " " + query.interval() + " bars";
       this.errors = new PolygonErrors(what, key, limits);
