@@ -209,7 +209,7 @@ public final class QueryEngine {
       try {
         f =
             guard.fetch(
-                name,
+                source,
                 query,
                 page,
                 cursor,
