@@ -193,7 +193,7 @@ public final class RetryGuard implements PageGuard {
       listener.pageFailed(query, name, page, e, took);
       long ms = context.onError(e);
       if (ms < 0) {
-        giveUp(n, e, e.isRetryable() ? "after " + n + " attempts" : "");
+        giveUp(n, e, retryable(e) ? "after " + n + " attempts" : "");
         return;
       }
       Duration wait = Duration.ofMillis(ms);

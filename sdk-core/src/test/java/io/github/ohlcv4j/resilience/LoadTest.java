@@ -62,6 +62,12 @@ class LoadTest {
           Fault.emptyBody());
 
   @Test
+  void baselineWithoutFaults() throws Exception {
+    Figures f = run(0, CircuitBreakerPolicy.defaults());
+    assertEquals(QUERIES, f.ok);
+  }
+
+  @Test
   void sixtyFourQueriesUnderRandomFaultsEndWellOrWithATypedError() throws Exception {
     Figures f = run(0.12, CircuitBreakerPolicy.defaults());
     assertTrue(f.ok >= QUERIES * 3 / 4, "most queries succeed: " + f.ok);
@@ -172,7 +178,7 @@ class LoadTest {
 
       server.assertIdle();
       long faulty = hits.stream().filter(h -> !h.fault().equals("none")).count();
-      assertTrue(faulty > 0, "faults were injected");
+      assertTrue(faultRate == 0 || faulty > 0, "faults were injected");
 
       List<Long> latencies;
       synchronized (ended) {
