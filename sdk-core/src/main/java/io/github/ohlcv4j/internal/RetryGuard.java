@@ -229,7 +229,13 @@ public final class RetryGuard implements PageGuard {
                   took.toMillis(),
                   e.getClass().getSimpleName(),
                   GuardLog.firstLine(e.getMessage())));
-      current.set(timer.schedule(() -> attempt(n + 1), wait));
+      try {
+        current.set(timer.schedule(() -> attempt(n + 1), wait));
+      } catch (RuntimeException stopped) { // the scheduler is shut down: the client is closing
+        e.addSuppressed(stopped);
+        giveUp(n, e, "");
+        return;
+      }
       if (result.isDone()) {
         Future<?> f = current.get();
         if (f != null) {

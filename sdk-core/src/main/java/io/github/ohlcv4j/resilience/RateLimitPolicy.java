@@ -66,8 +66,9 @@ public final class RateLimitPolicy {
   }
 
   /**
-   * This policy letting a request wait at most {@code maxWait} in all, for room in the budget or
-   * for the end of a venue's pause; zero fails at once instead of waiting.
+   * This policy letting a request wait at most {@code maxWait} for a venue's pause (or a budget the
+   * venue reports spent) to end, and at most {@code maxWait} for room in the client's budget; zero
+   * fails at once instead of waiting.
    */
   public RateLimitPolicy withMaxWait(Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
@@ -87,7 +88,10 @@ public final class RateLimitPolicy {
     return period;
   }
 
-  /** The longest a request waits, for room or for a venue's pause to end, before failing. */
+  /**
+   * The longest a request waits for a venue's pause to end, and for room in the client's budget,
+   * before failing.
+   */
   public Duration maxWait() {
     return maxWait;
   }
