@@ -30,7 +30,8 @@ import java.util.Set;
  *       <td>{@code baseUrl}, {@code pageSize} (spot 1-1000, usdm 1-1500), {@code weightLimit}</td></tr>
  *   <tr><td>{@code polygon:}</td><td>{@link PolygonSource}</td>
  *       <td>{@code baseUrl}, {@code pageSize} (1-50000), {@code adjusted} (true/false),
- *       {@code apiKey} (better: the {@code POLYGON_API_KEY} setting)</td></tr>
+ *       {@code requestsPerMinute}, {@code apiKey} (better: the {@code POLYGON_API_KEY}
+ *       setting)</td></tr>
  * </table>
  *
  * <p>For example {@code bybit:linear?baseUrl=https://api-testnet.bybit.com} or {@code
@@ -192,8 +193,12 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
         case "apiKey":
           b.apiKey(p.getValue());
           break;
+        case "requestsPerMinute":
+          b.requestsPerMinute(intParam(uri, p));
+          break;
         default:
-          throw unknown(uri, p.getKey(), "apiKey, baseUrl, pageSize and adjusted");
+          throw unknown(
+              uri, p.getKey(), "apiKey, baseUrl, pageSize, adjusted and requestsPerMinute");
       }
     }
     return b.build();

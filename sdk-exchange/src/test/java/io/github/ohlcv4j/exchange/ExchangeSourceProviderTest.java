@@ -55,8 +55,11 @@ class ExchangeSourceProviderTest {
     PolygonSource polygon =
         assertInstanceOf(
             PolygonSource.class,
-            CandleSources.open("polygon:?apiKey=abc123&adjusted=false&pageSize=10000"));
+            CandleSources.open(
+                "polygon:?apiKey=abc123&adjusted=false&pageSize=10000&requestsPerMinute=5"));
     assertTrue(polygon.hasApiKey());
+    assertEquals(5, polygon.requestsPerMinute());
+    assertEquals(1200, binance.capabilities().rateLimit().orElseThrow().permits());
     assertFalse(polygon.adjusted());
     assertEquals(10_000, polygon.pageSize());
   }

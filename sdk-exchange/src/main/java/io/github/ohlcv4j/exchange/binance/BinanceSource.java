@@ -16,6 +16,7 @@ import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
@@ -73,7 +74,8 @@ import org.jspecify.annotations.Nullable;
  * io.github.ohlcv4j.RateLimitException} that waits for {@code Retry-After}, and HTTP 418 an IP ban
  * until the time Binance states. {@code X-MBX-USED-WEIGHT-1M} and bans are reported to the client's
  * shared venue budget ({@code binance:spot} or {@code binance:usdm}; the two markets have separate
- * limits of 6000 and 2400 weight a minute), and each request's weight is given by the cursor.
+ * limits of 6000 and 2400 weight a minute, suggested to the client by {@link
+ * SourceCapabilities#rateLimit()}), and each request's weight is given by the cursor.
  *
  * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
  */
@@ -213,6 +215,7 @@ public final class BinanceSource implements CandleSource {
             .maxRowsPerRequest(pageSize)
             .venues(Set.of("BINANCE"))
             .rateLimitGroup(market.rateLimitGroup())
+            .rateLimit(RateLimitPolicy.of(weightLimit, Duration.ofMinutes(1)))
             .build();
   }
 
@@ -581,9 +584,9 @@ public final class BinanceSource implements CandleSource {
     }
 
     /**
-     * The request-weight limit per minute reported to the shared venue budget; the market's {@link
-     * Market#defaultWeightLimit()} unless given (Binance may grant other limits; its {@code
-     * exchangeInfo} lists them).
+     * The request-weight limit per minute reported to the shared venue budget and suggested to the
+     * client as its rate limit; the market's {@link Market#defaultWeightLimit()} unless given
+     * (Binance may grant other limits; its {@code exchangeInfo} lists them).
      *
      * @throws IllegalArgumentException if not positive
      */

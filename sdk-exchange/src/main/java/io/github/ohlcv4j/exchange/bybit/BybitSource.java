@@ -16,6 +16,7 @@ import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
@@ -75,8 +76,9 @@ import okhttp3.Response;
  * 10000} and {@code 10016} a retryable {@link io.github.ohlcv4j.SourceUnavailableException}. HTTP
  * 403 ("access too frequent") is an IP ban of at least ten minutes: a {@link
  * io.github.ohlcv4j.RateLimitException} with {@code bannedUntil}. Limit headers and bans are
- * reported to the client's shared venue budget {@code "bybit"} (all categories share Bybit's IP
- * limit of 600 requests per 5 seconds).
+ * reported to the client's shared venue budget {@code "bybit"}: all categories share Bybit's IP
+ * limit of 600 requests per 5 seconds, which {@link SourceCapabilities#rateLimit()} suggests to the
+ * client.
  *
  * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
  */
@@ -156,6 +158,7 @@ public final class BybitSource implements CandleSource {
             .newestFirst(true)
             .venues(Set.of("BYBIT"))
             .rateLimitGroup(RATE_LIMIT_GROUP)
+            .rateLimit(RateLimitPolicy.of(600, Duration.ofSeconds(5)))
             .build();
   }
 

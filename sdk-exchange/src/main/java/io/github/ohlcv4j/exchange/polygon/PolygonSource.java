@@ -17,6 +17,7 @@ import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
@@ -95,6 +96,7 @@ public final class PolygonSource implements CandleSource {
   private final @Nullable String apiKey;
   private final boolean adjusted;
   private final int pageSize;
+  private final int requestsPerMinute;
   private final Http http;
   private final Clock clock;
   private final VenueLimits limits;
@@ -105,16 +107,20 @@ public final class PolygonSource implements CandleSource {
     this.apiKey = b.apiKey != null ? b.apiKey : b.context.env(API_KEY_SETTING).orElse(null);
     this.adjusted = b.adjusted;
     this.pageSize = b.pageSize;
+    this.requestsPerMinute = b.requestsPerMinute;
     this.http = Http.of(b.context, "polygon");
     this.clock = b.context.clock();
     this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
-    this.capabilities =
+    SourceCapabilities.Builder caps =
         SourceCapabilities.builder()
             .intervals(intervals())
             .maxRowsPerRequest(pageSize)
             .venues(Set.of("POLYGON"))
-            .rateLimitGroup(RATE_LIMIT_GROUP)
-            .build();
+            .rateLimitGroup(RATE_LIMIT_GROUP);
+    if (requestsPerMinute > 0) {
+      caps.rateLimit(RateLimitPolicy.of(requestsPerMinute, Duration.ofMinutes(1)));
+    }
+    this.capabilities = caps.build();
   }
 
   /** A source with the defaults, its key from {@value #API_KEY_SETTING}. */
@@ -140,6 +146,11 @@ public final class PolygonSource implements CandleSource {
   /** The base aggregates one request reads at most (Polygon's {@code limit}). */
   public int pageSize() {
     return pageSize;
+  }
+
+  /** The requests per minute suggested to the client as its rate limit; 0 for none. */
+  public int requestsPerMinute() {
+    return requestsPerMinute;
   }
 
   /** Whether an API key is configured. */
@@ -484,6 +495,7 @@ public final class PolygonSource implements CandleSource {
     private @Nullable String apiKey;
     private boolean adjusted = true;
     private int pageSize = MAX_PAGE_SIZE;
+    private int requestsPerMinute;
     private SourceContext context = SourceContext.defaults();
 
     Builder() {}
@@ -538,6 +550,22 @@ public final class PolygonSource implements CandleSource {
             "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
       }
       this.pageSize = pageSize;
+      return this;
+    }
+
+    /**
+     * The requests per minute the plan allows, suggested to the client as its rate limit for the
+     * {@value PolygonSource#RATE_LIMIT_GROUP} group (5 for the free plan); none by default, since
+     * plans differ.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder requestsPerMinute(int requestsPerMinute) {
+      if (requestsPerMinute < 1) {
+        throw new IllegalArgumentException(
+            "requestsPerMinute must be positive, got " + requestsPerMinute);
+      }
+      this.requestsPerMinute = requestsPerMinute;
       return this;
     }
 

@@ -200,6 +200,10 @@ class BinanceSourceTest extends VenueTest {
     assertTrue(spot.capabilities().supports(Interval.parse("1s")));
     assertTrue(futures.capabilities().supports(Interval.parse("8h")));
     assertEquals("binance:spot", spot.capabilities().rateLimitGroup());
+    assertEquals(
+        io.github.ohlcv4j.resilience.RateLimitPolicy.of(6000, Duration.ofMinutes(1)),
+        spot.capabilities().rateLimit().orElseThrow());
+    assertEquals(2400, futures.capabilities().rateLimit().orElseThrow().permits());
     assertThrows(
         IllegalArgumentException.class,
         () -> BinanceSource.builder(BinanceSource.Market.SPOT).pageSize(1500).build());

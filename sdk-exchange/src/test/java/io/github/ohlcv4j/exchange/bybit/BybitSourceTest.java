@@ -444,6 +444,9 @@ class BybitSourceTest extends VenueTest {
     assertEquals("bybit", s.capabilities().rateLimitGroup());
     assertTrue(s.capabilities().newestFirst());
     assertEquals(1000, s.capabilities().maxRowsPerRequest());
+    assertEquals(
+        io.github.ohlcv4j.resilience.RateLimitPolicy.of(600, Duration.ofSeconds(5)),
+        s.capabilities().rateLimit().orElseThrow());
     assertTrue(s.capabilities().supports(Interval.MN1));
     assertFalse(s.capabilities().supports(Interval.parse("2d")));
     assertEquals(BybitSource.DEFAULT_BASE_URL + "/", s.baseUrl());

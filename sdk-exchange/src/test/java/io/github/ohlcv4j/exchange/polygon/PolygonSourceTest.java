@@ -340,6 +340,11 @@ class PolygonSourceTest extends VenueTest {
     assertFalse(s.capabilities().supports(Interval.parse("7m")));
     assertEquals(50_000, s.capabilities().maxRowsPerRequest());
     assertEquals("polygon", s.capabilities().rateLimitGroup());
+    assertTrue(s.capabilities().rateLimit().isEmpty(), "plans differ: no budget unless told");
+    PolygonSource free = PolygonSource.builder().apiKey("k12345").requestsPerMinute(5).build();
+    assertEquals(
+        io.github.ohlcv4j.resilience.RateLimitPolicy.of(5, Duration.ofMinutes(1)),
+        free.capabilities().rateLimit().orElseThrow());
     assertTrue(s.adjusted());
     assertThrows(IllegalArgumentException.class, () -> PolygonSource.builder().apiKey(" "));
     assertThrows(IllegalArgumentException.class, () -> PolygonSource.builder().pageSize(50_001));
