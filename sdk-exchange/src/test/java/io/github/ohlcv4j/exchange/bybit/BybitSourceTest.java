@@ -240,12 +240,12 @@ class BybitSourceTest extends VenueTest {
   @Test
   void retCodesMapToTypedErrors() {
     OhlcvException interval =
-        failWith(response(200, envelope(10001, "params error: intervalTime is invalid")));
+        failWith(response(200, envelope(10001, "params error: interval is not valid")));
     assertInstanceOf(UnsupportedIntervalException.class, interval);
     OhlcvException params = failWith(response(200, envelope(10001, "params error: limit")));
     assertEquals(InvalidQueryException.class, params.getClass());
     assertFalse(params.isRetryable());
-    OhlcvException sign = failWith(response(200, envelope(10004, "error sign! origin_string[]")));
+    OhlcvException sign = failWith(response(200, envelope(10004, "error sign!")));
     assertInstanceOf(AuthenticationException.class, sign);
     for (int code : new int[] {10000, 10016}) {
       OhlcvException e = failWith(response(200, envelope(code, "Server Timeout")));
@@ -357,7 +357,7 @@ class BybitSourceTest extends VenueTest {
   void aRetryRepeatsTheSameWindowAndGoesOn() {
     BybitSource s = source(BybitSource.Category.LINEAR, 10);
     venue.then(response(200, page(market, DAY + 9 * 60_000L, DAY)));
-    venue.then(response(200, envelope(10016, "System error. Please try again later.")));
+    venue.then(response(200, envelope(10016, "Server error.")));
     try (OhlcvClient client =
         OhlcvClient.builder()
             .source(s)

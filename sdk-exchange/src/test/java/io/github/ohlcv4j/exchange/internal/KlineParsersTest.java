@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 class KlineParsersTest {
 
   private static final String BYBIT =
-      "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"symbol\":\"BTCUSD\",\"category\":\"inverse\","
-          + "\"list\":[[\"1670608800000\",\"17071\",\"17073\",\"17027\",\"17055.5\",\"268611\","
-          + "\"15.74462667\"],[\"1670605200000\",\"17071.5\",\"17071.5\",\"17061\",\"17071\","
-          + "\"4177\",\"0.24469757\"],[\"1670601600000\",\"17086.5\",\"17088\",\"16978\","
-          + "\"17071.5\",\"6356\",\"0.37288112\"]]},\"retExtInfo\":{},\"time\":1672025956592}";
+      "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"symbol\":\"ETHUSD\",\"category\":\"inverse\","
+          + "\"list\":[[\"1700007200000\",\"2051.25\",\"2060\",\"2049.5\",\"2058.75\",\"91020\","
+          + "\"44.20718305\"],[\"1700003600000\",\"2047\",\"2052.5\",\"2045.25\",\"2051.25\","
+          + "\"3310\",\"1.61524\"],[\"1700000000000\",\"2040.5\",\"2049\",\"2038\",\"2047\","
+          + "\"5120\",\"2.50489251\"]]},\"retExtInfo\":{},\"time\":1700009000000}";
 
   private static final String BINANCE =
-      "[[1499040000000,\"0.01634790\",\"0.80000000\",\"0.01575800\",\"0.01577100\","
-          + "\"148976.11427815\",1499644799999,\"2434.19055334\",308,\"1756.87402397\","
-          + "\"28.46694368\",\"0\"],\n [1499644800000, \"0.01577100\", \"0.02000000\","
-          + " \"0.01500000\", \"0.01900000\", \"2.829e-05\", 1500249599999, \"0\", 0, \"0\", \"0\","
+      "[[1700000000000,\"0.05120000\",\"0.60000000\",\"0.05011000\",\"0.05090000\","
+          + "\"20931.51003214\",1700604799999,\"1065.41230097\",417,\"9912.40113002\","
+          + "\"504.55012309\",\"0\"],\n [1700604800000, \"0.05090000\", \"0.07000000\","
+          + " \"0.05000000\", \"0.06000000\", \"3.141e-05\", 1701209599999, \"0\", 0, \"0\", \"0\","
           + " \"0\"]]";
 
   private static CandleSeries.Builder builder() {
@@ -48,15 +48,15 @@ class KlineParsersTest {
     assertTrue(r.hasList());
     CandleSeries s = b.build();
     assertEquals(3, s.size());
-    assertEquals(1670601600000L, s.openTimeMillis(0));
-    assertEquals(17086.5, s.open(0));
-    assertEquals(17088, s.high(0));
-    assertEquals(16978, s.low(0));
-    assertEquals(17071.5, s.close(0));
-    assertEquals(6356, s.volume(0));
-    assertEquals(0.37288112, s.extra(ExtraColumn.QUOTE_VOLUME, 0));
-    assertEquals(1670608800000L, s.openTimeMillis(2));
-    assertEquals(15.74462667, s.extra(ExtraColumn.QUOTE_VOLUME, 2));
+    assertEquals(1700000000000L, s.openTimeMillis(0));
+    assertEquals(2040.5, s.open(0));
+    assertEquals(2049, s.high(0));
+    assertEquals(2038, s.low(0));
+    assertEquals(2047, s.close(0));
+    assertEquals(5120, s.volume(0));
+    assertEquals(2.50489251, s.extra(ExtraColumn.QUOTE_VOLUME, 0));
+    assertEquals(1700007200000L, s.openTimeMillis(2));
+    assertEquals(44.20718305, s.extra(ExtraColumn.QUOTE_VOLUME, 2));
     assertEquals(
         0,
         s.quality().count(io.github.ohlcv4j.quality.QualityIssue.Kind.OUT_OF_ORDER),
@@ -92,14 +92,14 @@ class KlineParsersTest {
     CandleSeries.Builder b = builder();
     assertEquals(2, BinanceKlines.parse(in(BINANCE), b));
     CandleSeries s = b.build();
-    assertEquals(0.0163479, s.open(0));
-    assertEquals(148976.11427815, s.volume(0));
-    assertEquals(1499644799999.0, s.extra(ExtraColumn.CLOSE_TIME, 0));
-    assertEquals(2434.19055334, s.extra(ExtraColumn.QUOTE_VOLUME, 0));
-    assertEquals(308, s.extra(ExtraColumn.TRADE_COUNT, 0));
-    assertEquals(1756.87402397, s.extra(ExtraColumn.TAKER_BUY_VOLUME, 0));
-    assertEquals(28.46694368, s.extra(ExtraColumn.TAKER_BUY_QUOTE_VOLUME, 0));
-    assertEquals(2.829e-05, s.volume(1));
+    assertEquals(0.0512, s.open(0));
+    assertEquals(20931.51003214, s.volume(0));
+    assertEquals(1700604799999.0, s.extra(ExtraColumn.CLOSE_TIME, 0));
+    assertEquals(1065.41230097, s.extra(ExtraColumn.QUOTE_VOLUME, 0));
+    assertEquals(417, s.extra(ExtraColumn.TRADE_COUNT, 0));
+    assertEquals(9912.40113002, s.extra(ExtraColumn.TAKER_BUY_VOLUME, 0));
+    assertEquals(504.55012309, s.extra(ExtraColumn.TAKER_BUY_QUOTE_VOLUME, 0));
+    assertEquals(3.141e-05, s.volume(1));
   }
 
   @Test
@@ -123,20 +123,20 @@ class KlineParsersTest {
 
   @Test
   void aMalformedCellNamesByteRowAndField() {
-    String body = BYBIT.replace("\"17061\"", "\"17O61\"");
+    String body = BYBIT.replace("\"2045.25\"", "\"2O45.25\"");
     DataFormatException e =
         assertThrows(DataFormatException.class, () -> BybitKlines.parse(in(body), builder()));
     assertFalse(e.isRetryable());
-    int at = body.indexOf("17O61");
+    int at = body.indexOf("2O45.25");
     assertTrue(e.getMessage().contains("at byte " + at), e.getMessage());
     assertTrue(e.getMessage().contains("row 1"), e.getMessage());
     assertTrue(e.getMessage().contains("field 'lowPrice'"), e.getMessage());
-    assertTrue(e.getMessage().contains("17O61"), e.getMessage());
+    assertTrue(e.getMessage().contains("2O45.25"), e.getMessage());
   }
 
   @Test
   void aShortRowIsRefused() {
-    String body = "[[1499040000000,\"1\",\"2\",\"0.5\",\"1.5\",\"10\"]]";
+    String body = "[[1700000000000,\"1\",\"2\",\"0.5\",\"1.5\",\"10\"]]";
     DataFormatException e =
         assertThrows(DataFormatException.class, () -> BinanceKlines.parse(in(body), builder()));
     assertTrue(e.getMessage().contains("field 'closeTime'"), e.getMessage());
@@ -163,7 +163,7 @@ class KlineParsersTest {
 
   @Test
   void aBadCandleNamesTheResponseRow() {
-    String body = BYBIT.replace("\"17073\",\"17027\"", "\"17027\",\"17073\""); // high below low
+    String body = BYBIT.replace("\"2060\",\"2049.5\"", "\"2049.5\",\"2060\""); // high below low
     DataFormatException e =
         assertThrows(DataFormatException.class, () -> BybitKlines.parse(in(body), builder()));
     assertTrue(e.getMessage().contains("row 0 of the response"), e.getMessage());

@@ -194,9 +194,8 @@ class PolygonSourceTest extends VenueTest {
     OhlcvException plan =
         failWith(
             403,
-            "{\"status\":\"NOT_AUTHORIZED\",\"request_id\":\"dd\",\"message\":\"Your plan doesn't"
-                + " include this data timeframe. Please upgrade your plan at"
-                + " https://polygon.io/pricing\"}");
+            "{\"status\":\"NOT_AUTHORIZED\",\"request_id\":\"dd\",\"message\":\"This plan"
+                + " doesn't include this data; upgrade the plan.\"}");
     assertInstanceOf(AuthenticationException.class, plan);
     assertEquals("NOT_AUTHORIZED", plan.venueCode().orElseThrow());
     assertTrue(plan.getMessage().contains("doesn't include this data"), plan.getMessage());
@@ -231,8 +230,7 @@ class PolygonSourceTest extends VenueTest {
             RateLimitException.class,
             failWith(
                 429,
-                "{\"status\":\"ERROR\",\"error\":\"You've exceeded the maximum requests per minute,"
-                    + " please wait or upgrade your subscription to continue.\"}"));
+                "{\"status\":\"ERROR\",\"error\":\"Too many requests this minute for the plan.\"}"));
     assertTrue(e.isRetryable());
     long toNextMinute = M - NOW % M;
     assertEquals(Duration.ofMillis(toNextMinute), e.retryAfter().orElseThrow());
