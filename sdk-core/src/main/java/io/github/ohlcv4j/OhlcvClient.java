@@ -51,13 +51,15 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Routing.</b> A query goes to the source registered for its symbol's venue ({@code BYBIT:},
- * {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}); else to the
- * default source (the first registered source that serves any venue); else, when {@linkplain
- * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
- * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
- * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
- * says what to configure.
+ * <p><b>Routing.</b> A query goes to the first source registered for its symbol's venue ({@code
+ * BYBIT:}, {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}) that
+ * {@linkplain CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code
+ * bybit:linear} can be registered side by side for {@code BYBIT:BTCUSDT} and {@code
+ * BYBIT:BTCUSDT.P}; else to the default source (the first registered source that serves any venue);
+ * else, when {@linkplain Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened
+ * for the venue through the providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code
+ * bybit:linear} when ohlcv4j-exchange is present). A symbol no source serves fails with an {@link
+ * OhlcvException} that says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -70,7 +72,7 @@ import org.jspecify.annotations.Nullable;
 public final class OhlcvClient implements AutoCloseable {
 
   private final List<CandleSource> registered;
-  private final Map<String, CandleSource> byVenue;
+  private final Map<String, List<CandleSource>> byVenue;
   private final @Nullable CandleSource defaultSource;
   private final boolean autoDiscover;
   private final Map<URI, CandleSource> discovered = new ConcurrentHashMap<>();
@@ -128,7 +130,10 @@ public final class OhlcvClient implements AutoCloseable {
       all.add(CandleSources.open(uri, context));
     }
     this.registered = List.copyOf(all);
-    Map<String, CandleSource> venues = new LinkedHashMap<>();
+    Map<String, List<CandleSource>> venues = new LinkedHashMap<>();
+    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
+      venues.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+    }
     CandleSource any = null;
     for (CandleSource s : registered) {
       if (s.capabilities().venues().isEmpty()) {
@@ -137,14 +142,13 @@ public final class OhlcvClient implements AutoCloseable {
         }
       } else {
         for (String v : s.capabilities().venues()) {
-          venues.putIfAbsent(v.toUpperCase(Locale.ROOT), s);
+          venues.computeIfAbsent(v.toUpperCase(Locale.ROOT), k -> new ArrayList<>()).add(s);
         }
       }
     }
-    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
-      venues.put(e.getKey(), e.getValue());
-    }
-    this.byVenue = Map.copyOf(venues);
+    Map<String, List<CandleSource>> frozen = new LinkedHashMap<>();
+    venues.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    this.byVenue = Map.copyOf(frozen);
     this.defaultSource = any;
 
     this.engine = new QueryEngine(clock, listener, guards, executor);
@@ -252,9 +256,10 @@ public final class OhlcvClient implements AutoCloseable {
     checkOpen();
     Optional<String> venue = symbol.venue();
     if (venue.isPresent()) {
-      CandleSource s = byVenue.get(venue.get());
-      if (s != null) {
-        return s;
+      for (CandleSource s : byVenue.getOrDefault(venue.get(), List.of())) {
+        if (s.serves(symbol)) {
+          return s;
+        }
       }
     }
     if (defaultSource != null) {

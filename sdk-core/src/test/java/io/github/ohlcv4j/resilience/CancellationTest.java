@@ -132,10 +132,14 @@ class CancellationTest {
         }
       }
       server.assertIdle();
+      // Two pages read and one fetched ahead at most. The one fetched ahead may have left the
+      // client just before the
+      // stream was closed and reach the server a moment later, so the count is an upper bound, read
+      // after the check
+      // that the client is idle: no request may start once the stream is closed.
+      assertEquals(server.expected(q).toList().subList(0, 150), read);
       int sent = server.venue().requestCount();
       assertTrue(sent <= 3, "two pages read, one fetched ahead at most: " + sent);
-      assertEquals(server.expected(q).toList().subList(0, 150), read);
-      assertEquals(sent, server.venue().requestCount());
     }
   }
 

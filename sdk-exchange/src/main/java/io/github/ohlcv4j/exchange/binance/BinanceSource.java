@@ -5,6 +5,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.internal.BinanceKlines;
 import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
@@ -261,6 +262,18 @@ public final class BinanceSource implements CandleSource {
   }
 
   /**
+   * Whether this source answers {@code symbol}: a BINANCE symbol (or one without a venue) of this
+   * source's market; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  @Override
+  public boolean serves(Symbol symbol) {
+    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BINANCE")) {
+      return false;
+    }
+    return Markets.unqualified(symbol) || Markets.binanceMarket(symbol).equals(market.id());
+  }
+
+  /**
    * Plans the requests for {@code query}; no I/O.
    *
    * @throws io.github.ohlcv4j.UnsupportedIntervalException if Binance has no such candles
@@ -272,7 +285,19 @@ public final class BinanceSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     QueryEngine.check(this, query);
     String wanted = Markets.binanceMarket(query.symbol());
-    if (!wanted.equals(market.id())) {
+    if (query.symbol().venue().isPresent() && !query.symbol().venue().get().equals("BINANCE")) {
+      throw new InvalidQueryException(
+          query.symbol()
+              + " is not a BINANCE symbol; "
+              + name
+              + " serves BINANCE:... symbols. Register a source for "
+              + query.symbol().venue().get()
+              + " or drop the venue prefix.",
+          name,
+          null,
+          null);
+    }
+    if (!serves(query.symbol())) {
       throw new InvalidQueryException(
           query.symbol()
               + " is a Binance "

@@ -5,6 +5,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.BybitKlines;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
@@ -199,6 +200,18 @@ public final class BybitSource implements CandleSource {
   }
 
   /**
+   * Whether this source answers {@code symbol}: a BYBIT symbol (or one without a venue) of this
+   * source's market; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  @Override
+  public boolean serves(Symbol symbol) {
+    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BYBIT")) {
+      return false;
+    }
+    return Markets.unqualified(symbol) || Markets.bybitCategory(symbol).equals(category.id());
+  }
+
+  /**
    * Plans the requests for {@code query}; no I/O.
    *
    * @throws io.github.ohlcv4j.UnsupportedIntervalException if Bybit has no such candles
@@ -210,7 +223,19 @@ public final class BybitSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     QueryEngine.check(this, query);
     String wanted = Markets.bybitCategory(query.symbol());
-    if (!wanted.equals(category.id())) {
+    if (query.symbol().venue().isPresent() && !query.symbol().venue().get().equals("BYBIT")) {
+      throw new InvalidQueryException(
+          query.symbol()
+              + " is not a BYBIT symbol; "
+              + name
+              + " serves BYBIT:... symbols. Register a source for "
+              + query.symbol().venue().get()
+              + " or drop the venue prefix.",
+          name,
+          null,
+          null);
+    }
+    if (!serves(query.symbol())) {
       throw new InvalidQueryException(
           query.symbol()
               + " is a Bybit "

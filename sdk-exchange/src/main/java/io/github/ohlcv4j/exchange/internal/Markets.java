@@ -29,6 +29,16 @@ public final class Markets {
       Pattern.compile("[A-Z0-9]+USD[FGHJKMNQUVXZ]\\d{2}");
   private static final Pattern BINANCE_DATED = Pattern.compile("[A-Z0-9]+_\\d{6}");
 
+  /**
+   * Whether the symbol leaves its market open: no venue and no {@code .P} suffix, such as a bare
+   * {@code BTCUSDT}. Such a symbol is served by whichever market the user picked a source for, so
+   * {@code OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}; {@code BYBIT:BTCUSDT} (spot by
+   * convention) and {@code BTCUSDT.P} name their market.
+   */
+  public static boolean unqualified(Symbol symbol) {
+    return symbol.venue().isEmpty() && symbol.marketType() == MarketType.SPOT;
+  }
+
   /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */
   public static String bybitCategory(Symbol symbol) {
     String code = symbol.code().toUpperCase(Locale.ROOT);
