@@ -56,10 +56,12 @@ import org.jspecify.annotations.Nullable;
  * {@linkplain CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code
  * bybit:linear} can be registered side by side for {@code BYBIT:BTCUSDT} and {@code
  * BYBIT:BTCUSDT.P}; else to the default source (the first registered source that serves any venue);
- * else, when {@linkplain Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened
- * for the venue through the providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code
- * bybit:linear} when ohlcv4j-exchange is present). A symbol no source serves fails with an {@link
- * OhlcvException} that says what to configure.
+ * a symbol without a venue then goes to the first registered source that serves it (so {@code
+ * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
+ * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
+ * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
+ * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
+ * says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -264,6 +266,16 @@ public final class OhlcvClient implements AutoCloseable {
     }
     if (defaultSource != null) {
       return defaultSource;
+    }
+    if (venue.isEmpty()) {
+      // No venue, no any-venue source: the first registered source that takes the bare code, so
+      // that
+      // OhlcvClient.of("bybit:linear") answers "BTCUSDT".
+      for (CandleSource s : registered) {
+        if (s.serves(symbol)) {
+          return s;
+        }
+      }
     }
     if (autoDiscover && venue.isPresent()) {
       Optional<URI> uri = CandleSources.uriFor(symbol);

@@ -54,6 +54,16 @@ class RoutingTest {
   }
 
   @Test
+  void aClientOverOneVenueSourceAnswersBareCodes() {
+    try (OhlcvClient c = OhlcvClient.builder().source("bybit:linear").autoDiscover(false).build()) {
+      assertSame(c.sources().get(0), c.sourceFor(Symbol.parse("BTCUSDT")));
+      assertSame(c.sources().get(0), c.sourceFor(Symbol.parse("BTCUSDT.P")));
+      assertThrows(
+          io.github.ohlcv4j.OhlcvException.class, () -> c.sourceFor(Symbol.parse("KRAKEN:XBTUSD")));
+    }
+  }
+
+  @Test
   void aSymbolOfAnotherVenueIsRefusedWithTheReason() {
     BybitSource linear = BybitSource.builder(BybitSource.Category.LINEAR).build();
     InvalidQueryException e =
