@@ -186,7 +186,10 @@ public final class Interval implements Comparable<Interval> {
     }
     if (amount == 0) {
       throw new IllegalArgumentException(
-          "Cannot parse interval \"" + text + "\": the amount must be positive");
+          "Cannot parse interval \""
+              + text
+              + "\": the amount must be positive; expected "
+              + ACCEPTED);
     }
     return of(amount, unit);
   }

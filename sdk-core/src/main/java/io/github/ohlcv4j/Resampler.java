@@ -38,31 +38,31 @@ final class Resampler {
   }
 
   /**
-   * Upper bound of the number of buckets: no more than the rows, nor than the span over the
-   * shortest bucket.
+   * Upper bound of the number of buckets: exact for fixed targets (the buckets from the first to
+   * the last candle), otherwise no more than the rows, nor than the span over the shortest bucket.
    */
   private static int capacity(CandleSeries s, Interval target) {
-    long span = s.time[s.size - 1] - s.time[0];
-    long shortest;
+    long first = s.time[0];
+    long last = s.time[s.size - 1];
     if (target.isFixed()) {
-      shortest = target.fixedMillis();
-    } else {
-      // A day can be 23 hours across DST; a month is at least 28 such days.
-      long day = 23 * 3_600_000L;
-      switch (target.unit()) {
-        case DAY:
-          shortest = day * target.amount();
-          break;
-        case WEEK:
-          shortest = 7 * day * target.amount();
-          break;
-        default:
-          shortest = 28 * day * target.amount();
-          break;
-      }
+      long step = target.fixedMillis();
+      return (int) Math.min(s.size, Math.floorDiv(last, step) - Math.floorDiv(first, step) + 1);
     }
-    long buckets = span / shortest + 2;
-    return (int) Math.min(s.size, buckets);
+    // A day can be 23 hours across DST; a month is at least 28 such days.
+    long day = 23 * 3_600_000L;
+    long shortest;
+    switch (target.unit()) {
+      case DAY:
+        shortest = day * target.amount();
+        break;
+      case WEEK:
+        shortest = 7 * day * target.amount();
+        break;
+      default:
+        shortest = 28 * day * target.amount();
+        break;
+    }
+    return (int) Math.min(s.size, (last - first) / shortest + 2);
   }
 
   private static CandleSeries fixedPlain(CandleSeries s, Interval target, ZoneId zone) {

@@ -164,6 +164,8 @@ public final class QueryEngine {
     final List<CandleSeries> outputs = new ArrayList<>();
     volatile boolean cancelled;
     volatile boolean ended;
+    private final java.util.concurrent.atomic.AtomicBoolean cursorClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     int pages;
     long bytes;
     @Nullable Instant serverNow;
@@ -249,9 +251,15 @@ public final class QueryEngine {
       return processor.accept(raw);
     }
 
+    void closeCursor() {
+      if (cursorClosed.compareAndSet(false, true)) {
+        cursor.close();
+      }
+    }
+
     CandleSeries finish() {
       CandleSeries last = processor.finish(now());
-      cursor.close();
+      closeCursor();
       ended = true;
       return last;
     }
@@ -282,7 +290,7 @@ public final class QueryEngine {
         return;
       }
       ended = true;
-      cursor.close();
+      closeCursor();
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
       listener.fetchFailed(query, name, e, took);
       if (log.isDebugEnabled()) {
@@ -307,7 +315,7 @@ public final class QueryEngine {
       if (f != null) {
         f.cancel(true);
       }
-      cursor.close();
+      closeCursor();
     }
 
     private void logPage(int rows, long pageBytes, Duration took) {

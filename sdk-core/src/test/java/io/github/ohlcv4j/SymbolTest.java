@@ -1,0 +1,102 @@
+package io.github.ohlcv4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SymbolTest {
+
+  @Test
+  void parsesVenueCodeAndPerpetualSuffix() {
+    Symbol s = Symbol.parse("BINANCE:BTCUSDT.P");
+    assertEquals(Optional.of("BINANCE"), s.venue());
+    assertEquals("BTCUSDT", s.code());
+    assertEquals(MarketType.PERPETUAL, s.marketType());
+    assertEquals("BINANCE:BTCUSDT.P", s.toString());
+  }
+
+  @Test
+  void noVenueMeansAny() {
+    Symbol s = Symbol.parse("AAPL");
+    assertEquals(Optional.empty(), s.venue());
+    assertEquals(MarketType.SPOT, s.marketType());
+  }
+
+  @Test
+  void theVenueIsBeforeTheFirstColonOnly() {
+    Symbol s = Symbol.parse("POLYGON:X:BTCUSD");
+    assertEquals(Optional.of("POLYGON"), s.venue());
+    assertEquals("X:BTCUSD", s.code());
+  }
+
+  @Test
+  void venueIsUpperCasedAndCodeKeptAsIs() {
+    Symbol s = Symbol.parse("bybit:btcUsdt");
+    assertEquals(Optional.of("BYBIT"), s.venue());
+    assertEquals("btcUsdt", s.code());
+  }
+
+  @Test
+  void roundTrips() {
+    for (String text :
+        List.of(
+            "BINANCE:BTCUSDT.P",
+            "BYBIT:BTCUSDT",
+            "POLYGON:X:BTCUSD",
+            "AAPL",
+            "BRK.B",
+            "ETHUSDT.P",
+            "C:EURUSD")) {
+      Symbol s = Symbol.parse(text);
+      assertEquals(s, Symbol.parse(s.toString()), text);
+    }
+  }
+
+  @Test
+  void rejectsMalformedSymbolsWithTheReason() {
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse(""))
+            .getMessage()
+            .contains("empty"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BTC USDT"))
+            .getMessage()
+            .contains("white space"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BINANCE:"))
+            .getMessage()
+            .contains("no code"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse(":BTC"))
+            .getMessage()
+            .contains("invalid venue"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("1X:BTC"))
+            .getMessage()
+            .contains("invalid venue"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BTC\u0000"))
+            .getMessage()
+            .contains("control"));
+  }
+
+  @Test
+  void ofAcceptsAnyNonEmptyCode() {
+    String hostile = "O'Neil\\'; DROP TABLE ohlcv; --\u0000\u00e9";
+    Symbol s = Symbol.of("", hostile, MarketType.SPOT);
+    assertEquals(hostile, s.code());
+    assertThrows(IllegalArgumentException.class, () -> Symbol.of(""));
+    assertThrows(NullPointerException.class, () -> Symbol.of(null));
+  }
+
+  @Test
+  void venuesCanBeChanged() {
+    Symbol s = Symbol.parse("BTCUSDT.P");
+    assertEquals("BYBIT:BTCUSDT.P", s.withVenue("bybit").toString());
+    assertEquals(s, s.withVenue("BYBIT").withoutVenue());
+  }
+}
