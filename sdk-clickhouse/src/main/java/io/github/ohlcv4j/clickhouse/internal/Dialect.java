@@ -14,9 +14,11 @@ package io.github.ohlcv4j.clickhouse.internal;
  * </ul>
  *
  * <p>Calendar buckets (days, weeks, months in a zone) use the same local-date functions in both
- * ({@code toRelativeDayNum}, {@code toDayOfWeek}, {@code toRelativeMonthNum} with a zone argument),
- * which have kept their meaning across versions, whereas {@code toStartOfInterval} changed how it
- * aligns hours in 21.4 and counts months from year 0; see docs/ARCHITECTURE.md.
+ * ({@code toRelativeDayNum} and {@code toRelativeMonthNum} with a zone argument, weekdays by
+ * arithmetic on the day number), which have kept their signatures and meaning across versions,
+ * whereas {@code toStartOfInterval} changed how it aligns hours in 21.4 and counts months from year
+ * 0, and {@code toDayOfWeek} took a mode argument before the zone in newer servers; see
+ * docs/ARCHITECTURE.md.
  */
 public enum Dialect {
   /** ClickHouse before 20.5. */

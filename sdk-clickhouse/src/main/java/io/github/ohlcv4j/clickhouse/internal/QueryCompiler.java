@@ -287,7 +287,9 @@ public final class QueryCompiler {
         return new Key(n == 1 ? day : floor(day, n), TimeKind.KEY_DAY);
       case WEEK:
         {
-          String monday = "(" + day + " - toDayOfWeek(" + t + ", " + z + ") + 1)";
+          // The Monday on or before the local day, by arithmetic: 1970-01-01 was a Thursday.
+          // (toDayOfWeek(t, tz) became toDayOfWeek(t, mode, tz) in newer servers.)
+          String monday = "(" + day + " - ((" + day + " + 3) % 7 + 7) % 7)";
           if (n == 1) {
             return new Key(monday, TimeKind.KEY_DAY);
           }
