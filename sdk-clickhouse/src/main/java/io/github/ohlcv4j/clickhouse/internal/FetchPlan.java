@@ -177,13 +177,17 @@ public final class FetchPlan {
     return (int) Math.min(Integer.MAX_VALUE, Math.ceil((to - start) / span));
   }
 
-  /** About how many rows per symbol a window holds at most, for sizing the builders. */
+  /**
+   * How many rows per symbol a window holds at most: exact for a window of stored candles without
+   * holes, so that building the series copies nothing.
+   */
   public int sizeHint(long start, long end) {
-    long rows = (end - start) / Math.max(1, pageInterval.nominalMillis()) + 1;
+    long step = Math.max(1, pageInterval.nominalMillis());
+    long rows = (end - start + step - 1) / step; // bucket starts in [start, end)
     if (limit > 0) {
       rows = Math.min(rows, limit);
     }
-    return (int) Math.max(1, Math.min(rows, rowsPerWindow + 1L));
+    return (int) Math.max(1, Math.min(rows, rowsPerWindow));
   }
 
   /** The SQL for one window. */

@@ -54,6 +54,14 @@ public final class RowBinaryReader {
   public static final class Target {
     final byte[] symbol;
     final CandleSeries.Builder builder;
+
+    /** Length of the symbol as RowBinary writes it: LEB128 length, then the bytes. */
+    final int prefixLength;
+
+    /** The prefix as a little-endian long, when it fits in 8 bytes, and the mask of its bytes. */
+    final long prefixKey;
+
+    final long prefixMask;
     long last = Long.MIN_VALUE;
     long rows;
 
@@ -64,6 +72,23 @@ public final class RowBinaryReader {
     public Target(String symbol, CandleSeries.Builder builder) {
       this.symbol = symbol.getBytes(StandardCharsets.UTF_8);
       this.builder = Objects.requireNonNull(builder, "builder");
+      byte[] prefix = new byte[this.symbol.length + 5];
+      int n = 0;
+      int len = this.symbol.length;
+      while ((len & ~0x7F) != 0) {
+        prefix[n++] = (byte) ((len & 0x7F) | 0x80);
+        len >>>= 7;
+      }
+      prefix[n++] = (byte) len;
+      System.arraycopy(this.symbol, 0, prefix, n, this.symbol.length);
+      this.prefixLength = n + this.symbol.length;
+      long key = 0;
+      for (int i = 0; i < Math.min(8, prefixLength); i++) {
+        key |= (prefix[i] & 0xFFL) << (8 * i);
+      }
+      this.prefixKey = key;
+      this.prefixMask =
+          prefixLength > 8 ? 0 : prefixLength == 8 ? -1L : (1L << (8 * prefixLength)) - 1;
     }
 
     /** The builder. */
@@ -118,6 +143,7 @@ public final class RowBinaryReader {
   private long base; // stream offset of buf[0]
   private long rows;
   private int current; // index of the target of the last row
+  private int symbolLength; // set by symbolStart
 
   /**
    * @param layout the row shape
@@ -305,10 +331,86 @@ public final class RowBinaryReader {
 
   /** Decodes the whole rows that end before {@code limit}; returns the position after them. */
   private int decode(int limit) {
-    if (!layout.symbol() && !layout.count()) {
+    if (!layout.count()) {
+      if (layout.symbol()) {
+        return symbolRows(limit);
+      }
       return layout.time() == TimeKind.SECONDS ? rawSeconds(limit) : rawMillis(limit);
     }
     return general(limit);
+  }
+
+  /**
+   * Stored rows that start with the symbol (several symbols in one request). Rows of one symbol
+   * come together, so the symbol is first compared with the current one, as a single long when it
+   * is short.
+   */
+  private int symbolRows(int limit) {
+    final byte[] b = buf;
+    final boolean seconds = layout.time() == TimeKind.SECONDS;
+    final int fixed = seconds ? 44 : 48;
+    Target target = targets[current];
+    CandleSeries.Builder builder = target.builder;
+    long last = target.last;
+    long n = 0;
+    int p = pos;
+    try {
+      while (true) {
+        int q;
+        if (target.prefixMask != 0
+            && p + target.prefixLength + fixed <= limit
+            && ((long) LONG.get(b, p) & target.prefixMask) == target.prefixKey) {
+          q = p + target.prefixLength;
+        } else {
+          // Another symbol, a long one, or the end of the buffer: the general way.
+          int start = symbolStart(b, p, limit);
+          if (start < 0) {
+            return p;
+          }
+          int len = symbolLength;
+          if (start + len + fixed > limit) {
+            return p;
+          }
+          if (!(len == target.symbol.length
+              && Arrays.equals(b, start, start + len, target.symbol, 0, len))) {
+            target.last = last;
+            target.rows += n;
+            rows += n;
+            n = 0;
+            target = find(b, start, len, p);
+            builder = target.builder;
+            last = target.last;
+          }
+          q = start + len;
+        }
+        long t;
+        int d;
+        if (seconds) {
+          t = ((int) INT.get(b, q) & 0xFFFF_FFFFL) * 1000;
+          d = q + 4;
+        } else {
+          t = (long) LONG.get(b, q);
+          d = q + 8;
+        }
+        if (t < last || t < minTime || t >= maxTime) {
+          throw badTime(t, last, p);
+        }
+        builder.add(
+            t,
+            Double.longBitsToDouble((long) LONG.get(b, d)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 8)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 16)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 24)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 32)));
+        last = t;
+        p = d + 40;
+        n++;
+      }
+    } finally {
+      target.last = last;
+      target.rows += n;
+      rows += n;
+    }
   }
 
   /** The common case: one symbol, DateTime, no symbol column. */
@@ -389,34 +491,18 @@ public final class RowBinaryReader {
       int q = p;
       Target target = targets[current];
       if (hasSymbol) {
-        // String: LEB128 length, then the bytes.
-        long len = 0;
-        int shift = 0;
-        while (true) {
-          if (q >= limit) {
-            return p;
-          }
-          int x = b[q++];
-          len |= (long) (x & 0x7F) << shift;
-          if ((x & 0x80) == 0) {
-            break;
-          }
-          shift += 7;
-          if (shift > 35) {
-            throw error(": malformed string length at byte " + (base + p) + " (row " + rows + ")");
-          }
+        q = symbolStart(b, p, limit);
+        if (q < 0) {
+          return p;
         }
-        if (len > Integer.MAX_VALUE - 64) {
-          throw error(": implausible symbol length " + len + " at byte " + (base + p));
-        }
+        int len = symbolLength;
         if (q + len + fixed > limit) {
           return p;
         }
-        int l = (int) len;
-        if (!(l == target.symbol.length && Arrays.equals(b, q, q + l, target.symbol, 0, l))) {
-          target = find(b, q, l, p);
+        if (!(len == target.symbol.length && Arrays.equals(b, q, q + len, target.symbol, 0, len))) {
+          target = find(b, q, len, p);
         }
-        q += l;
+        q += len;
       } else if (q + fixed > limit) {
         return p;
       }
@@ -452,6 +538,35 @@ public final class RowBinaryReader {
       p = d + 40 + (hasCount ? 8 : 0);
     }
     return p;
+  }
+
+  /**
+   * Reads the LEB128 length of a string at {@code p}: returns where its bytes start and leaves the
+   * length in {@link #symbolLength}; -1 if the length does not end before {@code limit}.
+   */
+  private int symbolStart(byte[] b, int p, int limit) {
+    long len = 0;
+    int shift = 0;
+    int q = p;
+    while (true) {
+      if (q >= limit) {
+        return -1;
+      }
+      int x = b[q++];
+      len |= (long) (x & 0x7F) << shift;
+      if ((x & 0x80) == 0) {
+        break;
+      }
+      shift += 7;
+      if (shift > 35) {
+        throw error(": malformed string length at byte " + (base + p) + " (row " + rows + ")");
+      }
+    }
+    if (len > Integer.MAX_VALUE - 64) {
+      throw error(": implausible symbol length " + len + " at byte " + (base + p));
+    }
+    symbolLength = (int) len;
+    return q;
   }
 
   private Target find(byte[] b, int at, int len, int rowStart) {

@@ -105,6 +105,18 @@ class FetchPlanTest {
   }
 
   @Test
+  void windowsAreSizedForTheirCandles() {
+    FetchPlan p = plan(q(DAY, DAY.plusSeconds(86_400)).build(), 1_000_000);
+    assertEquals(1440, p.sizeHint(p.from(), p.windowEnd(p.from())));
+    FetchPlan half = plan(q(DAY.plusSeconds(30), DAY.plusSeconds(600)).build(), 1_000_000);
+    assertEquals(10, half.sizeHint(half.from(), half.windowEnd(half.from())));
+    FetchPlan small = plan(q(DAY, DAY.plusSeconds(86_400)).build(), 100);
+    assertEquals(100, small.sizeHint(small.from(), small.windowEnd(small.from())));
+    FetchPlan limited = plan(q(DAY, DAY.plusSeconds(86_400)).limit(7).build(), 1_000_000);
+    assertEquals(7, limited.sizeHint(limited.from(), limited.windowEnd(limited.from())));
+  }
+
+  @Test
   void latestQueriesOfResampledCandlesAreAlignedAndPushedDown() {
     FetchPlan p =
         plan(OhlcvQuery.builder().symbol("X").latest(24).resample(Interval.H1).build(), 1000);
