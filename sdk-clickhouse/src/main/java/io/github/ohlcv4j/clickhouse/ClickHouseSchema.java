@@ -4,6 +4,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.Dialect;
+import io.github.ohlcv4j.clickhouse.internal.ServerVersion;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import java.util.List;
@@ -186,8 +187,7 @@ public final class ClickHouseSchema {
    * minor version, for review or to run by hand (for instance with {@code ON CLUSTER} added).
    */
   public String createTableStatement(int major, int minor) {
-    Dialect dialect =
-        Dialect.of(new io.github.ohlcv4j.clickhouse.internal.ServerVersion(major, minor, ""));
+    Dialect dialect = Dialect.of(new ServerVersion(major, minor, major + "." + minor));
     return statement(MIGRATIONS.get(0), dialect);
   }
 

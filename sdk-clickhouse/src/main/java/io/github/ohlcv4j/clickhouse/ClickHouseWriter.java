@@ -6,6 +6,7 @@ import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes candles into the table of a {@link ClickHouseSource}, as {@code INSERT ... FORMAT
@@ -119,10 +120,7 @@ public final class ClickHouseWriter {
     }
     sql.append(") FORMAT RowBinary");
     int rowBytes =
-        symbol.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-            + varintLength(symbol.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-            + (type == TimeColumnType.DATE_TIME ? 4 : 8)
-            + 40;
+        RowBinaryWriter.string(symbol).length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
     WriteResult total = WriteResult.NONE;
     for (int from = 0; from < series.size(); from += batchSize) {
       int to = Math.min(series.size(), from + batchSize);
@@ -202,15 +200,6 @@ public final class ClickHouseWriter {
     }
   }
 
-  private static int varintLength(int n) {
-    int len = 1;
-    while ((n & ~0x7F) != 0) {
-      n >>>= 7;
-      len++;
-    }
-    return len;
-  }
-
   @Override
   public String toString() {
     return "ClickHouseWriter{" + source + ", batchSize=" + batchSize + "}";
@@ -220,7 +209,7 @@ public final class ClickHouseWriter {
   public static final class Builder {
     private final ClickHouseSource source;
     private int batchSize = 500_000;
-    private Boolean compression;
+    private @Nullable Boolean compression;
 
     Builder(ClickHouseSource source) {
       this.source = Objects.requireNonNull(source, "source");

@@ -72,16 +72,8 @@ public final class RowBinaryReader {
     public Target(String symbol, CandleSeries.Builder builder) {
       this.symbol = symbol.getBytes(StandardCharsets.UTF_8);
       this.builder = Objects.requireNonNull(builder, "builder");
-      byte[] prefix = new byte[this.symbol.length + 5];
-      int n = 0;
-      int len = this.symbol.length;
-      while ((len & ~0x7F) != 0) {
-        prefix[n++] = (byte) ((len & 0x7F) | 0x80);
-        len >>>= 7;
-      }
-      prefix[n++] = (byte) len;
-      System.arraycopy(this.symbol, 0, prefix, n, this.symbol.length);
-      this.prefixLength = n + this.symbol.length;
+      byte[] prefix = RowBinaryWriter.string(symbol);
+      this.prefixLength = prefix.length;
       long key = 0;
       for (int i = 0; i < Math.min(8, prefixLength); i++) {
         key |= (prefix[i] & 0xFFL) << (8 * i);

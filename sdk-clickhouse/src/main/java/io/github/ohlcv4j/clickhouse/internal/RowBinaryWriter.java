@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
@@ -29,6 +30,23 @@ public final class RowBinaryWriter {
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * A {@code String} as RowBinary writes it: the LEB128 length of its UTF-8 bytes, then the bytes.
+   */
+  public static byte[] string(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[bytes.length + 5];
+    int n = 0;
+    int len = bytes.length;
+    while ((len & ~0x7F) != 0) {
+      out[n++] = (byte) ((len & 0x7F) | 0x80);
+      len >>>= 7;
+    }
+    out[n++] = (byte) len;
+    System.arraycopy(bytes, 0, out, n, bytes.length);
+    return Arrays.copyOf(out, n + bytes.length);
+  }
 
   /** Whether row {@code i} can be stored: finite values, not invented by gap filling. */
   public static boolean writable(CandleSeries s, int i) {
@@ -69,17 +87,8 @@ public final class RowBinaryWriter {
    */
   public static RequestBody body(
       CandleSeries series, int from, int to, String symbol, TimeColumnType type, boolean gzip) {
-    byte[] sym = symbol.getBytes(StandardCharsets.UTF_8);
-    byte[] prefix = new byte[sym.length + 5];
-    int n = 0;
-    int len = sym.length;
-    while ((len & ~0x7F) != 0) {
-      prefix[n++] = (byte) ((len & 0x7F) | 0x80);
-      len >>>= 7;
-    }
-    prefix[n++] = (byte) len;
-    System.arraycopy(sym, 0, prefix, n, sym.length);
-    int prefixLength = n + sym.length;
+    byte[] prefix = string(symbol);
+    int prefixLength = prefix.length;
     int rowBytes = prefixLength + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
     long rows = 0;
     for (int i = from; i < to; i++) {
