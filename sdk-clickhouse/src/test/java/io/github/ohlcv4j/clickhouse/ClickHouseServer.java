@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * A real ClickHouse server for the tests: started once per JVM on a free loopback port with a
  * temporary data directory, and stopped (only the process started here) when the test run ends.
  * Tests declare {@code @ExtendWith(ClickHouseServer.Extension.class)} and take a {@code
- * ClickHouseServer} parameter.
+ * ClickHouseServer} or {@link SeededMarket} parameter.
  *
  * <p>The binary is {@code CH_SERVER_BIN}, else {@code clickhouse-server} on the PATH or in {@code
  * /usr/sbin} (Debian's package), else {@code clickhouse server}. Without one the tests are skipped
@@ -134,7 +135,9 @@ public final class ClickHouseServer
     Optional<List<String>> command = binary();
     if (command.isEmpty()) {
       String why =
-          "clickhouse-server not found (set CH_SERVER_BIN, or apt-get install clickhouse-server)";
+          "clickhouse-server not found (CH_SERVER_BIN="
+              + System.getenv().getOrDefault("CH_SERVER_BIN", "unset")
+              + "; apt-get install clickhouse-server, or point CH_SERVER_BIN at the binary)";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new IllegalStateException(why + "; the ClickHouse tests must run under CI=true");
       }
@@ -159,7 +162,7 @@ public final class ClickHouseServer
   private static Optional<List<String>> binary() {
     String env = System.getenv("CH_SERVER_BIN");
     if (env != null && !env.isBlank()) {
-      return Optional.of(List.of(env));
+      return Files.isExecutable(Path.of(env)) ? Optional.of(List.of(env)) : Optional.empty();
     }
     List<Path> dirs = new ArrayList<>();
     for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
@@ -369,11 +372,25 @@ public final class ClickHouseServer
           + "<execution_time>0</execution_time></interval></default></quotas>\n"
           + "</yandex>\n";
 
-  /** Starts the server once per JVM and hands it to test methods and constructors. */
-  public static final class Extension implements BeforeAllCallback, ParameterResolver {
+  /**
+   * Starts the server once per JVM and hands it (or the seeded market) to test methods. Without a
+   * server each test of the class is reported as skipped with the reason, so the build's summary
+   * shows how many did not run (under {@code CI=true} they fail instead).
+   */
+  public static final class Extension implements ExecutionCondition, ParameterResolver {
     @Override
-    public void beforeAll(ExtensionContext context) {
-      get(context);
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      if (context.getTestMethod().isEmpty()) {
+        return ConditionEvaluationResult.enabled("decided per test");
+      }
+      Object s =
+          context
+              .getRoot()
+              .getStore(ExtensionContext.Namespace.GLOBAL)
+              .getOrComputeIfAbsent(ClickHouseServer.class, k -> startOrSkip());
+      return s instanceof String
+          ? ConditionEvaluationResult.disabled((String) s)
+          : ConditionEvaluationResult.enabled("ClickHouse is running");
     }
 
     @Override
