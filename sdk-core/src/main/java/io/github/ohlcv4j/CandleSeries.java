@@ -906,7 +906,9 @@ public final class CandleSeries implements Iterable<Candle> {
     Builder(Symbol symbol, Interval interval) {
       this.symbol = Objects.requireNonNull(symbol, "symbol");
       this.interval = Objects.requireNonNull(interval, "interval");
-      this.cur = new Chunk(FIRST_CHUNK);
+      // Allocated on the first row, or at the size expectedSize gives, so that a builder told the
+      // exact row count allocates its columns once and builds without copying.
+      this.cur = new Chunk(0);
     }
 
     /** The zone for calendar boundaries and display; UTC by default. */
@@ -934,8 +936,8 @@ public final class CandleSeries implements Iterable<Candle> {
     }
 
     /**
-     * A hint: about how many rows will be added. With the exact count and rows in ascending order,
-     * building copies nothing.
+     * A hint: about how many rows will be added. With the exact count and rows in ascending (or
+     * wholly descending) order, the columns are allocated once and building copies nothing.
      */
     public Builder expectedSize(int rows) {
       if (rows < 0) {
@@ -998,7 +1000,9 @@ public final class CandleSeries implements Iterable<Candle> {
     private void store(
         long openTimeMillis, double open, double high, double low, double close, double volume) {
       if (pos == cur.capacity()) {
-        full.add(cur);
+        if (pos > 0) {
+          full.add(cur);
+        }
         cur = new Chunk(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, count / 2)));
         pos = 0;
       }

@@ -1,9 +1,10 @@
 package io.github.ohlcv4j;
 
-import io.github.ohlcv4j.internal.PageGuard;
+import io.github.ohlcv4j.internal.ClientGuards;
+import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
-import io.github.ohlcv4j.internal.RetryGuard;
 import io.github.ohlcv4j.internal.SafeListener;
+import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,9 +51,13 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Routing.</b> A query goes to the source registered for its symbol's venue ({@code BYBIT:},
- * {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}); else to the
- * default source (the first registered source that serves any venue); else, when {@linkplain
+ * <p><b>Routing.</b> A query goes to the first source registered for its symbol's venue ({@code
+ * BYBIT:}, {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}) that
+ * {@linkplain CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code
+ * bybit:linear} can be registered side by side for {@code BYBIT:BTCUSDT} and {@code
+ * BYBIT:BTCUSDT.P}; else to the default source (the first registered source that serves any venue);
+ * a symbol without a venue then goes to the first registered source that serves it (so {@code
+ * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
  * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
  * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
  * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
@@ -69,7 +74,7 @@ import org.jspecify.annotations.Nullable;
 public final class OhlcvClient implements AutoCloseable {
 
   private final List<CandleSource> registered;
-  private final Map<String, CandleSource> byVenue;
+  private final Map<String, List<CandleSource>> byVenue;
   private final @Nullable CandleSource defaultSource;
   private final boolean autoDiscover;
   private final Map<URI, CandleSource> discovered = new ConcurrentHashMap<>();
@@ -77,10 +82,11 @@ public final class OhlcvClient implements AutoCloseable {
   private final QueryEngine engine;
   private final OhlcvEventListener listener;
   private final @Nullable ExecutorService ownExecutor;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ClientGuards guards;
   private final RetryPolicy retryPolicy;
   private final CircuitBreakerPolicy circuitBreakerPolicy;
-  private final RateLimitPolicy rateLimitPolicy;
+  private final @Nullable RateLimitPolicy rateLimitPolicy;
   private final Clock clock;
   private volatile boolean closed;
 
@@ -91,7 +97,9 @@ public final class OhlcvClient implements AutoCloseable {
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
     this.rateLimitPolicy = b.rateLimitPolicy;
     this.autoDiscover = b.autoDiscover;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ohlcv4j-scheduler"));
+    // Only keeps time for retries and rate-limit waits; the work itself runs on the executor.
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ohlcv4j-scheduler"));
+    scheduler.setRemoveOnCancelPolicy(true);
     java.util.concurrent.Executor executor;
     if (b.executor != null) {
       this.ownExecutor = null;
@@ -100,7 +108,20 @@ public final class OhlcvClient implements AutoCloseable {
       this.ownExecutor = Executors.newCachedThreadPool(daemon("ohlcv4j-worker"));
       executor = ownExecutor;
     }
-    SourceContext.Builder ctx = SourceContext.builder().clock(clock).eventListener(listener);
+    this.guards =
+        new ClientGuards(
+            retryPolicy,
+            circuitBreakerPolicy,
+            rateLimitPolicy,
+            b.groupRateLimits,
+            listener,
+            GuardTimer.of(clock, scheduler, executor),
+            () -> ThreadLocalRandom.current().nextDouble());
+    SourceContext.Builder ctx =
+        SourceContext.builder()
+            .clock(clock)
+            .eventListener(listener)
+            .component(VenueLimits.class, guards.venueLimits());
     if (b.okHttpClient != null) {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }
@@ -111,7 +132,10 @@ public final class OhlcvClient implements AutoCloseable {
       all.add(CandleSources.open(uri, context));
     }
     this.registered = List.copyOf(all);
-    Map<String, CandleSource> venues = new LinkedHashMap<>();
+    Map<String, List<CandleSource>> venues = new LinkedHashMap<>();
+    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
+      venues.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+    }
     CandleSource any = null;
     for (CandleSource s : registered) {
       if (s.capabilities().venues().isEmpty()) {
@@ -120,25 +144,16 @@ public final class OhlcvClient implements AutoCloseable {
         }
       } else {
         for (String v : s.capabilities().venues()) {
-          venues.putIfAbsent(v.toUpperCase(Locale.ROOT), s);
+          venues.computeIfAbsent(v.toUpperCase(Locale.ROOT), k -> new ArrayList<>()).add(s);
         }
       }
     }
-    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
-      venues.put(e.getKey(), e.getValue());
-    }
-    this.byVenue = Map.copyOf(venues);
+    Map<String, List<CandleSource>> frozen = new LinkedHashMap<>();
+    venues.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    this.byVenue = Map.copyOf(frozen);
     this.defaultSource = any;
 
-    PageGuard guard =
-        new RetryGuard(
-            retryPolicy,
-            PageGuard.NONE,
-            scheduler,
-            listener,
-            clock,
-            () -> ThreadLocalRandom.current().nextDouble());
-    this.engine = new QueryEngine(clock, listener, guard, executor);
+    this.engine = new QueryEngine(clock, listener, guards, executor);
   }
 
   /** A new builder. */
@@ -243,13 +258,24 @@ public final class OhlcvClient implements AutoCloseable {
     checkOpen();
     Optional<String> venue = symbol.venue();
     if (venue.isPresent()) {
-      CandleSource s = byVenue.get(venue.get());
-      if (s != null) {
-        return s;
+      for (CandleSource s : byVenue.getOrDefault(venue.get(), List.of())) {
+        if (s.serves(symbol)) {
+          return s;
+        }
       }
     }
     if (defaultSource != null) {
       return defaultSource;
+    }
+    if (venue.isEmpty()) {
+      // No venue, no any-venue source: the first registered source that takes the bare code, so
+      // that
+      // OhlcvClient.of("bybit:linear") answers "BTCUSDT".
+      for (CandleSource s : registered) {
+        if (s.serves(symbol)) {
+          return s;
+        }
+      }
     }
     if (autoDiscover && venue.isPresent()) {
       Optional<URI> uri = CandleSources.uriFor(symbol);
@@ -283,7 +309,10 @@ public final class OhlcvClient implements AutoCloseable {
 
   /**
    * Checks every source this client uses and reports each one's state and latency, by source name.
-   * A source whose check throws is reported {@link Health.Status#DOWN} with the reason.
+   * A source whose check throws is reported {@link Health.Status#DOWN} with the reason. An up
+   * source whose circuit breaker is open, or that the venue paused or banned, is reported {@link
+   * Health.Status#DEGRADED} with until when in the detail; the latency is the check's, else that of
+   * the last request this client sent to the source.
    */
   public Map<String, Health> health() {
     Map<String, Health> out = new LinkedHashMap<>();
@@ -301,7 +330,7 @@ public final class OhlcvClient implements AutoCloseable {
                 String.valueOf(e.getMessage()),
                 clock.instant());
       }
-      out.put(s.name(), h);
+      out.put(s.name(), guards.health(s, h));
     }
     return out;
   }
@@ -316,18 +345,37 @@ public final class OhlcvClient implements AutoCloseable {
     return circuitBreakerPolicy;
   }
 
-  /** The rate-limit policy. */
+  /**
+   * The rate-limit policy set for every group with {@link
+   * Builder#rateLimitPolicy(RateLimitPolicy)}, or {@link RateLimitPolicy#none()} if none was set,
+   * in which case each source's suggested budget applies: {@link #rateLimitPolicy(CandleSource)}
+   * tells what is in force for a source.
+   */
   public RateLimitPolicy rateLimitPolicy() {
-    return rateLimitPolicy;
+    return rateLimitPolicy != null ? rateLimitPolicy : RateLimitPolicy.none();
   }
 
-  /** Closes the sources and stops the client's threads. Queries in flight fail. Idempotent. */
+  /**
+   * The client-side rate limit this client applies to {@code source}'s rate-limit group: set for
+   * the group on the builder, else set for all groups, else the source's suggestion ({@link
+   * io.github.ohlcv4j.source.SourceCapabilities#rateLimit()}), else {@link RateLimitPolicy#none()}.
+   */
+  public RateLimitPolicy rateLimitPolicy(CandleSource source) {
+    Objects.requireNonNull(source, "source");
+    return guards.rateLimitPolicy(source);
+  }
+
+  /**
+   * Closes the sources and stops the client's threads. Queries in flight, and those waiting for a
+   * retry or a rate limit, fail. Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    guards.close();
     for (CandleSource s : sources()) {
       try {
         s.close();
@@ -372,7 +420,8 @@ public final class OhlcvClient implements AutoCloseable {
     private boolean autoDiscover = true;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
-    private RateLimitPolicy rateLimitPolicy = RateLimitPolicy.none();
+    private @Nullable RateLimitPolicy rateLimitPolicy;
+    private final Map<String, RateLimitPolicy> groupRateLimits = new LinkedHashMap<>();
     private OhlcvEventListener listener = OhlcvEventListener.NONE;
     private java.util.concurrent.@Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
@@ -438,11 +487,25 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
-     * The rate-limit policy, applied per venue; {@link RateLimitPolicy#none()} by default (venue
-     * signals still count).
+     * The client-side rate limit for every rate-limit group (each group gets its own budget of this
+     * size), instead of each source's suggested budget; {@link RateLimitPolicy#none()} turns
+     * client-side limits off. By default each source's suggestion applies ({@link
+     * io.github.ohlcv4j.source.SourceCapabilities#rateLimit()}), and none where it has none. What
+     * venues say (429, bans, usage headers) counts either way.
      */
     public Builder rateLimitPolicy(RateLimitPolicy policy) {
       this.rateLimitPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The client-side rate limit for one rate-limit group ({@code "bybit"}, {@code "binance:spot"};
+     * see {@link io.github.ohlcv4j.source.SourceCapabilities#rateLimitGroup()}, or the source's
+     * name when it has no group), which wins over {@link #rateLimitPolicy(RateLimitPolicy)}.
+     */
+    public Builder rateLimitPolicy(String group, RateLimitPolicy policy) {
+      groupRateLimits.put(
+          Objects.requireNonNull(group, "group"), Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -461,7 +524,10 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
-    /** The clock for "now" where the venue's clock is unknown; the system UTC clock by default. */
+    /**
+     * The clock for "now" where the venue's clock is unknown, and for the circuit breaker's open
+     * time and venue bans; the system UTC clock by default. (Waits themselves run on real time.)
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -162,7 +162,11 @@ class OhlcvClientTest {
     try (OhlcvClient c = client(bybit)) {
       OhlcvException e = assertThrows(OhlcvException.class, () -> c.query("KRAKEN:XBTUSD").fetch());
       assertTrue(e.getMessage().contains("No source serves KRAKEN:XBTUSD"), e.getMessage());
-      OhlcvException none = assertThrows(OhlcvException.class, () -> c.query("XBTUSD").fetch());
+      // A bare code goes to a registered source that takes it, even one tied to a venue.
+      assertSame(bybit, c.sourceFor(Symbol.parse("XBTUSD")));
+    }
+    try (OhlcvClient empty = client()) {
+      OhlcvException none = assertThrows(OhlcvException.class, () -> empty.query("XBTUSD").fetch());
       assertTrue(none.getMessage().contains("register a default source"), none.getMessage());
     }
   }

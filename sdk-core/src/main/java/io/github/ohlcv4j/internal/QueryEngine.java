@@ -23,6 +23,7 @@ import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -117,7 +118,16 @@ public final class QueryEngine {
             run.failed(new OhlcvException("Query " + query + " was cancelled", null));
           }
         });
-    executor.execute(() -> run.drive(result));
+    try {
+      executor.execute(() -> run.drive(result));
+    } catch (RejectedExecutionException e) {
+      OhlcvException w =
+          new OhlcvException(
+              "Query " + query + " on " + source.name() + " not started: the executor is shut down",
+              e);
+      run.failed(w);
+      result.completeExceptionally(w);
+    }
     return result;
   }
 
@@ -199,7 +209,7 @@ public final class QueryEngine {
       try {
         f =
             guard.fetch(
-                name,
+                source,
                 query,
                 page,
                 cursor,
@@ -389,7 +399,16 @@ public final class QueryEngine {
                   result.completeExceptionally(w);
                   return;
                 }
-                executor.execute(() -> drive(result));
+                try {
+                  executor.execute(() -> drive(result));
+                } catch (RejectedExecutionException e) {
+                  // the executor stopped (the client is closing): fail rather than hang
+                  OhlcvException w =
+                      new OhlcvException(
+                          "Query " + query + " on " + name + " stopped: its executor shut down", e);
+                  failed(w);
+                  result.completeExceptionally(w);
+                }
               });
           return;
         }

@@ -5,157 +5,252 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.resilience.RetryPolicy;
+import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
-import java.time.Clock;
+import io.github.resilience4j.core.functions.Either;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Retries a page request as a {@link RetryPolicy} says, waiting on a scheduler rather than a
- * blocked thread; honours the venue's {@code retryAfter} and bans; cancelling the result cancels
- * the request or the pending retry.
+ * Retries a page request as a {@link RetryPolicy} says. resilience4j's {@link Retry} decides (which
+ * errors, how many attempts, how long to wait); this guard does the waiting on a {@link GuardTimer}
+ * rather than on a blocked thread, stops at the policy's time budget, and lets a cancel reach the
+ * request in flight or the pending wait.
+ *
+ * <p>The wait before attempt {@code n + 1} is the policy's backoff with jitter, replaced by the
+ * venue's {@link OhlcvException#retryAfter()} when it gave one, and never ending before a venue ban
+ * ({@link RateLimitException#bannedUntil()}) does. Only errors whose {@link
+ * OhlcvException#isRetryable()} is true are retried, except requests the rate limiter refused to
+ * send ({@link RateLimitGuard.Refusal}): they already waited as long as allowed. When the wait
+ * would carry the next attempt past {@link RetryPolicy#maxElapsed()} from the first one, the last
+ * error is the answer.
+ *
+ * <p>Each attempt runs the inner guard in full (circuit breaker, rate limiter): every attempt is a
+ * real request that costs the venue's budget and that the breaker must judge, and an open circuit
+ * ends the retries at once. Thread-safe.
  */
 public final class RetryGuard implements PageGuard {
   private final RetryPolicy policy;
   private final PageGuard inner;
-  private final ScheduledExecutorService scheduler;
+  private final GuardTimer timer;
   private final OhlcvEventListener listener;
-  private final Clock clock;
   private final DoubleSupplier random;
+  private final Retry retry;
 
   /**
    * @param policy when to retry
-   * @param inner what each attempt runs (rate limiter, circuit breaker), or {@link PageGuard#NONE}
-   * @param scheduler runs retries after their wait
-   * @param listener receives retry and failure events
-   * @param clock measures the time budget and bans
+   * @param inner what each attempt runs (circuit breaker and rate limiter), or {@link
+   *     PageGuard#NONE}
+   * @param timer runs retries after their wait; measures the time budget; the clock for bans
+   * @param listener receives page-failure and retry events
    * @param random uniform numbers in [0, 1) for jitter
    */
   public RetryGuard(
       RetryPolicy policy,
       PageGuard inner,
-      ScheduledExecutorService scheduler,
+      GuardTimer timer,
       OhlcvEventListener listener,
-      Clock clock,
       DoubleSupplier random) {
-    this.policy = policy;
-    this.inner = inner;
-    this.scheduler = scheduler;
-    this.listener = listener;
-    this.clock = clock;
-    this.random = random;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.timer = Objects.requireNonNull(timer, "timer");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.random = Objects.requireNonNull(random, "random");
+    RetryConfig config =
+        RetryConfig.<Page>custom()
+            .maxAttempts(policy.maxAttempts())
+            .retryOnException(RetryGuard::retryable)
+            .intervalBiFunction(this::waitMillis)
+            .failAfterMaxAttempts(false)
+            .writableStackTraceEnabled(false)
+            .build();
+    this.retry = Retry.of("ohlcv4j", config);
   }
 
-  @Override
-  public CompletableFuture<Page> fetch(
-      String source, OhlcvQuery query, int page, PageCursor cursor, IntConsumer attemptStart) {
-    CompletableFuture<Page> result = new CompletableFuture<>();
-    AtomicReference<Future<?>> current = new AtomicReference<>();
-    Instant started = clock.instant();
-    result.whenComplete(
-        (p, e) -> {
-          if (result.isCancelled()) {
-            Future<?> f = current.get();
-            if (f != null) {
-              f.cancel(true);
-            }
-          }
-        });
-    attempt(1, source, query, page, cursor, attemptStart, result, current, started);
-    return result;
+  private static boolean retryable(Throwable t) {
+    Throwable c = Errors.unwrap(t);
+    return c instanceof OhlcvException
+        && ((OhlcvException) c).isRetryable()
+        && !(c instanceof RateLimitGuard.Refusal); // it already waited as long as allowed
   }
 
-  private void attempt(
-      int n,
-      String source,
-      OhlcvQuery query,
-      int page,
-      PageCursor cursor,
-      IntConsumer attemptStart,
-      CompletableFuture<Page> result,
-      AtomicReference<Future<?>> current,
-      Instant started) {
-    if (result.isDone()) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    CompletableFuture<Page> f;
-    try {
-      f = inner.fetch(source, query, page, cursor, a -> attemptStart.accept(n));
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    current.set(f);
-    if (result.isCancelled()) {
-      f.cancel(true);
-      return;
-    }
-    f.whenComplete(
-        (p, error) -> {
-          if (error == null) {
-            result.complete(p);
-            return;
-          }
-          OhlcvException e = Errors.wrap(error, source, query);
-          listener.pageFailed(query, source, page, e, Duration.ofNanos(System.nanoTime() - t0));
-          if (result.isDone()) {
-            return;
-          }
-          Duration wait = retryWait(n, e, started);
-          if (wait == null) {
-            result.completeExceptionally(e);
-            return;
-          }
-          listener.retry(query, source, n + 1, e, wait);
-          current.set(
-              scheduler.schedule(
-                  () ->
-                      attempt(
-                          n + 1,
-                          source,
-                          query,
-                          page,
-                          cursor,
-                          attemptStart,
-                          result,
-                          current,
-                          started),
-                  wait.toMillis(),
-                  TimeUnit.MILLISECONDS));
-        });
+  /** The wait after {@code failures} failures, the last being {@code outcome}'s error. */
+  private Long waitMillis(Integer failures, Either<Throwable, Page> outcome) {
+    Throwable t = outcome.isLeft() ? Errors.unwrap(outcome.getLeft()) : null;
+    return retryWait(failures, t instanceof OhlcvException ? (OhlcvException) t : null).toMillis();
   }
 
-  /** The wait before the next attempt, or null if there is none. */
-  Duration retryWait(int failures, OhlcvException e, Instant started) {
-    if (!e.isRetryable() || failures >= policy.maxAttempts()) {
-      return null;
-    }
-    Instant now = clock.instant();
+  /**
+   * The wait before the attempt after {@code failures} failures, the last being {@code e}: the
+   * backoff with jitter, or the venue's {@code retryAfter}, and at least until a ban ends.
+   */
+  Duration retryWait(int failures, @Nullable OhlcvException e) {
     Duration wait = policy.backoff(failures, random.getAsDouble());
-    if (e.retryAfter().isPresent()) {
+    if (e != null && e.retryAfter().isPresent()) {
       wait = e.retryAfter().get();
     }
     if (e instanceof RateLimitException && ((RateLimitException) e).bannedUntil().isPresent()) {
+      Instant now = timer.clock().instant();
       Duration ban = Duration.between(now, ((RateLimitException) e).bannedUntil().get());
       if (ban.compareTo(wait) > 0) {
         wait = ban;
       }
     }
-    if (wait.isNegative()) {
-      wait = Duration.ZERO;
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
+
+  @Override
+  public CompletableFuture<Page> fetch(
+      CandleSource source,
+      OhlcvQuery query,
+      int page,
+      PageCursor cursor,
+      IntConsumer attemptStart) {
+    return new Call(source, query, page, cursor, attemptStart).start();
+  }
+
+  /** The attempts at one page. */
+  private final class Call {
+    final CandleSource source;
+    final String name;
+    final OhlcvQuery query;
+    final int page;
+    final PageCursor cursor;
+    final IntConsumer attemptStart;
+    final Retry.AsyncContext<Page> context = retry.asyncContext();
+    final CompletableFuture<Page> result = new CompletableFuture<>();
+    final AtomicReference<@Nullable Future<?>> current = new AtomicReference<>();
+    final long started = timer.nanoTime();
+
+    Call(
+        CandleSource source,
+        OhlcvQuery query,
+        int page,
+        PageCursor cursor,
+        IntConsumer attemptStart) {
+      this.source = source;
+      this.name = source.name();
+      this.query = query;
+      this.page = page;
+      this.cursor = cursor;
+      this.attemptStart = attemptStart;
     }
-    Duration elapsed = Duration.between(started, now).plus(wait);
-    if (elapsed.compareTo(policy.maxElapsed()) > 0) {
-      return null;
+
+    CompletableFuture<Page> start() {
+      result.whenComplete(
+          (p, e) -> {
+            Future<?> f = current.get();
+            if (f != null && !f.isDone()) {
+              f.cancel(true); // cancelled or failed from outside: stop the attempt or the wait
+            }
+          });
+      attempt(1);
+      return result;
     }
-    return wait;
+
+    void attempt(int n) {
+      if (result.isDone()) {
+        return;
+      }
+      long t0 = timer.nanoTime();
+      CompletableFuture<Page> f;
+      try {
+        f = inner.fetch(source, query, page, cursor, a -> attemptStart.accept(n));
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      current.set(f);
+      if (result.isDone()) {
+        f.cancel(true);
+        return;
+      }
+      f.whenComplete(
+          (p, error) -> {
+            if (error == null) {
+              context.onComplete();
+              result.complete(p);
+            } else {
+              failed(n, Errors.wrap(error, name, query), timer.nanoTime() - t0);
+            }
+          });
+    }
+
+    void failed(int n, OhlcvException e, long tookNanos) {
+      if (result.isDone()) {
+        return; // cancelled or closed: the failure is the cancel's echo
+      }
+      Duration took = Duration.ofNanos(tookNanos);
+      listener.pageFailed(query, name, page, e, took);
+      long ms = context.onError(e);
+      if (ms < 0) {
+        giveUp(n, e, retryable(e) ? "after " + n + " attempts" : "");
+        return;
+      }
+      Duration wait = Duration.ofMillis(ms);
+      Duration elapsed = Duration.ofNanos(timer.nanoTime() - started);
+      if (elapsed.plus(wait).compareTo(policy.maxElapsed()) > 0) {
+        giveUp(
+            n,
+            e,
+            "after "
+                + n
+                + (n == 1 ? " attempt" : " attempts")
+                + ": the next one, in "
+                + wait.toMillis()
+                + " ms, would start past the retry budget of "
+                + policy.maxElapsed());
+        return;
+      }
+      listener.retry(query, name, n + 1, e, wait);
+      GuardLog.withMdc(
+          name,
+          query,
+          took.toMillis(),
+          () ->
+              GuardLog.LOG.warn(
+                  "retry source={} symbol={} interval={} page={} attempt={} wait_ms={}"
+                      + " duration_ms={} error={}: {}",
+                  name,
+                  query.symbol(),
+                  query.interval(),
+                  page,
+                  n + 1,
+                  wait.toMillis(),
+                  took.toMillis(),
+                  e.getClass().getSimpleName(),
+                  GuardLog.firstLine(e.getMessage())));
+      try {
+        current.set(timer.schedule(() -> attempt(n + 1), wait));
+      } catch (RuntimeException stopped) { // the scheduler is shut down: the client is closing
+        e.addSuppressed(stopped);
+        giveUp(n, e, "");
+        return;
+      }
+      if (result.isDone()) {
+        Future<?> f = current.get();
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+    }
+
+    void giveUp(int n, OhlcvException e, String how) {
+      if (!how.isEmpty()) {
+        e.addSuppressed(
+            new OhlcvException(
+                "Gave up on page " + page + " of " + query + " on " + name + " " + how, null));
+      }
+      result.completeExceptionally(e);
+    }
   }
 }

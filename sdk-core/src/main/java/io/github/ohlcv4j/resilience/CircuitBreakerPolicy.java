@@ -12,9 +12,15 @@ import java.util.Objects;
  * saying when the source will be tried again. After {@link #openDuration()} it lets {@link
  * #halfOpenProbes()} probe calls through; if they succeed it closes again.
  *
- * <p>Only failures that say something about the source count (unavailable, timeouts, 5xx, rate
- * limits); a query the venue rejects as invalid does not. Immutable; start from {@link #defaults()}
- * or {@link #disabled()}.
+ * <p>Only failures that say something about the source count: unreachable, timeouts, 5xx, a
+ * response cut short ({@link io.github.ohlcv4j.SourceUnavailableException}, retryable {@link
+ * io.github.ohlcv4j.DataFormatException}). Rate limits do not (the venue is fine, the client is too
+ * fast, and the rate limiter waits as the venue asks), nor do invalid queries, unknown symbols or
+ * refused credentials. Slow calls are timed from when the request is sent, so time spent waiting
+ * for the rate limiter never makes a call slow. An open circuit starts no thread: the first request
+ * after {@link #openDuration()} is a probe. The open time follows the client's clock.
+ *
+ * <p>Immutable; start from {@link #defaults()} or {@link #disabled()}.
  */
 public final class CircuitBreakerPolicy {
 

@@ -3,8 +3,10 @@ package io.github.ohlcv4j.source;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.internal.DirectRunner;
 import java.time.Clock;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +34,17 @@ public interface CandleSource extends AutoCloseable {
 
   /** What this source can do. */
   SourceCapabilities capabilities();
+
+  /**
+   * Whether this source answers queries for {@code symbol}; the client routes a symbol to the first
+   * registered source that serves it. By default: a symbol without a venue, or one whose venue is
+   * in {@link SourceCapabilities#venues()} (or any, if that is empty). Sources that serve one
+   * market of a venue (Bybit spot or linear, say) also check the market.
+   */
+  default boolean serves(Symbol symbol) {
+    Set<String> venues = capabilities().venues();
+    return venues.isEmpty() || symbol.venue().map(venues::contains).orElse(true);
+  }
 
   /**
    * Plans the requests that answer {@code query} and returns a cursor over them. No I/O happens

@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.source;
 
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,7 @@ public final class SourceCapabilities {
   private final Set<String> venues;
   private final @Nullable Instant historyStart;
   private final String rateLimitGroup;
+  private final @Nullable RateLimitPolicy rateLimit;
 
   private SourceCapabilities(Builder b) {
     this.intervals = Set.copyOf(b.intervals);
@@ -33,6 +35,7 @@ public final class SourceCapabilities {
     this.venues = Set.copyOf(b.venues);
     this.historyStart = b.historyStart;
     this.rateLimitGroup = b.rateLimitGroup;
+    this.rateLimit = b.rateLimit;
   }
 
   /** A new builder. */
@@ -102,6 +105,15 @@ public final class SourceCapabilities {
     return rateLimitGroup;
   }
 
+  /**
+   * The venue's published request budget for the {@link #rateLimitGroup()}, in the venue's weight
+   * units ({@link PageCursor#nextWeight()}): the client keeps to it unless the application set a
+   * rate-limit policy of its own. Empty when the venue publishes none, or has none.
+   */
+  public Optional<RateLimitPolicy> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
   /** A readable description of the supported intervals, for error messages. */
   public String describeIntervals() {
     if (anyMultipleOf != null) {
@@ -137,6 +149,7 @@ public final class SourceCapabilities {
     private Set<String> venues = Set.of();
     private @Nullable Instant historyStart;
     private String rateLimitGroup = "";
+    private @Nullable RateLimitPolicy rateLimit;
 
     Builder() {}
 
@@ -188,6 +201,12 @@ public final class SourceCapabilities {
     /** The venue's rate-limit domain; see {@link SourceCapabilities#rateLimitGroup()}. */
     public Builder rateLimitGroup(String group) {
       this.rateLimitGroup = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** The venue's published request budget; see {@link SourceCapabilities#rateLimit()}. */
+    public Builder rateLimit(RateLimitPolicy policy) {
+      this.rateLimit = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

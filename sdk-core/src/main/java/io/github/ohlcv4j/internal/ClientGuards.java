@@ -1,0 +1,182 @@
+package io.github.ohlcv4j.internal;
+
+import io.github.ohlcv4j.OhlcvEventListener;
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
+import io.github.ohlcv4j.resilience.RetryPolicy;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.Page;
+import io.github.ohlcv4j.source.PageCursor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resilience of one client: for each page request, retry around circuit breaker around rate
+ * limit around the call ({@link RetryGuard} → {@link CircuitGuard} → {@link RateLimitGuard}), with
+ * the client's {@link VenueLimitsTracker}. Keeps track of requests in flight so that closing the
+ * client fails them rather than leaving them waiting on timers that will never fire. Thread-safe.
+ */
+public final class ClientGuards implements PageGuard, AutoCloseable {
+
+  private final VenueLimitsTracker venues = new VenueLimitsTracker();
+  private final RateLimitGuard rateLimits;
+  private final CircuitGuard circuits;
+  private final RetryGuard retries;
+  private final GuardTimer timer;
+  private final Set<CompletableFuture<Page>> pending = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * @param retry the retry policy, for every source
+   * @param circuitBreaker the circuit-breaker policy, one breaker per source
+   * @param rateLimit the client-side rate limit for every group, or null to use each source's
+   *     suggestion ({@link io.github.ohlcv4j.source.SourceCapabilities#rateLimit()}, else none)
+   * @param groupRateLimits rate limits for named groups, which win over {@code rateLimit}
+   * @param listener receives events (already safe to call)
+   * @param timer clock and scheduler
+   * @param random uniform numbers in [0, 1) for jitter
+   */
+  public ClientGuards(
+      RetryPolicy retry,
+      CircuitBreakerPolicy circuitBreaker,
+      @Nullable RateLimitPolicy rateLimit,
+      Map<String, RateLimitPolicy> groupRateLimits,
+      OhlcvEventListener listener,
+      GuardTimer timer,
+      DoubleSupplier random) {
+    Map<String, RateLimitPolicy> byGroup = Map.copyOf(groupRateLimits);
+    this.timer = Objects.requireNonNull(timer, "timer");
+    this.rateLimits =
+        new RateLimitGuard(
+            PageGuard.NONE,
+            venues,
+            source -> {
+              RateLimitPolicy p = byGroup.get(RateLimitGuard.group(source));
+              if (p != null) {
+                return p;
+              }
+              if (rateLimit != null) {
+                return rateLimit;
+              }
+              return source.capabilities().rateLimit().orElse(RateLimitPolicy.none());
+            },
+            timer,
+            listener);
+    this.circuits = new CircuitGuard(circuitBreaker, rateLimits, timer, listener);
+    this.retries = new RetryGuard(retry, circuits, timer, listener, random);
+  }
+
+  /** The venue limits sources of this client report to (a component of their context). */
+  public VenueLimits venueLimits() {
+    return venues;
+  }
+
+  /** The client-side rate limit in force for {@code source}'s group. */
+  public RateLimitPolicy rateLimitPolicy(CandleSource source) {
+    return rateLimits.policy(source);
+  }
+
+  @Override
+  public CompletableFuture<Page> fetch(
+      CandleSource source,
+      OhlcvQuery query,
+      int page,
+      PageCursor cursor,
+      IntConsumer attemptStart) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError(source.name(), query));
+    }
+    CompletableFuture<Page> f = retries.fetch(source, query, page, cursor, attemptStart);
+    pending.add(f);
+    f.whenComplete((p, e) -> pending.remove(f));
+    if (closed) {
+      f.completeExceptionally(closedError(source.name(), query));
+    }
+    return f;
+  }
+
+  /**
+   * {@code checked} with what the guards know added: an open circuit or a venue pause makes an up
+   * source {@link Health.Status#DEGRADED} and says until when; the latency of the last request
+   * fills in when the check made none.
+   */
+  public Health health(CandleSource source, Health checked) {
+    Instant now = timer.clock().instant();
+    Health.Status status = checked.status();
+    List<String> notes = new ArrayList<>();
+    if (!checked.detail().isEmpty()) {
+      notes.add(checked.detail());
+    }
+    Optional<CircuitGuard.View> view = circuits.view(source.name());
+    if (view.isPresent() && view.get().isOpen()) {
+      CircuitGuard.View v = view.get();
+      if (v.state().equals("OPEN")) {
+        Instant at = v.retryAt().orElse(now);
+        notes.add(
+            "circuit open: "
+                + Math.round(Math.max(0, v.failureRate()))
+                + "% of recent requests failed"
+                + (v.lastFailure().isEmpty() ? "" : " (last: " + v.lastFailure() + ")")
+                + (at.isAfter(now)
+                    ? "; requests fail at once until " + at
+                    : "; the next request probes it"));
+      } else {
+        notes.add("circuit half open: probing whether the source recovered");
+      }
+      status = worse(status, Health.Status.DEGRADED);
+    }
+    String group = RateLimitGuard.group(source);
+    Optional<Instant> paused = venues.pausedUntil(group, now);
+    if (paused.isPresent()) {
+      notes.add(
+          (venues.isBanned(group, now) ? "banned by the venue" : "paused at the venue's request")
+              + " until "
+              + paused.get());
+      status = worse(status, Health.Status.DEGRADED);
+    }
+    OptionalDouble usage = venues.usage(group, now);
+    if (usage.isPresent() && usage.getAsDouble() >= VenueLimitsTracker.SLOW_DOWN_AT) {
+      notes.add(
+          "venue rate budget " + Math.round(usage.getAsDouble() * 100) + "% spent: slowing down");
+    }
+    return new Health(
+        checked.source(),
+        status,
+        checked.latency().or(() -> view.flatMap(CircuitGuard.View::latency)),
+        checked.version(),
+        String.join("; ", notes),
+        checked.checkedAt());
+  }
+
+  private static Health.Status worse(Health.Status a, Health.Status b) {
+    return a.ordinal() >= b.ordinal() ? a : b;
+  }
+
+  /** Fails every request still waiting or in flight; later requests fail at once. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    for (CompletableFuture<Page> f : List.copyOf(pending)) {
+      f.completeExceptionally(new OhlcvException("The OhlcvClient was closed", null));
+    }
+  }
+
+  private static OhlcvException closedError(String source, OhlcvQuery query) {
+    return new OhlcvException(
+        "The OhlcvClient was closed; " + query + " on " + source + " was not sent", null);
+  }
+}

@@ -1,0 +1,68 @@
+package io.github.ohlcv4j.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ohlcv4j.OhlcvClient;
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.testing.FakeVenueServer;
+import io.github.ohlcv4j.testing.Fault;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link OhlcvClient#health()} tells each source's state and latency, circuit included. */
+@Timeout(60)
+class HealthTest {
+
+  private static final OhlcvQuery QUERY = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 50);
+
+  private final FakeVenueServer server = new FakeVenueServer();
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  @Test
+  void anOpenCircuitMakesTheSourceDegradedUntilItIsTriedAgain() {
+    CircuitBreakerPolicy tight =
+        CircuitBreakerPolicy.defaults().withWindow(2, 2).withOpenDuration(Duration.ofMinutes(1));
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(server.uri(""))
+            .source("sample:")
+            .okHttpClient(server.http())
+            .retryPolicy(RetryPolicy.none())
+            .circuitBreakerPolicy(tight)
+            .autoDiscover(false)
+            .build()) {
+      c.fetch(QUERY);
+      Health up = c.health().get("fake");
+      assertEquals(Health.Status.UP, up.status());
+      assertTrue(up.latency().isPresent(), "the last request's latency");
+      assertTrue(up.latency().get().toNanos() > 0);
+
+      server.venue().script(Fault.status(503), Fault.status(503));
+      assertThrows(OhlcvException.class, () -> c.fetch(QUERY));
+      Instant before = Instant.now();
+      assertThrows(OhlcvException.class, () -> c.fetch(QUERY));
+
+      Map<String, Health> all = c.health();
+      Health fake = all.get("fake");
+      assertEquals(Health.Status.DEGRADED, fake.status());
+      assertTrue(fake.detail().contains("circuit open"), fake.detail());
+      assertTrue(fake.detail().contains("HTTP 503"), fake.detail());
+      String until = fake.detail().replaceAll(".*requests fail at once until (\\S+).*", "$1");
+      Instant at = Instant.parse(until);
+      assertTrue(!at.isBefore(before.plus(Duration.ofMinutes(1)).minusSeconds(1)), until);
+      assertEquals(Health.Status.UP, all.get("sample").status(), "other sources are not affected");
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.github.ohlcv4j.exchange;
+
+import io.github.ohlcv4j.MarketType;
+import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.exchange.binance.BinanceSource;
+import io.github.ohlcv4j.exchange.bybit.BybitSource;
+import io.github.ohlcv4j.exchange.internal.Markets;
+import io.github.ohlcv4j.exchange.polygon.PolygonSource;
+import io.github.ohlcv4j.internal.SourceUris;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.CandleSourceProvider;
+import io.github.ohlcv4j.source.SourceContext;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Opens the exchange sources by URI; registered with {@link java.util.ServiceLoader}, so {@code
+ * CandleSources.open("bybit:linear")} works with ohlcv4j-exchange on the class path.
+ *
+ * <table>
+ *   <caption>URIs</caption>
+ *   <tr><th>URI</th><th>source</th><th>parameters</th></tr>
+ *   <tr><td>{@code bybit:spot}, {@code bybit:linear}, {@code bybit:inverse}</td>
+ *       <td>{@link BybitSource}</td><td>{@code baseUrl}, {@code pageSize} (1-1000)</td></tr>
+ *   <tr><td>{@code binance:spot}, {@code binance:usdm}</td><td>{@link BinanceSource}</td>
+ *       <td>{@code baseUrl}, {@code pageSize} (spot 1-1000, usdm 1-1500), {@code weightLimit}</td></tr>
+ *   <tr><td>{@code polygon:}</td><td>{@link PolygonSource}</td>
+ *       <td>{@code baseUrl}, {@code pageSize} (1-50000), {@code adjusted} (true/false),
+ *       {@code requestsPerMinute}, {@code apiKey} (better: the {@code POLYGON_API_KEY}
+ *       setting)</td></tr>
+ * </table>
+ *
+ * <p>For example {@code bybit:linear?baseUrl=https://api-testnet.bybit.com} or {@code
+ * binance:usdm?pageSize=1500}. {@link #uriFor(Symbol)} maps a symbol's venue and market to its
+ * source: {@code BYBIT:BTCUSDT} to {@code bybit:spot}, {@code BYBIT:BTCUSDT.P} to {@code
+ * bybit:linear}, {@code BYBIT:BTCUSD.P} to {@code bybit:inverse}, {@code BINANCE:BTCUSDT} to {@code
+ * binance:spot}, {@code BINANCE:BTCUSDT.P} to {@code binance:usdm}, {@code POLYGON:AAPL} to {@code
+ * polygon:}.
+ *
+ * <p>Thread-safe; not meant to be called directly.
+ */
+public final class ExchangeSourceProvider implements CandleSourceProvider {
+
+  /** For the service loader. */
+  public ExchangeSourceProvider() {}
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("bybit", "binance", "polygon");
+  }
+
+  /**
+   * Opens a source.
+   *
+   * @throws IllegalArgumentException if the market or a parameter is unknown or malformed; the
+   *     message never shows an API key
+   */
+  @Override
+  public CandleSource open(URI uri, SourceContext context) {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(context, "context");
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    if (!uri.isOpaque()) {
+      throw new IllegalArgumentException(
+          "Source URI "
+              + SourceUris.redact(uri)
+              + " is not of the form "
+              + scheme
+              + ":MARKET?param=value (e.g. bybit:linear, binance:spot, polygon:)");
+    }
+    String market = SourceUris.opaquePath(uri).trim();
+    Map<String, String> params = SourceUris.params(uri);
+    switch (scheme) {
+      case "bybit":
+        return bybit(uri, market, params, context);
+      case "binance":
+        return binance(uri, market, params, context);
+      case "polygon":
+        return polygon(uri, market, params, context);
+      default:
+        throw new IllegalArgumentException(
+            "Scheme \"" + scheme + "\" is not served here; expected bybit, binance or polygon");
+    }
+  }
+
+  /**
+   * The source URI for a {@code BYBIT:}, {@code BINANCE:} or {@code POLYGON:} symbol; empty for
+   * other venues, symbols without a venue, and Polygon perpetuals.
+   */
+  @Override
+  public Optional<URI> uriFor(Symbol symbol) {
+    Objects.requireNonNull(symbol, "symbol");
+    String venue = symbol.venue().orElse("");
+    switch (venue) {
+      case "BYBIT":
+        return Optional.of(URI.create("bybit:" + Markets.bybitCategory(symbol)));
+      case "BINANCE":
+        return Optional.of(URI.create("binance:" + Markets.binanceMarket(symbol)));
+      case "POLYGON":
+        return symbol.marketType() == MarketType.PERPETUAL
+            ? Optional.empty()
+            : Optional.of(URI.create("polygon:?"));
+      default:
+        return Optional.empty();
+    }
+  }
+
+  private static CandleSource bybit(
+      URI uri, String market, Map<String, String> params, SourceContext context) {
+    BybitSource.Category category;
+    try {
+      category = BybitSource.Category.of(market);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Source URI "
+              + SourceUris.redact(uri)
+              + " names no Bybit category; use bybit:spot, bybit:linear or bybit:inverse",
+          e);
+    }
+    BybitSource.Builder b = BybitSource.builder(category).context(context);
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      switch (p.getKey()) {
+        case "baseUrl":
+          b.baseUrl(p.getValue());
+          break;
+        case "pageSize":
+          b.pageSize(intParam(uri, p));
+          break;
+        default:
+          throw unknown(uri, p.getKey(), "baseUrl and pageSize");
+      }
+    }
+    return b.build();
+  }
+
+  private static CandleSource binance(
+      URI uri, String market, Map<String, String> params, SourceContext context) {
+    BinanceSource.Market m;
+    try {
+      m = BinanceSource.Market.of(market);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Source URI "
+              + SourceUris.redact(uri)
+              + " names no Binance market; use binance:spot or binance:usdm",
+          e);
+    }
+    BinanceSource.Builder b = BinanceSource.builder(m).context(context);
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      switch (p.getKey()) {
+        case "baseUrl":
+          b.baseUrl(p.getValue());
+          break;
+        case "pageSize":
+          b.pageSize(intParam(uri, p));
+          break;
+        case "weightLimit":
+          b.weightLimit(intParam(uri, p));
+          break;
+        default:
+          throw unknown(uri, p.getKey(), "baseUrl, pageSize and weightLimit");
+      }
+    }
+    return b.build();
+  }
+
+  private static CandleSource polygon(
+      URI uri, String market, Map<String, String> params, SourceContext context) {
+    if (!market.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Source URI "
+              + SourceUris.redact(uri)
+              + ": Polygon has one source, \"polygon:\" (parameters after '?'), not \""
+              + market
+              + "\"");
+    }
+    PolygonSource.Builder b = PolygonSource.builder().context(context);
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      switch (p.getKey()) {
+        case "baseUrl":
+          b.baseUrl(p.getValue());
+          break;
+        case "pageSize":
+          b.pageSize(intParam(uri, p));
+          break;
+        case "adjusted":
+          b.adjusted(boolParam(uri, p));
+          break;
+        case "apiKey":
+          b.apiKey(p.getValue());
+          break;
+        case "requestsPerMinute":
+          b.requestsPerMinute(intParam(uri, p));
+          break;
+        default:
+          throw unknown(
+              uri, p.getKey(), "apiKey, baseUrl, pageSize, adjusted and requestsPerMinute");
+      }
+    }
+    return b.build();
+  }
+
+  private static int intParam(URI uri, Map.Entry<String, String> p) {
+    long v = SourceUris.parseLong(uri, p.getKey(), p.getValue());
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "Parameter " + p.getKey() + " in " + SourceUris.redact(uri) + " is out of range");
+    }
+    return (int) v;
+  }
+
+  private static boolean boolParam(URI uri, Map.Entry<String, String> p) {
+    String v = p.getValue().trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException(
+        "Parameter "
+            + p.getKey()
+            + "=\""
+            + p.getValue()
+            + "\" in "
+            + SourceUris.redact(uri)
+            + " must be true or false");
+  }
+
+  private static IllegalArgumentException unknown(URI uri, String name, String accepted) {
+    return new IllegalArgumentException(
+        "Unknown parameter \""
+            + name
+            + "\" in "
+            + SourceUris.redact(uri)
+            + "; "
+            + uri.getScheme()
+            + ": accepts "
+            + accepted);
+  }
+}

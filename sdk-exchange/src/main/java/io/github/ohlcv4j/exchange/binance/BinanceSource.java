@@ -1,0 +1,645 @@
+package io.github.ohlcv4j.exchange.binance;
+
+import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.exchange.internal.BinanceKlines;
+import io.github.ohlcv4j.exchange.internal.BodyBuffer;
+import io.github.ohlcv4j.exchange.internal.ErrorBodies;
+import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
+import io.github.ohlcv4j.exchange.internal.JsonBytes;
+import io.github.ohlcv4j.exchange.internal.Markets;
+import io.github.ohlcv4j.exchange.internal.PagePlan;
+import io.github.ohlcv4j.exchange.internal.Probe;
+import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.VenueLimits;
+import io.github.ohlcv4j.internal.http.Http;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.Page;
+import io.github.ohlcv4j.source.PageCursor;
+import io.github.ohlcv4j.source.SourceCapabilities;
+import io.github.ohlcv4j.source.SourceContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Candles from Binance: spot ({@code GET /api/v3/klines}) or USD-M futures ({@code GET
+ * /fapi/v1/klines}). Open one with {@code CandleSources.open("binance:spot")} or {@code
+ * "binance:usdm"}, or build one:
+ *
+ * <pre>{@code
+ * CandleSource binance = BinanceSource.builder(BinanceSource.Market.SPOT).build();
+ * }</pre>
+ *
+ * <p><b>Symbols.</b> The code is Binance's symbol as it is ({@code BTCUSDT}). {@code binance:spot}
+ * serves spot symbols ({@code BINANCE:BTCUSDT}); {@code binance:usdm} serves perpetuals written
+ * with {@code .P} ({@code BINANCE:BTCUSDT.P}) and dated futures ({@code BINANCE:BTCUSDT_250328}).
+ * Another market's symbol fails with an {@link InvalidQueryException} before any request.
+ *
+ * <p><b>Intervals.</b> 1s (spot only), 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, 1w (from
+ * Monday) and 1M. Day, week and month candles are in UTC; spot also serves them at a fixed offset
+ * from UTC between -12:00 and +14:00 (a query with {@code zone(ZoneOffset.ofHours(8))}), through
+ * Binance's {@code timeZone} parameter. Others fail with an {@link
+ * io.github.ohlcv4j.UnsupportedIntervalException} before any request.
+ *
+ * <p><b>Paging.</b> Each request asks for the candles from the current position to the end of the
+ * range; Binance answers oldest first, and the next request starts after the last candle received,
+ * so a range that starts before a symbol's listing costs no empty requests. Page sizes: spot 1000
+ * (a request weighs 2 whatever its size); USD-M 499 by default, because a futures request weighs 1
+ * below 100 candles, 2 below 500, 5 up to 1000 and 10 above, so 499 candles per request fetch the
+ * most candles per unit of weight. Extra columns: close time, quote volume, trade count, taker buy
+ * base and quote volume.
+ *
+ * <p><b>Errors and limits.</b> {@code -1121} becomes a {@link
+ * io.github.ohlcv4j.SymbolNotFoundException}, {@code -1120} an {@link
+ * io.github.ohlcv4j.UnsupportedIntervalException}, HTTP 429 a {@link
+ * io.github.ohlcv4j.RateLimitException} that waits for {@code Retry-After}, and HTTP 418 an IP ban
+ * until the time Binance states. {@code X-MBX-USED-WEIGHT-1M} and bans are reported to the client's
+ * shared venue budget ({@code binance:spot} or {@code binance:usdm}; the two markets have separate
+ * limits of 6000 and 2400 weight a minute, suggested to the client by {@link
+ * SourceCapabilities#rateLimit()}), and each request's weight is given by the cursor.
+ *
+ * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
+ */
+public final class BinanceSource implements CandleSource {
+
+  /** Binance's markets. */
+  public enum Market {
+    /** Spot: {@code binance:spot}, {@code https://api.binance.com/api/v3/klines}. */
+    SPOT("spot", "https://api.binance.com", "api/v3/klines", "api/v3/ping", 1000, 1000, 6000),
+    /** USD-M futures: {@code binance:usdm}, {@code https://fapi.binance.com/fapi/v1/klines}. */
+    USDM("usdm", "https://fapi.binance.com", "fapi/v1/klines", "fapi/v1/ping", 1500, 499, 2400);
+
+    private final String id;
+    private final String baseUrl;
+    private final String path;
+    private final String ping;
+    private final int maxPageSize;
+    private final int defaultPageSize;
+    private final int weightLimit;
+
+    Market(
+        String id,
+        String baseUrl,
+        String path,
+        String ping,
+        int maxPageSize,
+        int defaultPageSize,
+        int weightLimit) {
+      this.id = id;
+      this.baseUrl = baseUrl;
+      this.path = path;
+      this.ping = ping;
+      this.maxPageSize = maxPageSize;
+      this.defaultPageSize = defaultPageSize;
+      this.weightLimit = weightLimit;
+    }
+
+    /** The market as the URI spells it: {@code spot} or {@code usdm}. */
+    public String id() {
+      return id;
+    }
+
+    /** The public API's base URL. */
+    public String defaultBaseUrl() {
+      return baseUrl;
+    }
+
+    /** The most candles one request may ask for: 1000 for spot, 1500 for USD-M. */
+    public int maxPageSize() {
+      return maxPageSize;
+    }
+
+    /** The candles asked for per request unless told otherwise: 1000 for spot, 499 for USD-M. */
+    public int defaultPageSize() {
+      return defaultPageSize;
+    }
+
+    /**
+     * Binance's default request-weight limit per minute for one IP: 6000 for spot, 2400 for USD-M.
+     */
+    public int defaultWeightLimit() {
+      return weightLimit;
+    }
+
+    /** The venue budget of this market: {@code binance:spot} or {@code binance:usdm}. */
+    public String rateLimitGroup() {
+      return "binance:" + id;
+    }
+
+    /**
+     * The weight of a klines request asking for {@code limit} candles: 2 for spot; for USD-M 1
+     * below 100, 2 below 500, 5 up to 1000 and 10 above.
+     */
+    public int weight(int limit) {
+      if (this == SPOT) {
+        return 2;
+      }
+      if (limit < 100) {
+        return 1;
+      }
+      if (limit < 500) {
+        return 2;
+      }
+      return limit <= 1000 ? 5 : 10;
+    }
+
+    /**
+     * The market with the given {@link #id()}, in any case.
+     *
+     * @throws IllegalArgumentException naming the markets if there is none
+     */
+    public static Market of(String id) {
+      Objects.requireNonNull(id, "id");
+      for (Market m : values()) {
+        if (m.id.equals(id.toLowerCase(Locale.ROOT))) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException(
+          "Unknown Binance market \"" + id + "\"; expected spot or usdm");
+    }
+  }
+
+  private final Market market;
+  private final HttpUrl baseUrl;
+  private final int pageSize;
+  private final int weightLimit;
+  private final Http http;
+  private final Clock clock;
+  private final VenueLimits limits;
+  private final String name;
+  private final Map<Interval, String> intervals;
+  private final SourceCapabilities capabilities;
+
+  private BinanceSource(Builder b) {
+    this.market = b.market;
+    this.baseUrl = b.baseUrl != null ? b.baseUrl : HttpUrl.get(market.baseUrl);
+    this.pageSize = b.pageSize > 0 ? b.pageSize : market.defaultPageSize;
+    if (pageSize > market.maxPageSize) {
+      throw new IllegalArgumentException(
+          "pageSize "
+              + pageSize
+              + " is above binance:"
+              + market.id
+              + "'s maximum of "
+              + market.maxPageSize);
+    }
+    this.weightLimit = b.weightLimit > 0 ? b.weightLimit : market.weightLimit;
+    this.name = "binance:" + market.id();
+    this.http = Http.of(b.context, name);
+    this.clock = b.context.clock();
+    this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
+    this.intervals = intervals(market);
+    this.capabilities =
+        SourceCapabilities.builder()
+            .intervals(intervals.keySet())
+            .maxRowsPerRequest(pageSize)
+            .venues(Set.of("BINANCE"))
+            .rateLimitGroup(market.rateLimitGroup())
+            .rateLimit(RateLimitPolicy.of(weightLimit, Duration.ofMinutes(1)))
+            .build();
+  }
+
+  /** A source for {@code market} with the defaults. */
+  public static BinanceSource create(Market market) {
+    return builder(market).build();
+  }
+
+  /** A builder for a source of {@code market}. */
+  public static Builder builder(Market market) {
+    return new Builder(market);
+  }
+
+  /** The market. */
+  public Market market() {
+    return market;
+  }
+
+  /** The API's base URL. */
+  public String baseUrl() {
+    return baseUrl.toString();
+  }
+
+  /** Candles asked for per full request. */
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /** The request-weight limit per minute reported to the venue budget. */
+  public int weightLimit() {
+    return weightLimit;
+  }
+
+  /** {@code binance:spot} or {@code binance:usdm}. */
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public SourceCapabilities capabilities() {
+    return capabilities;
+  }
+
+  /**
+   * Whether this source answers {@code symbol}: a BINANCE symbol (or one without a venue) of this
+   * source's market; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  @Override
+  public boolean serves(Symbol symbol) {
+    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BINANCE")) {
+      return false;
+    }
+    return Markets.unqualified(symbol) || Markets.binanceMarket(symbol).equals(market.id());
+  }
+
+  /**
+   * Plans the requests for {@code query}; no I/O.
+   *
+   * @throws io.github.ohlcv4j.UnsupportedIntervalException if Binance has no such candles
+   * @throws InvalidQueryException if the symbol belongs to the other market, or a day, week or
+   *     month query is in a zone Binance cannot serve
+   */
+  @Override
+  public PageCursor cursor(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    QueryEngine.check(this, query);
+    String wanted = Markets.binanceMarket(query.symbol());
+    if (query.symbol().venue().isPresent() && !query.symbol().venue().get().equals("BINANCE")) {
+      throw new InvalidQueryException(
+          query.symbol()
+              + " is not a BINANCE symbol; "
+              + name
+              + " serves BINANCE:... symbols. Register a source for "
+              + query.symbol().venue().get()
+              + " or drop the venue prefix.",
+          name,
+          null,
+          null);
+    }
+    if (!serves(query.symbol())) {
+      throw new InvalidQueryException(
+          query.symbol()
+              + " is a Binance "
+              + (wanted.equals("spot") ? "spot" : "USD-M futures")
+              + " symbol, but "
+              + name
+              + " serves "
+              + (market == Market.SPOT
+                  ? "spot symbols (BINANCE:BTCUSDT)"
+                  : "USD-M perpetuals written with .P (BINANCE:BTCUSDT.P) and dated futures"
+                      + " (BINANCE:BTCUSDT_250328)")
+              + ". Use binance:"
+              + wanted
+              + ".",
+          name,
+          null,
+          null);
+    }
+    ZoneId zone = ZoneOffset.UTC;
+    String timeZone = null;
+    if (query.interval().isCalendar() && !Markets.isUtc(query.zone())) {
+      ZoneOffset offset = fixedOffset(query.zone());
+      if (market != Market.SPOT || offset == null) {
+        throw new InvalidQueryException(
+            query.symbol()
+                + " "
+                + query.interval()
+                + ": "
+                + name
+                + " serves "
+                + query.interval()
+                + " candles "
+                + (market == Market.SPOT
+                    ? "in UTC or at a fixed offset between -12:00 and +14:00, not in "
+                    : "in UTC only, not in ")
+                + query.zone()
+                + ". Query in "
+                + (market == Market.SPOT ? "such a zone" : "UTC")
+                + ", or fetch 1h candles and resample("
+                + query.interval()
+                + ") with zone("
+                + query.zone()
+                + ").",
+            name,
+            null,
+            null);
+      }
+      zone = offset;
+      timeZone = binanceOffset(offset);
+    }
+    PagePlan plan = PagePlan.of(query, clock.instant(), zone);
+    return new Cursor(query, plan, timeZone);
+  }
+
+  /** Pings Binance ({@code /api/v3/ping} or {@code /fapi/v1/ping}), waiting at most 10 seconds. */
+  @Override
+  public Health health() {
+    Request r =
+        new Request.Builder()
+            .url(baseUrl.newBuilder().addPathSegments(market.ping).build())
+            .get()
+            .build();
+    return Probe.check(http, r, name, clock, Duration.ofSeconds(10));
+  }
+
+  @Override
+  public String toString() {
+    return "BinanceSource{" + name + ", " + baseUrl + ", pageSize=" + pageSize + "}";
+  }
+
+  private static @Nullable ZoneOffset fixedOffset(ZoneId zone) {
+    if (!zone.getRules().isFixedOffset()) {
+      return null;
+    }
+    ZoneOffset o = zone.getRules().getOffset(Instant.EPOCH);
+    int s = o.getTotalSeconds();
+    if (s % 60 != 0 || s < -12 * 3600 || s > 14 * 3600) {
+      return null;
+    }
+    return o;
+  }
+
+  /** Binance's spelling of an offset: {@code 8}, {@code -1}, {@code 5:45}, {@code -3:30}. */
+  static String binanceOffset(ZoneOffset o) {
+    int s = o.getTotalSeconds();
+    int a = Math.abs(s);
+    String t = Integer.toString(a / 3600);
+    if (a % 3600 != 0) {
+      t += String.format(Locale.ROOT, ":%02d", (a % 3600) / 60);
+    }
+    return s < 0 ? "-" + t : t;
+  }
+
+  private static Map<Interval, String> intervals(Market market) {
+    Map<Interval, String> m = new LinkedHashMap<>();
+    if (market == Market.SPOT) {
+      m.put(Interval.of(1, Interval.Unit.SECOND), "1s");
+    }
+    for (Interval i :
+        new Interval[] {
+          Interval.M1,
+          Interval.M3,
+          Interval.M5,
+          Interval.M15,
+          Interval.M30,
+          Interval.H1,
+          Interval.H2,
+          Interval.H4,
+          Interval.H6,
+          Interval.of(8, Interval.Unit.HOUR),
+          Interval.H12,
+          Interval.D1,
+          Interval.W1,
+          Interval.MN1
+        }) {
+      m.put(i, i.toString());
+    }
+    return Map.copyOf(m);
+  }
+
+  /** What one response gave. */
+  private static final class Step {
+    final int limit;
+    final int rows;
+    final Page page;
+
+    Step(int limit, int rows, Page page) {
+      this.limit = limit;
+      this.rows = rows;
+      this.page = page;
+    }
+  }
+
+  /** Pages through the range by start time, each request starting after the last candle. */
+  private final class Cursor extends HttpPageCursor<Step> {
+    private final OhlcvQuery query;
+    private final PagePlan plan;
+    private final @Nullable String timeZone;
+    private final String what;
+    private final BinanceErrors errors;
+    private volatile long position;
+    private volatile boolean done;
+    private volatile int limit;
+
+    Cursor(OhlcvQuery query, PagePlan plan, @Nullable String timeZone) {
+      super(http, name, query);
+      this.query = query;
+      this.plan = plan;
+      this.timeZone = timeZone;
+      this.position = plan.first();
+      this.what = query.symbol() + " " + query.interval() + " klines";
+      this.errors = new BinanceErrors(name, what, limits, market.rateLimitGroup(), weightLimit);
+    }
+
+    @Override
+    protected boolean more() {
+      return !done && position < plan.end();
+    }
+
+    @Override
+    public int nextWeight() {
+      return market.weight(nextLimit());
+    }
+
+    @Override
+    public int remainingEstimate() {
+      return done ? 0 : plan.requestsLeft(position, pageSize);
+    }
+
+    private int nextLimit() {
+      return Math.max(1, plan.count(position, plan.end(), pageSize));
+    }
+
+    @Override
+    protected Request request() {
+      int n = nextLimit();
+      limit = n;
+      HttpUrl.Builder url =
+          baseUrl
+              .newBuilder()
+              .addPathSegments(market.path)
+              .addQueryParameter("symbol", query.symbol().code())
+              .addQueryParameter("interval", intervals.get(query.interval()))
+              .addQueryParameter("startTime", Long.toString(position))
+              .addQueryParameter("endTime", Long.toString(plan.end() - 1))
+              .addQueryParameter("limit", Integer.toString(n));
+      if (timeZone != null) {
+        url.addQueryParameter("timeZone", timeZone);
+      }
+      return new Request.Builder().url(url.build()).get().build();
+    }
+
+    @Override
+    protected Step read(Response response) throws IOException {
+      int asked = limit;
+      Optional<Instant> date = Http.serverTime(response);
+      Instant serverNow = date.orElseGet(clock::instant);
+      errors.reportUsage(response, serverNow);
+      BodyBuffer.Body body = buffer.read(response.body());
+      try {
+        if (response.code() != 200) {
+          throw errors.http(response, body, serverNow);
+        }
+        CandleSeries.Builder b =
+            CandleSeries.builder(query.symbol(), query.interval())
+                .zone(query.zone())
+                .source(name)
+                .badRows(query.badRows())
+                .expectedSize(asked);
+        JsonBytes in = new JsonBytes(body.bytes(), body.length(), name, what);
+        int rows;
+        try {
+          rows = BinanceKlines.parse(in, b);
+        } catch (DataFormatException e) {
+          Optional<ErrorBodies.Fields> f = ErrorBodies.read(body.bytes(), body.length());
+          if (f.flatMap(x -> x.whole("code")).isPresent()) {
+            throw errors.http(response, body, serverNow);
+          }
+          throw e;
+        }
+        return new Step(asked, rows, new Page(b.build(), body.length(), date));
+      } finally {
+        body.release();
+      }
+    }
+
+    @Override
+    protected Page advance(Step step) {
+      CandleSeries c = step.page.candles();
+      if (step.rows == 0 || c.isEmpty()) {
+        done = true;
+        return step.page;
+      }
+      long next = plan.candleEnd(c.openTimeMillis(c.size() - 1));
+      if (next <= position) {
+        throw new DataFormatException(
+            name
+                + ": the response to "
+                + what
+                + " from "
+                + Instant.ofEpochMilli(position)
+                + " holds no candle at or after that time (the newest is at "
+                + c.openTime(c.size() - 1)
+                + "); Binance should answer with candles from startTime on.",
+            name,
+            null,
+            null);
+      }
+      position = next;
+      if (step.rows < step.limit) {
+        done = true; // Binance sent every candle up to endTime
+      }
+      return step.page;
+    }
+  }
+
+  /**
+   * Builds a {@link BinanceSource}. Not thread-safe; {@link #build()} may be called more than once.
+   */
+  public static final class Builder {
+    private Market market;
+    private @Nullable HttpUrl baseUrl;
+    private int pageSize;
+    private int weightLimit;
+    private SourceContext context = SourceContext.defaults();
+
+    Builder(Market market) {
+      this.market = Objects.requireNonNull(market, "market");
+    }
+
+    /** The market. */
+    public Builder market(Market market) {
+      this.market = Objects.requireNonNull(market, "market");
+      return this;
+    }
+
+    /**
+     * The API's base URL; the market's {@link Market#defaultBaseUrl()} unless given (e.g. {@code
+     * https://testnet.binance.vision} for the spot testnet, or a proxy).
+     *
+     * @throws IllegalArgumentException if it is not an http or https URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      HttpUrl u = HttpUrl.parse(baseUrl);
+      if (u == null) {
+        throw new IllegalArgumentException(
+            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+      }
+      this.baseUrl = u;
+      return this;
+    }
+
+    /**
+     * Candles per request, at least 1 and at most the market's {@link Market#maxPageSize()}; the
+     * market's {@link Market#defaultPageSize()} unless given. Checked against the market at {@link
+     * #build()}.
+     *
+     * @throws IllegalArgumentException if below 1 or above 1500
+     */
+    public Builder pageSize(int pageSize) {
+      if (pageSize < 1 || pageSize > Market.USDM.maxPageSize) {
+        throw new IllegalArgumentException(
+            "pageSize must be between 1 and the market's maximum (spot 1000, usdm 1500), got "
+                + pageSize);
+      }
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /**
+     * The request-weight limit per minute reported to the shared venue budget and suggested to the
+     * client as its rate limit; the market's {@link Market#defaultWeightLimit()} unless given
+     * (Binance may grant other limits; its {@code exchangeInfo} lists them).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder weightLimit(int weightLimit) {
+      if (weightLimit < 1) {
+        throw new IllegalArgumentException("weightLimit must be positive, got " + weightLimit);
+      }
+      this.weightLimit = weightLimit;
+      return this;
+    }
+
+    /**
+     * Where the clock, the HTTP client and the shared venue budget come from; {@link
+     * SourceContext#defaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
+     * own.
+     */
+    public Builder context(SourceContext context) {
+      this.context = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Builds the source.
+     *
+     * @throws IllegalArgumentException if the page size is above the market's maximum
+     */
+    public BinanceSource build() {
+      return new BinanceSource(this);
+    }
+  }
+}

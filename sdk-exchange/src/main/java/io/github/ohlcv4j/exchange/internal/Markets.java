@@ -1,0 +1,72 @@
+package io.github.ohlcv4j.exchange.internal;
+
+import io.github.ohlcv4j.MarketType;
+import io.github.ohlcv4j.Symbol;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Which of a venue's markets a symbol belongs to, decided from the symbol alone so that the URI a
+ * provider suggests and the check a source makes always agree.
+ *
+ * <ul>
+ *   <li>Bybit: {@code .P} perpetuals quoted in USD ({@code BTCUSD.P}) are {@code inverse}, other
+ *       perpetuals ({@code BTCUSDT.P}, {@code BTCPERP.P}) {@code linear}; without {@code .P}, dated
+ *       futures are derivatives too ({@code BTCUSDT-27DEC24}, {@code BTC-27DEC24} linear; {@code
+ *       BTCUSDH25} inverse), anything else is {@code spot}.
+ *   <li>Binance: {@code .P} perpetuals and dated USD-M futures ({@code BTCUSDT_250328}) are {@code
+ *       usdm}, anything else {@code spot}.
+ * </ul>
+ */
+public final class Markets {
+  private Markets() {}
+
+  private static final Pattern BYBIT_DATED_LINEAR =
+      Pattern.compile("[A-Z0-9]+-\\d{1,2}[A-Z]{3}\\d{2}");
+  private static final Pattern BYBIT_DATED_INVERSE =
+      Pattern.compile("[A-Z0-9]+USD[FGHJKMNQUVXZ]\\d{2}");
+  private static final Pattern BINANCE_DATED = Pattern.compile("[A-Z0-9]+_\\d{6}");
+
+  /**
+   * Whether the symbol leaves its market open: no venue and no {@code .P} suffix, such as a bare
+   * {@code BTCUSDT}. Such a symbol is served by whichever market the user picked a source for, so
+   * {@code OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}; {@code BYBIT:BTCUSDT} (spot by
+   * convention) and {@code BTCUSDT.P} name their market.
+   */
+  public static boolean unqualified(Symbol symbol) {
+    return symbol.venue().isEmpty() && symbol.marketType() == MarketType.SPOT;
+  }
+
+  /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */
+  public static String bybitCategory(Symbol symbol) {
+    String code = symbol.code().toUpperCase(Locale.ROOT);
+    if (symbol.marketType() == MarketType.PERPETUAL) {
+      return code.endsWith("USD") ? "inverse" : "linear";
+    }
+    if (BYBIT_DATED_LINEAR.matcher(code).matches()) {
+      return "linear";
+    }
+    if (BYBIT_DATED_INVERSE.matcher(code).matches()) {
+      return "inverse";
+    }
+    return "spot";
+  }
+
+  /** Binance's market for the symbol: {@code spot} or {@code usdm}. */
+  public static String binanceMarket(Symbol symbol) {
+    if (symbol.marketType() == MarketType.PERPETUAL) {
+      return "usdm";
+    }
+    return BINANCE_DATED.matcher(symbol.code().toUpperCase(Locale.ROOT)).matches()
+        ? "usdm"
+        : "spot";
+  }
+
+  /** Whether {@code zone} is UTC at every instant (UTC, Z, GMT, Etc/UTC, +00:00). */
+  public static boolean isUtc(ZoneId zone) {
+    return zone.getRules().isFixedOffset()
+        && zone.getRules().getOffset(java.time.Instant.EPOCH).equals(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,587 @@
+package io.github.ohlcv4j.exchange.polygon;
+
+import io.github.ohlcv4j.AuthenticationException;
+import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
+import io.github.ohlcv4j.MarketType;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.exchange.internal.BodyBuffer;
+import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
+import io.github.ohlcv4j.exchange.internal.Markets;
+import io.github.ohlcv4j.exchange.internal.PagePlan;
+import io.github.ohlcv4j.exchange.internal.PolygonAggs;
+import io.github.ohlcv4j.exchange.internal.Probe;
+import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.VenueLimits;
+import io.github.ohlcv4j.internal.http.Http;
+import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.Page;
+import io.github.ohlcv4j.source.PageCursor;
+import io.github.ohlcv4j.source.SourceCapabilities;
+import io.github.ohlcv4j.source.SourceContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Aggregate bars from Polygon ({@code GET
+ * /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}}): US stocks ({@code
+ * POLYGON:AAPL}), crypto ({@code POLYGON:X:BTCUSD}), currencies ({@code POLYGON:C:EURUSD}), indices
+ * ({@code POLYGON:I:SPX}) and options, as Polygon spells the ticker. Open one with {@code
+ * CandleSources.open("polygon:")}; it needs an API key, from the {@code POLYGON_API_KEY} setting
+ * (system property or environment variable, see {@link SourceContext#env(String)}) or {@link
+ * Builder#apiKey(String)}. The key is sent as Polygon's {@code apiKey} parameter and never appears
+ * in a message, a log line or {@link #toString()}.
+ *
+ * <p><b>Intervals.</b> 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 and 30 seconds or minutes, 1h, 1d and 1M.
+ * Day and month bars start at midnight in New York, as Polygon builds them: their series have the
+ * zone {@code America/New_York} (a query in UTC or New York is accepted; other zones are refused).
+ * Polygon's weeks start on Sunday, so weekly bars are not offered: fetch 1d and {@code
+ * resample(Interval.W1)} for weeks from Monday. Multi-hour bars are left out too, since their
+ * alignment is not documented; resample 1h.
+ *
+ * <p><b>Paging.</b> Polygon's {@code limit} (at most 50,000) counts the base aggregates a request
+ * reads (seconds for second bars, minutes for minute and hour bars, days above), not the bars it
+ * returns, and a request over more base aggregates than that has gaps. So the range is split into
+ * windows of at most {@link Builder#pageSize(int)} base aggregates, oldest first, and each window's
+ * {@code next_url} is followed. Bars come ascending ({@code sort=asc}). Extra columns: {@code vw}
+ * as {@link io.github.ohlcv4j.ExtraColumn#VWAP}, {@code n} as {@link
+ * io.github.ohlcv4j.ExtraColumn#TRADE_COUNT}. An unknown ticker gives an empty series (Polygon
+ * answers it with no results, not an error).
+ *
+ * <p><b>Errors.</b> A missing key fails with an {@link AuthenticationException} before any request;
+ * Polygon's {@code ERROR} "API Key was not provided"/"Unknown API Key" and {@code NOT_AUTHORIZED}
+ * (the plan does not include the data) are {@link AuthenticationException}s; HTTP 429 is a {@link
+ * io.github.ohlcv4j.RateLimitException} (the free plan allows 5 requests a minute), reported to the
+ * client's venue budget {@code "polygon"}.
+ *
+ * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
+ */
+public final class PolygonSource implements CandleSource {
+
+  /** Polygon's REST API. */
+  public static final String DEFAULT_BASE_URL = "https://api.polygon.io";
+
+  /** The most base aggregates one request may read: Polygon's maximum {@code limit}. */
+  public static final int MAX_PAGE_SIZE = 50_000;
+
+  /** The setting that holds the API key. */
+  public static final String API_KEY_SETTING = "POLYGON_API_KEY";
+
+  /** The venue budget. */
+  public static final String RATE_LIMIT_GROUP = "polygon";
+
+  /** The zone of Polygon's day and month bars. */
+  public static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+
+  private static final int[] DIVISORS = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30};
+
+  private final HttpUrl baseUrl;
+  private final @Nullable String apiKey;
+  private final boolean adjusted;
+  private final int pageSize;
+  private final int requestsPerMinute;
+  private final Http http;
+  private final Clock clock;
+  private final VenueLimits limits;
+  private final SourceCapabilities capabilities;
+
+  private PolygonSource(Builder b) {
+    this.baseUrl = b.baseUrl;
+    this.apiKey = b.apiKey != null ? b.apiKey : b.context.env(API_KEY_SETTING).orElse(null);
+    this.adjusted = b.adjusted;
+    this.pageSize = b.pageSize;
+    this.requestsPerMinute = b.requestsPerMinute;
+    this.http = Http.of(b.context, "polygon");
+    this.clock = b.context.clock();
+    this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
+    SourceCapabilities.Builder caps =
+        SourceCapabilities.builder()
+            .intervals(intervals())
+            .maxRowsPerRequest(pageSize)
+            .venues(Set.of("POLYGON"))
+            .rateLimitGroup(RATE_LIMIT_GROUP);
+    if (requestsPerMinute > 0) {
+      caps.rateLimit(RateLimitPolicy.of(requestsPerMinute, Duration.ofMinutes(1)));
+    }
+    this.capabilities = caps.build();
+  }
+
+  /** A source with the defaults, its key from {@value #API_KEY_SETTING}. */
+  public static PolygonSource create() {
+    return builder().build();
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The API's base URL. */
+  public String baseUrl() {
+    return baseUrl.toString();
+  }
+
+  /** Whether bars are adjusted for splits. */
+  public boolean adjusted() {
+    return adjusted;
+  }
+
+  /** The base aggregates one request reads at most (Polygon's {@code limit}). */
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /** The requests per minute suggested to the client as its rate limit; 0 for none. */
+  public int requestsPerMinute() {
+    return requestsPerMinute;
+  }
+
+  /** Whether an API key is configured. */
+  public boolean hasApiKey() {
+    return apiKey != null;
+  }
+
+  /** {@code polygon}. */
+  @Override
+  public String name() {
+    return "polygon";
+  }
+
+  @Override
+  public SourceCapabilities capabilities() {
+    return capabilities;
+  }
+
+  /**
+   * Plans the requests for {@code query}; no I/O.
+   *
+   * @throws io.github.ohlcv4j.UnsupportedIntervalException if the interval is not offered
+   * @throws AuthenticationException if no API key is configured
+   * @throws InvalidQueryException for a perpetual symbol, or a day or month query in a zone other
+   *     than UTC or New York
+   */
+  @Override
+  public PageCursor cursor(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    QueryEngine.check(this, query);
+    if (query.symbol().marketType() == MarketType.PERPETUAL) {
+      throw new InvalidQueryException(
+          query.symbol()
+              + ": Polygon has no perpetual swaps; drop the .P (POLYGON:X:BTCUSD is the crypto"
+              + " pair).",
+          "polygon",
+          null,
+          null);
+    }
+    ZoneId zone = query.zone();
+    if (query.interval().isCalendar()) {
+      if (!Markets.isUtc(query.zone()) && !query.zone().getRules().equals(NEW_YORK.getRules())) {
+        throw new InvalidQueryException(
+            query.symbol()
+                + " "
+                + query.interval()
+                + ": Polygon's "
+                + query.interval()
+                + " bars start at midnight in New York, not in "
+                + query.zone()
+                + ". Leave the zone at UTC or set America/New_York, or fetch 1h bars and"
+                + " resample("
+                + query.interval()
+                + ") with zone("
+                + query.zone()
+                + ").",
+            "polygon",
+            null,
+            null);
+      }
+      zone = NEW_YORK;
+    }
+    if (apiKey == null) {
+      throw new AuthenticationException(
+          "polygon: no API key for "
+              + query.symbol()
+              + " "
+              + query.interval()
+              + " bars. Set the "
+              + API_KEY_SETTING
+              + " environment variable or system property, or PolygonSource.builder().apiKey(..).",
+          "polygon",
+          null,
+          null);
+    }
+    PagePlan plan =
+        PagePlan.of(query, clock.instant(), query.interval().isCalendar() ? NEW_YORK : zone);
+    return new Cursor(query, plan, zone, apiKey);
+  }
+
+  /**
+   * Asks Polygon for the market status ({@code /v1/marketstatus/now}), waiting at most 10 seconds;
+   * down without an API key.
+   */
+  @Override
+  public Health health() {
+    if (apiKey == null) {
+      return new Health(
+          "polygon",
+          Health.Status.DOWN,
+          Optional.empty(),
+          Optional.empty(),
+          "no API key (" + API_KEY_SETTING + ")",
+          clock.instant());
+    }
+    HttpUrl url =
+        baseUrl
+            .newBuilder()
+            .addPathSegments("v1/marketstatus/now")
+            .addQueryParameter("apiKey", apiKey)
+            .build();
+    return Probe.check(
+        http,
+        new Request.Builder().url(url).get().build(),
+        "polygon",
+        clock,
+        Duration.ofSeconds(10));
+  }
+
+  /** Describes the source; never shows the API key. */
+  @Override
+  public String toString() {
+    return "PolygonSource{"
+        + baseUrl
+        + ", apiKey="
+        + (apiKey != null ? "***" : "none")
+        + ", adjusted="
+        + adjusted
+        + ", pageSize="
+        + pageSize
+        + "}";
+  }
+
+  private static Set<Interval> intervals() {
+    Set<Interval> s = new HashSet<>();
+    for (int d : DIVISORS) {
+      s.add(Interval.of(d, Interval.Unit.SECOND));
+      s.add(Interval.of(d, Interval.Unit.MINUTE));
+    }
+    s.add(Interval.H1);
+    s.add(Interval.D1);
+    s.add(Interval.MN1);
+    return s;
+  }
+
+  private static String timespan(Interval i) {
+    switch (i.unit()) {
+      case SECOND:
+        return "second";
+      case MINUTE:
+        return "minute";
+      case HOUR:
+        return "hour";
+      case DAY:
+        return "day";
+      case WEEK:
+        return "week";
+      default:
+        return "month";
+    }
+  }
+
+  /** The length of the base aggregates Polygon's {@code limit} counts for bars of {@code i}. */
+  private static long baseMillis(Interval i) {
+    switch (i.unit()) {
+      case SECOND:
+        return 1000L;
+      case MINUTE:
+      case HOUR:
+        return 60_000L;
+      default:
+        return 86_400_000L;
+    }
+  }
+
+  /** What one response gave. */
+  private static final class Step {
+    final long windowEnd;
+    final @Nullable HttpUrl nextUrl;
+    final int rows;
+    final Page page;
+
+    Step(long windowEnd, @Nullable HttpUrl nextUrl, int rows, Page page) {
+      this.windowEnd = windowEnd;
+      this.nextUrl = nextUrl;
+      this.rows = rows;
+      this.page = page;
+    }
+  }
+
+  /** Walks the windows, following each window's {@code next_url}. */
+  private final class Cursor extends HttpPageCursor<Step> {
+    private final OhlcvQuery query;
+    private final PagePlan plan;
+    private final ZoneId zone;
+    private final String key;
+    private final int rowsPerWindow;
+    private final String what;
+    private final PolygonErrors errors;
+    private volatile long position;
+    private volatile @Nullable HttpUrl nextUrl;
+    private volatile long windowEnd;
+    private volatile HttpUrl current = baseUrl;
+
+    Cursor(OhlcvQuery query, PagePlan plan, ZoneId zone, String key) {
+      super(http, "polygon", query);
+      this.query = query;
+      this.plan = plan;
+      this.zone = zone;
+      this.key = key;
+      this.position = plan.first();
+      // The longest a bar can be: months have up to 31 days, so a window never reads more than
+      // pageSize base aggregates.
+      Interval i = query.interval();
+      long longest =
+          i.unit() == Interval.Unit.MONTH ? i.amount() * 31L * 86_400_000L : i.nominalMillis();
+      long rows = (long) pageSize * baseMillis(i) / longest;
+      this.rowsPerWindow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, rows));
+      this.what = query.symbol() + " " + query.interval() + " bars";
+      this.errors = new PolygonErrors(what, key, limits);
+    }
+
+    @Override
+    protected boolean more() {
+      return nextUrl != null || position < plan.end();
+    }
+
+    @Override
+    public int remainingEstimate() {
+      int windows = plan.requestsLeft(position, rowsPerWindow);
+      return nextUrl != null ? windows + 1 : windows;
+    }
+
+    @Override
+    protected Request request() {
+      HttpUrl next = nextUrl;
+      HttpUrl url;
+      if (next != null) {
+        url = next.newBuilder().setQueryParameter("apiKey", key).build();
+        windowEnd = position < plan.end() ? plan.windowEnd(position, rowsPerWindow) : position;
+      } else {
+        long end = plan.windowEnd(position, rowsPerWindow);
+        windowEnd = end;
+        Interval i = query.interval();
+        url =
+            baseUrl
+                .newBuilder()
+                .addPathSegments("v2/aggs/ticker")
+                .addPathSegment(query.symbol().code())
+                .addPathSegment("range")
+                .addPathSegment(Integer.toString(i.amount()))
+                .addPathSegment(timespan(i))
+                .addPathSegment(Long.toString(position))
+                .addPathSegment(Long.toString(end - 1)) // Polygon's "to" is inclusive
+                .addQueryParameter("adjusted", Boolean.toString(adjusted))
+                .addQueryParameter("sort", "asc")
+                .addQueryParameter("limit", Integer.toString(pageSize))
+                .addQueryParameter("apiKey", key)
+                .build();
+      }
+      current = url;
+      return new Request.Builder().url(url).get().build();
+    }
+
+    @Override
+    protected Step read(Response response) throws IOException {
+      long end = windowEnd;
+      HttpUrl asked = current;
+      Optional<Instant> date = Http.serverTime(response);
+      Instant serverNow = date.orElseGet(clock::instant);
+      BodyBuffer.Body body = buffer.read(response.body());
+      try {
+        if (response.code() != 200) {
+          throw errors.http(response, body, serverNow);
+        }
+        CandleSeries.Builder b =
+            CandleSeries.builder(query.symbol(), query.interval())
+                .zone(zone)
+                .source("polygon")
+                .badRows(query.badRows());
+        PolygonAggs.Result r;
+        try {
+          r = PolygonAggs.parse(body.bytes(), body.length(), b, "polygon", what);
+        } catch (DataFormatException e) {
+          throw errors.redacted(e);
+        }
+        String status = r.status().toUpperCase(Locale.ROOT);
+        if (status.equals("ERROR") || status.equals("NOT_AUTHORIZED")) {
+          throw errors.status(response, r.status(), r.text(), serverNow);
+        }
+        HttpUrl next = r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked) : null;
+        return new Step(end, next, r.rows(), new Page(b.build(), body.length(), date));
+      } finally {
+        body.release();
+      }
+    }
+
+    /**
+     * The URL of a {@code next_url}, moved to the configured base URL if it names another host: the
+     * key only ever goes where the user pointed the source.
+     */
+    private @Nullable HttpUrl follow(String next, HttpUrl asked) {
+      HttpUrl n = HttpUrl.parse(next);
+      if (n == null) {
+        n = baseUrl.resolve(next);
+      }
+      if (n == null) {
+        throw new DataFormatException(
+            "polygon: the response to "
+                + what
+                + " has a next_url that is not a URL: "
+                + Redact.text(next, key),
+            "polygon",
+            null,
+            null);
+      }
+      if (!n.scheme().equals(baseUrl.scheme())
+          || !n.host().equals(baseUrl.host())
+          || n.port() != baseUrl.port()) {
+        String prefix = baseUrl.encodedPath();
+        if (prefix.endsWith("/")) {
+          prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        n =
+            baseUrl
+                .newBuilder()
+                .encodedPath(prefix + n.encodedPath())
+                .encodedQuery(n.encodedQuery())
+                .build();
+      }
+      HttpUrl withKey = n.newBuilder().setQueryParameter("apiKey", key).build();
+      return withKey.equals(asked) ? null : n; // a next_url pointing back at itself ends the window
+    }
+
+    @Override
+    protected Page advance(Step step) {
+      if (step.nextUrl != null) {
+        nextUrl = step.nextUrl;
+      } else {
+        nextUrl = null;
+        position = Math.max(position, step.windowEnd);
+      }
+      return step.page;
+    }
+  }
+
+  /**
+   * Builds a {@link PolygonSource}. Not thread-safe; {@link #build()} may be called more than once.
+   */
+  public static final class Builder {
+    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
+    private @Nullable String apiKey;
+    private boolean adjusted = true;
+    private int pageSize = MAX_PAGE_SIZE;
+    private int requestsPerMinute;
+    private SourceContext context = SourceContext.defaults();
+
+    Builder() {}
+
+    /**
+     * The API key; read from the context's {@value PolygonSource#API_KEY_SETTING} setting unless
+     * given.
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.apiKey = apiKey.trim();
+      return this;
+    }
+
+    /**
+     * The API's base URL: {@value PolygonSource#DEFAULT_BASE_URL} by default, or a proxy. The key
+     * is only ever sent here: a {@code next_url} naming another host is moved to this one.
+     *
+     * @throws IllegalArgumentException if it is not an http or https URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      HttpUrl u = HttpUrl.parse(baseUrl);
+      if (u == null) {
+        throw new IllegalArgumentException(
+            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+      }
+      this.baseUrl = u;
+      return this;
+    }
+
+    /** Whether bars are adjusted for splits; true by default (Polygon's {@code adjusted}). */
+    public Builder adjusted(boolean adjusted) {
+      this.adjusted = adjusted;
+      return this;
+    }
+
+    /**
+     * The base aggregates one request reads at most, from 1 to {@value PolygonSource#MAX_PAGE_SIZE}
+     * (the default); Polygon's {@code limit}.
+     *
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder pageSize(int pageSize) {
+      if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+        throw new IllegalArgumentException(
+            "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
+      }
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /**
+     * The requests per minute the plan allows, suggested to the client as its rate limit for the
+     * {@value PolygonSource#RATE_LIMIT_GROUP} group (5 for the free plan); none by default, since
+     * plans differ.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder requestsPerMinute(int requestsPerMinute) {
+      if (requestsPerMinute < 1) {
+        throw new IllegalArgumentException(
+            "requestsPerMinute must be positive, got " + requestsPerMinute);
+      }
+      this.requestsPerMinute = requestsPerMinute;
+      return this;
+    }
+
+    /**
+     * Where the clock, the HTTP client, the venue budget and the {@value
+     * PolygonSource#API_KEY_SETTING} setting come from; {@link SourceContext#defaults()} unless
+     * given.
+     */
+    public Builder context(SourceContext context) {
+      this.context = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /** Builds the source. */
+    public PolygonSource build() {
+      return new PolygonSource(this);
+    }
+  }
+}
