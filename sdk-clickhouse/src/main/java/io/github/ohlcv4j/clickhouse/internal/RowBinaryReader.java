@@ -327,7 +327,7 @@ public final class RowBinaryReader {
       if (layout.symbol()) {
         return symbolRows(limit);
       }
-      return layout.time() == TimeKind.SECONDS ? rawSeconds(limit) : rawMillis(limit);
+      return rawRows(limit);
     }
     return general(limit);
   }
@@ -405,70 +405,47 @@ public final class RowBinaryReader {
     }
   }
 
-  /** The common case: one symbol, DateTime, no symbol column. */
-  private int rawSeconds(int limit) {
+  /** The common case: one symbol, no symbol column, stored rows of DateTime or DateTime64(3). */
+  private int rawRows(int limit) {
     final byte[] b = buf;
+    final boolean seconds = layout.time() == TimeKind.SECONDS;
+    final int size = seconds ? 44 : 48;
     final Target target = targets[0];
     final CandleSeries.Builder builder = target.builder;
     long last = target.last;
     int p = pos;
     long n = 0;
-    while (p + 44 <= limit) {
-      long t = ((int) INT.get(b, p) & 0xFFFF_FFFFL) * 1000;
-      if (t < last || t < minTime || t >= maxTime) {
-        target.last = last;
-        rows += n;
-        target.rows += n;
-        throw badTime(t, last, p);
+    try {
+      while (p + size <= limit) {
+        long t;
+        int d;
+        if (seconds) {
+          t = ((int) INT.get(b, p) & 0xFFFF_FFFFL) * 1000;
+          d = p + 4;
+        } else {
+          t = (long) LONG.get(b, p);
+          d = p + 8;
+        }
+        if (t < last || t < minTime || t >= maxTime) {
+          throw badTime(t, last, p);
+        }
+        builder.add(
+            t,
+            Double.longBitsToDouble((long) LONG.get(b, d)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 8)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 16)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 24)),
+            Double.longBitsToDouble((long) LONG.get(b, d + 32)));
+        last = t;
+        p += size;
+        n++;
       }
-      builder.add(
-          t,
-          Double.longBitsToDouble((long) LONG.get(b, p + 4)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 12)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 20)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 28)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 36)));
-      last = t;
-      p += 44;
-      n++;
+      return p;
+    } finally {
+      target.last = last;
+      target.rows += n;
+      rows += n;
     }
-    target.last = last;
-    rows += n;
-    target.rows += n;
-    return p;
-  }
-
-  /** One symbol, DateTime64(3), no symbol column. */
-  private int rawMillis(int limit) {
-    final byte[] b = buf;
-    final Target target = targets[0];
-    final CandleSeries.Builder builder = target.builder;
-    long last = target.last;
-    int p = pos;
-    long n = 0;
-    while (p + 48 <= limit) {
-      long t = (long) LONG.get(b, p);
-      if (t < last || t < minTime || t >= maxTime) {
-        target.last = last;
-        rows += n;
-        target.rows += n;
-        throw badTime(t, last, p);
-      }
-      builder.add(
-          t,
-          Double.longBitsToDouble((long) LONG.get(b, p + 8)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 16)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 24)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 32)),
-          Double.longBitsToDouble((long) LONG.get(b, p + 40)));
-      last = t;
-      p += 48;
-      n++;
-    }
-    target.last = last;
-    rows += n;
-    target.rows += n;
-    return p;
   }
 
   /** Any layout: with a symbol, a bucket key or a count. */
