@@ -258,6 +258,10 @@ public final class QueryEngine {
               bytes,
               Optional.ofNullable(coveredUntil),
               fraction));
+      if (!cursor.hasNext()) {
+        // The last page: nothing can continue its last bucket, so nothing is held back.
+        return processor.acceptLast(raw, now());
+      }
       return processor.accept(raw);
     }
 

@@ -73,6 +73,28 @@ public final class SeriesProcessor {
   }
 
   /**
+   * Takes the last raw page and processes it together with what is held back: the same output as
+   * {@link #accept(CandleSeries)} followed by {@link #finish(Instant)}, without cutting the page to
+   * hold its last bucket back — so a one-page answer is passed on without a copy.
+   *
+   * @param now the venue's clock (or the local one), to flag the candle still in progress
+   */
+  public CandleSeries acceptLast(CandleSeries page, Instant now) {
+    Objects.requireNonNull(page, "page");
+    rawRows += page.size();
+    if (done) {
+      carry = null;
+      return empty(page);
+    }
+    CandleSeries rows = merge(clip(page));
+    carry = null;
+    if (rows.isEmpty()) {
+      return empty(rows);
+    }
+    return emit(rows, now);
+  }
+
+  /**
    * Processes what is held back, as the last page of the answer.
    *
    * @param now the venue's clock (or the local one), to flag the candle still in progress

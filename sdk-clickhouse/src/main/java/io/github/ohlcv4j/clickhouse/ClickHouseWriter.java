@@ -1,0 +1,241 @@
+package io.github.ohlcv4j.clickhouse;
+
+import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.SourceUnavailableException;
+import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
+import io.github.ohlcv4j.clickhouse.internal.Sql;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes candles into the table of a {@link ClickHouseSource}, as {@code INSERT ... FORMAT
+ * RowBinary} in batches of {@link Builder#batchSize(int)} rows:
+ *
+ * <pre>{@code
+ * ClickHouseWriter writer = ClickHouseWriter.builder(source).build();
+ * WriteResult r = writer.write(series);   // series.interval() must be source.interval()
+ * }</pre>
+ *
+ * <p><b>Writing the same candles again.</b> A re-run backfill writes candles that are already
+ * there. In a table with a {@code ReplacingMergeTree} engine (what {@link ClickHouseSchema} creates
+ * by default) rows with the same symbol and time collapse into the last one written — in the
+ * background, and at once for readers that use {@code FINAL}, as {@link ClickHouseSource} does for
+ * such tables. So re-running is safe, and corrected candles replace old ones. A plain {@code
+ * MergeTree} table keeps every copy.
+ *
+ * <p><b>What is written.</b> Each row holds the series' symbol as text ({@link
+ * io.github.ohlcv4j.Symbol#toString()}), the open time and the five values. Rows invented by gap
+ * filling ({@link CandleSeries#isFilled(int)}) and rows holding NaN or infinity are skipped and
+ * counted in {@link WriteResult#skipped()}; candles still in progress are written and replaced when
+ * written again complete.
+ *
+ * <p>A batch that fails is not retried here; the exception says whether trying again may help
+ * ({@link OhlcvException#isRetryable()}), and with a {@code ReplacingMergeTree} table it is safe to
+ * write the whole series again. Thread-safe.
+ */
+public final class ClickHouseWriter {
+
+  /**
+   * What a write did.
+   *
+   * @param rows rows sent
+   * @param skipped rows left out (filled by gap filling, or holding NaN or infinity)
+   * @param batches INSERT statements sent
+   * @param bytes bytes of RowBinary sent (before compression)
+   */
+  public record WriteResult(long rows, long skipped, int batches, long bytes) {
+
+    /** Nothing written. */
+    public static final WriteResult NONE = new WriteResult(0, 0, 0, 0);
+
+    /** The sum of this and {@code other}, for totals over several writes. */
+    public WriteResult plus(WriteResult other) {
+      Objects.requireNonNull(other, "other");
+      return new WriteResult(
+          rows + other.rows, skipped + other.skipped, batches + other.batches, bytes + other.bytes);
+    }
+  }
+
+  private final ClickHouseSource source;
+  private final int batchSize;
+  private final boolean compression;
+
+  private ClickHouseWriter(Builder b) {
+    this.source = b.source;
+    this.batchSize = b.batchSize;
+    this.compression = b.compression != null ? b.compression : b.source.compression();
+  }
+
+  /** A builder for a writer into {@code source}'s table, over its connection. */
+  public static Builder builder(ClickHouseSource source) {
+    return new Builder(source);
+  }
+
+  /** The source whose table this writer fills. */
+  public ClickHouseSource source() {
+    return source;
+  }
+
+  /**
+   * Writes a series, in batches; blocks until the server has stored them.
+   *
+   * @throws IllegalArgumentException if the series' interval is not the table's, or a time does not
+   *     fit the time column
+   * @throws OhlcvException if the server refuses a batch or cannot be reached (the batches before
+   *     it are stored)
+   */
+  public WriteResult write(CandleSeries series) {
+    Objects.requireNonNull(series, "series");
+    if (!series.interval().equals(source.interval())) {
+      throw new IllegalArgumentException(
+          "Cannot write "
+              + series.interval()
+              + " candles of "
+              + series.symbol()
+              + " into "
+              + source.database()
+              + "."
+              + source.table()
+              + ", which holds "
+              + source.interval()
+              + " candles; resample them or use a table for "
+              + series.interval());
+    }
+    if (series.isEmpty()) {
+      return WriteResult.NONE;
+    }
+    Resolved r = source.await(source.resolve(), null);
+    checkWritable(r);
+    TimeColumnType type = r.timeType();
+    for (int i = 0; i < series.size(); i++) {
+      RowBinaryWriter.checkTime(series, i, type);
+    }
+    String symbol = series.symbol().toString();
+    ColumnMapping c = source.columns();
+    StringBuilder sql = new StringBuilder("INSERT INTO ");
+    sql.append(Sql.qualified(source.database(), source.table())).append(" (");
+    for (int i = 0; i < c.all().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(Sql.id(c.all().get(i)));
+    }
+    sql.append(") FORMAT RowBinary");
+    int rowBytes =
+        RowBinaryWriter.string(symbol).length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
+    WriteResult total = WriteResult.NONE;
+    for (int from = 0; from < series.size(); from += batchSize) {
+      int to = Math.min(series.size(), from + batchSize);
+      long rows = 0;
+      for (int i = from; i < to; i++) {
+        if (RowBinaryWriter.writable(series, i)) {
+          rows++;
+        }
+      }
+      long skipped = (to - from) - rows;
+      if (rows > 0) {
+        String asked =
+            "writing "
+                + rows
+                + " "
+                + series.interval()
+                + " candles of "
+                + series.symbol()
+                + " from "
+                + series.openTime(from)
+                + " into "
+                + source.database()
+                + "."
+                + source.table();
+        source.await(
+            source
+                .connection()
+                .insert(
+                    sql.toString(),
+                    RowBinaryWriter.body(series, from, to, symbol, type, compression),
+                    compression,
+                    asked),
+            null);
+      }
+      total = total.plus(new WriteResult(rows, skipped, rows > 0 ? 1 : 0, rows * (long) rowBytes));
+    }
+    return total;
+  }
+
+  /**
+   * Writes several series one after another.
+   *
+   * @throws OhlcvException as {@link #write(CandleSeries)}; the series before the failing one are
+   *     stored
+   */
+  public WriteResult writeAll(Iterable<CandleSeries> series) {
+    Objects.requireNonNull(series, "series");
+    WriteResult total = WriteResult.NONE;
+    for (CandleSeries s : series) {
+      total = total.plus(write(s));
+    }
+    return total;
+  }
+
+  private void checkWritable(Resolved r) {
+    ColumnMapping c = source.columns();
+    for (String col : new String[] {c.open(), c.high(), c.low(), c.close(), c.volume()}) {
+      if (!r.info().isFloat64(col)) {
+        throw new SourceUnavailableException(
+            source.name()
+                + ": column "
+                + col
+                + " of "
+                + source.database()
+                + "."
+                + source.table()
+                + " is "
+                + r.info().type(col).orElse("?")
+                + "; the writer stores Float64 columns only (tables made by ClickHouseSchema have"
+                + " them)",
+            source.name(),
+            false,
+            null,
+            null,
+            null);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClickHouseWriter{" + source + ", batchSize=" + batchSize + "}";
+  }
+
+  /** Builds a {@link ClickHouseWriter}. Not thread-safe. */
+  public static final class Builder {
+    private final ClickHouseSource source;
+    private int batchSize = 500_000;
+    private @Nullable Boolean compression;
+
+    Builder(ClickHouseSource source) {
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Rows per INSERT; 500,000 by default. ClickHouse prefers few large inserts to many small ones
+     * (each makes new parts on disk).
+     */
+    public Builder batchSize(int rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException("batchSize must be positive: " + rows);
+      }
+      this.batchSize = rows;
+      return this;
+    }
+
+    /** Whether to gzip the inserted data; as the source's {@code compression} by default. */
+    public Builder compression(boolean compression) {
+      this.compression = compression;
+      return this;
+    }
+
+    /** Builds the writer. No I/O happens here. */
+    public ClickHouseWriter build() {
+      return new ClickHouseWriter(this);
+    }
+  }
+}
