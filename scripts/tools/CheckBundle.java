@@ -260,8 +260,7 @@ public final class CheckBundle {
 
   private static String hint(String f) {
     if (f.endsWith("-javadoc.jar")) {
-      return " (maven-javadoc-plugin makes none for a module without Java sources, and fails on a"
-          + " Javadoc error: see the build log)";
+      return " (maven-javadoc-plugin makes none for a module without Java sources)";
     }
     if (f.endsWith("-sources.jar")) {
       return " (maven-source-plugin makes none for a module without sources)";
