@@ -169,9 +169,14 @@ public final class CandleSeries implements Iterable<Candle> {
             .synthetic(first.synthetic);
     b.expectedSize(total);
     BuildStats stats = BuildStats.NONE;
+    // Slices of one series share its statistics: count each once, or a page cut in two would
+    // report its duplicates twice.
+    java.util.Set<BuildStats> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (CandleSeries p : parts) {
       b.addAll(p);
-      stats = stats.plus(p.stats);
+      if (seen.add(p.stats)) {
+        stats = stats.plus(p.stats);
+      }
     }
     CandleSeries joined = b.build();
     // The parts' own build statistics (rows their builders dropped) plus the seams found here,

@@ -280,4 +280,20 @@ class CandleSeriesTest {
     assertTrue(lines[lines.length - 1].startsWith("2024-01-01 01:39"), lines[lines.length - 1]);
     assertFalse(builder().add(T0, 1, 1, 1, 1, 1).build().toString().contains("SYNTHETIC"));
   }
+
+  @Test
+  void slicesOfOneSeriesJoinedBackCountItsDuplicatesOnce() {
+    CandleSeries.Builder b = builder();
+    for (int i = 0; i < 100; i++) {
+      b.add(T0 + i * MIN, 1, 1, 1, 1, 1);
+      if (i % 10 == 0) {
+        b.add(T0 + i * MIN, 1, 1, 1, 1, 1);
+      }
+    }
+    CandleSeries s = b.build();
+    assertEquals(10, s.quality().count(QualityIssue.Kind.DUPLICATE));
+    CandleSeries rejoined = CandleSeries.concat(List.of(s.slice(0, 40), s.slice(40, 100)));
+    assertEquals(s, rejoined);
+    assertEquals(10, rejoined.quality().count(QualityIssue.Kind.DUPLICATE));
+  }
 }

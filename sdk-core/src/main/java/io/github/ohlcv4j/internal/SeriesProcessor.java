@@ -181,6 +181,12 @@ public final class SeriesProcessor {
     }
     if (jvmTarget != null && !out.interval().equals(jvmTarget)) {
       out = out.resample(jvmTarget, query.zone());
+      if (now != null) {
+        // A bucket that ends after now is in progress even when its newest input has not arrived
+        // yet:
+        // the same rule as a source that resamples on its side.
+        out = out.markInProgress(now);
+      }
     }
     if (query.completeOnly()) {
       out = out.completeOnly();

@@ -109,4 +109,31 @@ class SeriesProcessorTest {
     }
     return nonEmpty.isEmpty() ? parts.get(parts.size() - 1) : CandleSeries.concat(nonEmpty);
   }
+
+  @Test
+  void aResampledBucketEndingAfterNowIsInProgressEvenWithoutItsNewestInput() {
+    OhlcvQuery q =
+        OhlcvQuery.builder()
+            .symbol("BTCUSDT")
+            .between(Instant.parse("2024-04-02T01:00:00Z"), Instant.parse("2024-04-02T03:00:00Z"))
+            .resample(Interval.H1)
+            .build();
+    // Minutes up to 02:29, all complete at 02:30:20: the newest input of the 02:00 hour is not in
+    // yet.
+    CandleSeries.Builder b = CandleSeries.builder(q.symbol(), Interval.M1);
+    for (long t = Instant.parse("2024-04-02T01:00:00Z").toEpochMilli();
+        t < Instant.parse("2024-04-02T02:30:00Z").toEpochMilli();
+        t += 60_000) {
+      b.add(t, 1, 1, 1, 1, 1);
+    }
+    CandleSeries minutes = b.build();
+    CandleSeries out = new SeriesProcessor(q).acceptLast(minutes, NOW);
+    assertEquals(2, out.size());
+    assertEquals(false, out.isInProgress(0));
+    assertEquals(true, out.isInProgress(1));
+    assertEquals(true, out.isPartial(1));
+    CandleSeries complete =
+        new SeriesProcessor(q.toBuilder().completeOnly().build()).acceptLast(minutes, NOW);
+    assertEquals(1, complete.size());
+  }
 }
