@@ -285,18 +285,7 @@ public final class BinanceSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     QueryEngine.check(this, query);
     String wanted = Markets.binanceMarket(query.symbol());
-    if (query.symbol().venue().isPresent() && !query.symbol().venue().get().equals("BINANCE")) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + " is not a BINANCE symbol; "
-              + name
-              + " serves BINANCE:... symbols. Register a source for "
-              + query.symbol().venue().get()
-              + " or drop the venue prefix.",
-          name,
-          null,
-          null);
-    }
+    Markets.requireVenue(query.symbol(), "BINANCE", name);
     if (!serves(query.symbol())) {
       throw new InvalidQueryException(
           query.symbol()

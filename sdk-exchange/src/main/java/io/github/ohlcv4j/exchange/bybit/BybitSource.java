@@ -223,18 +223,7 @@ public final class BybitSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     QueryEngine.check(this, query);
     String wanted = Markets.bybitCategory(query.symbol());
-    if (query.symbol().venue().isPresent() && !query.symbol().venue().get().equals("BYBIT")) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + " is not a BYBIT symbol; "
-              + name
-              + " serves BYBIT:... symbols. Register a source for "
-              + query.symbol().venue().get()
-              + " or drop the venue prefix.",
-          name,
-          null,
-          null);
-    }
+    Markets.requireVenue(query.symbol(), "BYBIT", name);
     if (!serves(query.symbol())) {
       throw new InvalidQueryException(
           query.symbol()

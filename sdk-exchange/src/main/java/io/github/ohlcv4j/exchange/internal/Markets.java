@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.exchange.internal;
 
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.Symbol;
 import java.time.ZoneId;
@@ -37,6 +38,30 @@ public final class Markets {
    */
   public static boolean unqualified(Symbol symbol) {
     return symbol.venue().isEmpty() && symbol.marketType() == MarketType.SPOT;
+  }
+
+  /**
+   * Refuses, before any I/O, a symbol whose venue is not {@code venue}.
+   *
+   * @throws InvalidQueryException naming the venue the source serves
+   */
+  public static void requireVenue(Symbol symbol, String venue, String sourceName) {
+    if (symbol.venue().isPresent() && !symbol.venue().get().equals(venue)) {
+      throw new InvalidQueryException(
+          symbol
+              + " is not a "
+              + venue
+              + " symbol; "
+              + sourceName
+              + " serves "
+              + venue
+              + ":... symbols. Register a source for "
+              + symbol.venue().get()
+              + " or drop the venue prefix.",
+          sourceName,
+          null,
+          null);
+    }
   }
 
   /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */
