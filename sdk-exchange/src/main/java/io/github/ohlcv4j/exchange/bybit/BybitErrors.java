@@ -58,7 +58,7 @@ final class BybitErrors {
     String said = ErrorBodies.snippet(body.bytes(), body.length(), 200);
     if (status == 403) {
       Instant until = now.plus(IP_BAN);
-      limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, until);
+      limits.banUntil(BybitSource.RATE_LIMIT_GROUP, until);
       return new RateLimitException(
           source
               + ": HTTP 403 for "

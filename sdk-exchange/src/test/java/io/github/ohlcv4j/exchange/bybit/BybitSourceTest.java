@@ -291,7 +291,8 @@ class BybitSourceTest extends VenueTest {
     assertEquals(until, e.bannedUntil().orElseThrow());
     assertTrue(e.retryAfter().orElseThrow().compareTo(Duration.ofMinutes(10)) >= 0);
     assertTrue(e.getMessage().contains("access too frequent"), e.getMessage());
-    assertEquals(List.of(new RecordingLimits.Pause("bybit", until)), limits.pauses());
+    assertEquals(List.of(new RecordingLimits.Pause("bybit", until)), limits.bans());
+    assertTrue(limits.pauses().isEmpty());
   }
 
   @Test
