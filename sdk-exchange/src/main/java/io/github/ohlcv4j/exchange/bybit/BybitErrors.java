@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class BybitErrors {
   static final Duration IP_BAN = Duration.ofMinutes(10);
 
+  /** The rolling window Bybit counts the requests of {@code X-Bapi-Limit} in. */
+  static final Duration WINDOW = Duration.ofSeconds(1);
+
   private final String source;
   private final String what;
   private final VenueLimits limits;
@@ -37,8 +40,12 @@ final class BybitErrors {
   }
 
   /**
-   * Reports {@code X-Bapi-Limit-Status} (requests left) of {@code X-Bapi-Limit}, with the reset
-   * time.
+   * Reports {@code X-Bapi-Limit-Status} (requests left) of {@code X-Bapi-Limit}, with the end of
+   * the window they are counted in. Bybit counts in a rolling window of one second, and its {@code
+   * X-Bapi-Limit-Reset-Timestamp} is the current time unless the limit was hit (then it is when the
+   * limit resets). So with requests left, what is used now is used for up to a second from the
+   * venue's current time; a report that ended at that current time would be over before the next
+   * request and slow nothing down.
    */
   void reportUsage(Response r, Instant serverNow) {
     Long limit = header(r, "X-Bapi-Limit");
@@ -47,9 +54,9 @@ final class BybitErrors {
       return;
     }
     Long reset = header(r, "X-Bapi-Limit-Reset-Timestamp");
-    Instant resetAt = reset != null ? Instant.ofEpochMilli(reset) : serverNow.plusSeconds(1);
-    limits.reportUsage(
-        BybitSource.RATE_LIMIT_GROUP, Math.max(0, limit - left), limit, max(resetAt, serverNow));
+    Instant venueNow = reset != null ? max(Instant.ofEpochMilli(reset), serverNow) : serverNow;
+    Instant resetAt = left > 0 ? venueNow.plus(WINDOW) : venueNow;
+    limits.reportUsage(BybitSource.RATE_LIMIT_GROUP, Math.max(0, limit - left), limit, resetAt);
   }
 
   /** The error for a response whose HTTP status is not 200. */

@@ -281,6 +281,24 @@ class BybitSourceTest extends VenueTest {
   }
 
   @Test
+  void limitHeadersWithRequestsLeftCountForBybitsRollingSecond() {
+    // Below the limit, Bybit's reset timestamp is just its current time: what is used now stays
+    // used for up to a second, so the report lasts a second from then.
+    BybitSource s = source(BybitSource.Category.LINEAR, 1000);
+    venue.then(
+        response(200, page(market, DAY))
+            .newBuilder()
+            .setHeader("X-Bapi-Limit", "10")
+            .setHeader("X-Bapi-Limit-Status", "4")
+            .setHeader("X-Bapi-Limit-Reset-Timestamp", Long.toString(NOW + 250))
+            .build());
+    s.fetch(query("BYBIT:BTCUSDT.P", Interval.M1, DAY, DAY + 60_000L));
+    assertEquals(
+        List.of(new RecordingLimits.Usage("bybit", 6, 10, Instant.ofEpochMilli(NOW + 1250))),
+        limits.usage());
+  }
+
+  @Test
   void http403IsAnIpBanOfTenMinutes() {
     RateLimitException e =
         assertInstanceOf(
