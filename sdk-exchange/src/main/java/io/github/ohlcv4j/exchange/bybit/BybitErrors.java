@@ -201,9 +201,10 @@ final class BybitErrors {
       case 10006:
       case 10018:
         {
-          Duration wait = resetWait(r, now);
+          Instant at = venueNow(f, now);
+          Duration wait = resetWait(r, at);
           if (wait != null) {
-            limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, now.plus(wait));
+            limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, at.plus(wait));
           }
           return new RateLimitException(
               said
@@ -244,6 +245,20 @@ final class BybitErrors {
             c,
             null);
     }
+  }
+
+  /**
+   * The venue's time in milliseconds from the body's {@code time}, when it is no earlier than the
+   * {@code Date} header's (which has whole seconds only) and not a second later; else {@code
+   * serverNow}. A wait worked out from {@code Date} would be up to a second too long.
+   */
+  private static Instant venueNow(Optional<ErrorBodies.Fields> body, Instant serverNow) {
+    Optional<Instant> time = body.flatMap(x -> x.whole("time")).map(Instant::ofEpochMilli);
+    return time.isPresent()
+            && !time.get().isBefore(serverNow)
+            && time.get().isBefore(serverNow.plusSeconds(1))
+        ? time.get()
+        : serverNow;
   }
 
   /** The wait until {@code X-Bapi-Limit-Reset-Timestamp}, if the header is there. */

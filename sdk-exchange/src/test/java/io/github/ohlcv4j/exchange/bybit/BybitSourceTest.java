@@ -281,6 +281,27 @@ class BybitSourceTest extends VenueTest {
   }
 
   @Test
+  void aRateLimitWaitIsCountedFromTheVenuesMillisecondsNotTheDateHeadersSeconds() {
+    // The Date header says 12:34:56; the body's time says 12:34:56.400; the limit resets at :57.
+    MockResponse r =
+        response(
+                200,
+                "{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{},\"time\":"
+                    + (NOW + 400)
+                    + "}")
+            .newBuilder()
+            .setHeader("X-Bapi-Limit", "10")
+            .setHeader("X-Bapi-Limit-Status", "0")
+            .setHeader("X-Bapi-Limit-Reset-Timestamp", Long.toString(NOW + 1000))
+            .build();
+    RateLimitException e = assertInstanceOf(RateLimitException.class, failWith(r));
+    assertEquals(Duration.ofMillis(600), e.retryAfter().orElseThrow());
+    assertEquals(
+        new RecordingLimits.Pause("bybit", Instant.ofEpochMilli(NOW + 1000)),
+        limits.pauses().get(0));
+  }
+
+  @Test
   void limitHeadersWithRequestsLeftCountForBybitsRollingSecond() {
     // Below the limit, Bybit's reset timestamp is just its current time: what is used now stays
     // used for up to a second, so the report lasts a second from then.
