@@ -485,7 +485,7 @@ class BybitSourceTest extends VenueTest {
     assertTrue(s.capabilities().newestFirst());
     assertEquals(1000, s.capabilities().maxRowsPerRequest());
     assertEquals(
-        io.github.ohlcv4j.resilience.RateLimitPolicy.of(600, Duration.ofSeconds(5)),
+        io.github.ohlcv4j.resilience.RateLimitPolicy.of(50, Duration.ofMillis(500)),
         s.capabilities().rateLimit().orElseThrow());
     assertTrue(s.capabilities().supports(Interval.MN1));
     assertFalse(s.capabilities().supports(Interval.parse("2d")));
