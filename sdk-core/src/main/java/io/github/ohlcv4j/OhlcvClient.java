@@ -312,14 +312,24 @@ public final class OhlcvClient implements AutoCloseable {
    * A source whose check throws is reported {@link Health.Status#DOWN} with the reason. An up
    * source whose circuit breaker is open, or that the venue paused or banned, is reported {@link
    * Health.Status#DEGRADED} with until when in the detail; the latency is the check's, else that of
-   * the last request this client sent to the source.
+   * the last request this client sent to the source. A source whose venue paused or banned this
+   * client is not checked at all until the pause ends, since a check is a request to the venue too.
    */
   public Map<String, Health> health() {
     Map<String, Health> out = new LinkedHashMap<>();
     for (CandleSource s : sources()) {
       Health h;
       try {
-        h = s.health();
+        h =
+            guards.isPaused(s)
+                ? new Health(
+                    s.name(),
+                    Health.Status.DEGRADED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    "not checked while the venue's pause lasts",
+                    clock.instant())
+                : s.health();
       } catch (RuntimeException e) {
         h =
             new Health(

@@ -49,18 +49,33 @@ public final class ClickHouseServer
   /** A user whose profile is read-only. */
   public static final String READONLY_USER = "reader";
 
+  /**
+   * A user whose profile returns at most {@value #LIMITED_ROWS} rows a query ({@code
+   * max_result_rows}), in blocks of 8192 rows: a larger result fails after more than a megabyte was
+   * sent with HTTP 200, so the server appends its error to the rows.
+   */
+  public static final String LIMITED_USER = "limited";
+
+  /** The {@code max_result_rows} of {@link #LIMITED_USER}. */
+  public static final int LIMITED_ROWS = 100_000;
+
+  /** A user whose profile lets a query run for one second at most ({@code max_execution_time}). */
+  public static final String HURRIED_USER = "hurried";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private final Path dir;
   private final int port;
-  private final Process process;
+  private final List<String> command;
+  private volatile Process process;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private ClickHouseServer(Path dir, int port, Process process) {
+  private ClickHouseServer(Path dir, int port, List<String> command, Process process) {
     this.dir = dir;
     this.port = port;
+    this.command = command;
     this.process = process;
   }
 
@@ -204,33 +219,47 @@ public final class ClickHouseServer
     }
     cmd.addAll(binary);
     cmd.add("--config-file=" + dir.resolve("config.xml"));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile());
-    pb.environment().put("TZ", "UTC");
     Process process;
     try {
-      process = pb.start();
+      process = launch(cmd, dir);
     } catch (IOException e) {
       deleteTree(dir);
       throw new UncheckedIOException(e);
     }
-    ClickHouseServer server = new ClickHouseServer(dir, port, process);
+    ClickHouseServer server = new ClickHouseServer(dir, port, List.copyOf(cmd), process);
+    try {
+      server.awaitUp();
+    } catch (IllegalStateException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private static Process launch(List<String> cmd, Path dir) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
+    pb.environment().put("TZ", "UTC");
+    return pb.start();
+  }
+
+  /** Waits for the server to answer /ping. */
+  private void awaitUp() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        String log = tail(dir);
-        server.close();
+      Process p = process;
+      if (!p.isAlive()) {
         throw new IllegalStateException(
-            "clickhouse-server exited during startup (" + process.exitValue() + "):\n" + log);
+            "clickhouse-server exited during startup (" + p.exitValue() + "):\n" + tail(dir));
       }
-      if (server.pings()) {
-        return server;
+      if (pings()) {
+        return;
       }
       try {
-        process.onExit().get(50, TimeUnit.MILLISECONDS); // waits, or returns if it died
+        p.onExit().get(50, TimeUnit.MILLISECONDS); // waits, or returns if it died
       } catch (TimeoutException | ExecutionException e) {
         // still starting
       } catch (InterruptedException e) {
@@ -238,10 +267,52 @@ public final class ClickHouseServer
         break;
       }
     }
-    String log = tail(dir);
-    server.close();
     throw new IllegalStateException(
-        "clickhouse-server did not answer /ping within " + START_TIMEOUT + ":\n" + log);
+        "clickhouse-server did not answer /ping within " + START_TIMEOUT + ":\n" + tail(dir));
+  }
+
+  /**
+   * A server of the caller's own, apart from the one the tests share, for tests that stop it: the
+   * caller closes it. Aborts the test (fails under {@code CI=true}) if there is no binary.
+   */
+  static ClickHouseServer startOwn() {
+    Object s = startOrSkip();
+    if (s instanceof String) {
+      Assumptions.abort((String) s);
+    }
+    return (ClickHouseServer) s;
+  }
+
+  /**
+   * Kills the server at once (SIGKILL, as a crash or an OOM killer would), keeping its data
+   * directory, and waits until it is gone.
+   */
+  void kill() {
+    Process p = process;
+    p.destroyForcibly();
+    try {
+      p.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      throw new IllegalStateException("clickhouse-server did not die", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts the killed server again, on the same port with the same data, and waits until it is up.
+   */
+  void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the server is running");
+    }
+    try {
+      process = launch(command, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitUp();
   }
 
   private boolean pings() {
@@ -345,6 +416,10 @@ public final class ClickHouseServer
           + "  <profiles>\n"
           + "    <default><max_memory_usage>4000000000</max_memory_usage></default>\n"
           + "    <readonly><readonly>1</readonly></readonly>\n"
+          + "    <limited><max_result_rows>"
+          + LIMITED_ROWS
+          + "</max_result_rows><max_block_size>8192</max_block_size></limited>\n"
+          + "    <hurried><max_execution_time>1</max_execution_time></hurried>\n"
           + "  </profiles>\n"
           + "  <users>\n"
           + "    <default><password></password>"
@@ -366,11 +441,25 @@ public final class ClickHouseServer
           + "<profile>readonly</profile><quota>default</quota></"
           + READONLY_USER
           + ">\n"
+          + user(LIMITED_USER, "limited")
+          + user(HURRIED_USER, "hurried")
           + "  </users>\n"
           + "  <quotas><default><interval><duration>3600</duration><queries>0</queries>"
           + "<errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows>"
           + "<execution_time>0</execution_time></interval></default></quotas>\n"
           + "</yandex>\n";
+
+  private static String user(String name, String profile) {
+    return "    <"
+        + name
+        + "><password></password>"
+        + LOCAL
+        + "<profile>"
+        + profile
+        + "</profile><quota>default</quota></"
+        + name
+        + ">\n";
+  }
 
   /**
    * Starts the server once per JVM and hands it (or the seeded market) to test methods. Without a

@@ -178,6 +178,28 @@ class MockServerTest {
   }
 
   @Test
+  void aPageThatSaysItIsTextIsNotDecodedAsRows() {
+    server.enqueue(new MockResponse.Builder().body(describe("18.16.1", "DateTime")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .setHeader("Content-Type", "text/html; charset=utf-8")
+            .body("<html><body>Service temporarily unavailable</body></html>")
+            .build());
+    ClickHouseSource source = source();
+    DataFormatException e = assertThrows(DataFormatException.class, () -> source.fetch(DAY));
+    assertFalse(e.isRetryable());
+    assertTrue(e.getMessage().contains("text/html"), e.getMessage());
+    assertTrue(e.getMessage().contains("Service temporarily unavailable"), e.getMessage());
+    // ClickHouse's own type passes.
+    server.enqueue(
+        new MockResponse.Builder()
+            .setHeader("Content-Type", "application/octet-stream")
+            .body(rows(2, false))
+            .build());
+    assertEquals(2, source.fetch(DAY).size());
+  }
+
+  @Test
   void somethingElseAtTheUrlIsSaidSo() {
     server.enqueue(new MockResponse.Builder().body("<html>hello</html>").build());
     OhlcvException e = assertThrows(OhlcvException.class, () -> source().fetch(DAY));

@@ -110,6 +110,14 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   }
 
   /**
+   * Whether {@code source}'s venue has paused or banned this client now (a 429's {@code
+   * Retry-After}, a ban), so that nothing, health checks included, should be sent to it.
+   */
+  public boolean isPaused(CandleSource source) {
+    return venues.pausedUntil(RateLimitGuard.group(source), timer.clock().instant()).isPresent();
+  }
+
+  /**
    * {@code checked} with what the guards know added: an open circuit or a venue pause makes an up
    * source {@link Health.Status#DEGRADED} and says until when; the latency of the last request
    * fills in when the check made none.

@@ -301,10 +301,13 @@ public final class RateLimitGuard implements PageGuard {
       if (until.isEmpty() || !until.get().isAfter(now)) {
         return;
       }
-      boolean ban = e.isBan();
       String said = GuardLog.firstLine(e.getMessage());
-      if (venues.pause(group, until.get(), ban, said) && GuardLog.LOG.isWarnEnabled()) {
-        Instant end = until.get();
+      venues.pause(group, until.get(), e.isBan(), said);
+      // The source may have reported the pause already (VenueLimits.pauseUntil): log it once.
+      Optional<Instant> announced = venues.announce(group, now, said);
+      if (announced.isPresent() && GuardLog.LOG.isWarnEnabled()) {
+        Instant end = announced.get();
+        boolean ban = venues.isBanned(group, now);
         GuardLog.withMdc(
             name,
             query,

@@ -36,4 +36,13 @@ public interface VenueLimits {
    * 403 ban).
    */
   void pauseUntil(String group, Instant until);
+
+  /**
+   * The venue banned this client until {@code until} (Binance's HTTP 418, Bybit's HTTP 403): a
+   * pause ({@link #pauseUntil}) that requests held back by it report as a ban, with {@link
+   * io.github.ohlcv4j.RateLimitException#bannedUntil()}. A plain pause unless overridden.
+   */
+  default void banUntil(String group, Instant until) {
+    pauseUntil(group, until);
+  }
 }

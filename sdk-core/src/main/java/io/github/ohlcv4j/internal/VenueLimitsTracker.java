@@ -52,6 +52,7 @@ public final class VenueLimitsTracker implements VenueLimits {
     @Nullable Instant pausedUntil;
     boolean ban;
     String pauseReason = "";
+    boolean announced;
     long used;
     long limit;
     @Nullable Instant resetAt;
@@ -90,6 +91,11 @@ public final class VenueLimitsTracker implements VenueLimits {
     pause(group, until, false, "the venue asked to pause");
   }
 
+  @Override
+  public void banUntil(String group, Instant until) {
+    pause(group, until, true, "the venue banned this client");
+  }
+
   /**
    * Holds back every request of {@code group} until {@code until}.
    *
@@ -109,7 +115,33 @@ public final class VenueLimitsTracker implements VenueLimits {
       g.pausedUntil = until;
       g.ban = ban;
       g.pauseReason = reason;
+      g.announced = false;
       return true;
+    }
+  }
+
+  /**
+   * Marks the pause of {@code group} in force at {@code now} as announced, with what the venue
+   * said, and returns its end if it had not been announced yet: a pause is logged once, whether the
+   * source reported it first ({@link #pauseUntil}) or the client did ({@link #pause}).
+   *
+   * @param reason what the venue said, kept for messages if the pause had only the generic reason
+   *     of {@link #pauseUntil}
+   * @return the end of the pause, if it is to be announced now
+   */
+  public Optional<Instant> announce(String group, Instant now, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    Group g = groups.get(group);
+    if (g == null) {
+      return Optional.empty();
+    }
+    synchronized (g) {
+      if (g.announced || g.pausedUntil == null || !now.isBefore(g.pausedUntil)) {
+        return Optional.empty();
+      }
+      g.announced = true;
+      g.pauseReason = reason;
+      return Optional.of(g.pausedUntil);
     }
   }
 

@@ -42,6 +42,25 @@ class VenueLimitsTrackerTest {
   }
 
   @Test
+  void aPauseIsAnnouncedOnceWhoeverReportedItFirst() {
+    VenueLimitsTracker t = new VenueLimitsTracker();
+    // The source reports the ban as it reads the 418; the client's guard then announces it.
+    t.banUntil("binance:spot", T0.plusSeconds(120));
+    assertTrue(t.isBanned("binance:spot", T0));
+    assertFalse(t.pause("binance:spot", T0.plusSeconds(120), true, "HTTP 418: banned"));
+    assertEquals(
+        Optional.of(T0.plusSeconds(120)), t.announce("binance:spot", T0, "HTTP 418: banned"));
+    assertEquals("HTTP 418: banned", t.pauseReason("binance:spot"));
+    assertEquals(Optional.empty(), t.announce("binance:spot", T0, "HTTP 418: banned"));
+    // A longer pause is news again; a pause that is over is not.
+    assertTrue(t.pause("binance:spot", T0.plusSeconds(300), true, "banned longer"));
+    assertEquals(Optional.of(T0.plusSeconds(300)), t.announce("binance:spot", T0, "banned longer"));
+    t.pauseUntil("bybit", T0.plusSeconds(1));
+    assertEquals(Optional.empty(), t.announce("bybit", T0.plusSeconds(1), "late"));
+    assertEquals(Optional.empty(), t.announce("nobody", T0, "never paused"));
+  }
+
+  @Test
   void usageBelowTheSlowDownMarkCostsNothing() {
     VenueLimitsTracker t = new VenueLimitsTracker();
     t.reportUsage("g", 10, 100, T0.plusSeconds(60));

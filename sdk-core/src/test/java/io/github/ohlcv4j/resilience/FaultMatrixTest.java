@@ -20,7 +20,9 @@ import io.github.ohlcv4j.testing.Fault;
 import io.github.ohlcv4j.testing.RecordingListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,6 +87,34 @@ class FaultMatrixTest {
       assertEquals(1, events.retries().size());
       assertEquals(4, server.venue().requestCount());
       assertTrue(events.retries().get(0).cause().isRetryable());
+    }
+    server.assertIdle();
+  }
+
+  @Test
+  void aBodySlowerThanTheCallTimeoutIsATimeoutAndRetried() {
+    // OkHttp cancels a call whose call timeout fires: that is not the caller cancelling.
+    server.venue().script(Fault.none(), Fault.slowBody(64, Duration.ofMillis(100)));
+    OkHttpClient hurried =
+        server
+            .http()
+            .newBuilder()
+            .readTimeout(5, TimeUnit.SECONDS)
+            .callTimeout(700, TimeUnit.MILLISECONDS)
+            .build();
+    try (OhlcvClient client =
+        OhlcvClient.builder()
+            .source(server.uri("pageSize=100"))
+            .okHttpClient(hurried)
+            .retryPolicy(FAST)
+            .eventListener(events)
+            .autoDiscover(false)
+            .build()) {
+      assertEquals(server.expected(QUERY), client.fetch(QUERY));
+      assertEquals(1, events.retries().size());
+      OhlcvException cause = events.retries().get(0).cause();
+      assertInstanceOf(SourceUnavailableException.class, cause);
+      assertTrue(cause.getMessage().contains("Timed out"), cause.getMessage());
     }
     server.assertIdle();
   }

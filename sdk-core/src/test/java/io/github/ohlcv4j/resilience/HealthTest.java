@@ -4,15 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.RateLimitException;
+import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.Page;
+import io.github.ohlcv4j.source.PageCursor;
+import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.testing.FakeVenueServer;
 import io.github.ohlcv4j.testing.Fault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,6 +72,73 @@ class HealthTest {
       Instant at = Instant.parse(until);
       assertTrue(!at.isBefore(before.plus(Duration.ofMinutes(1)).minusSeconds(1)), until);
       assertEquals(Health.Status.UP, all.get("sample").status(), "other sources are not affected");
+    }
+  }
+
+  @Test
+  void aSourceWhoseVenueBannedTheClientIsNotProbedUntilTheBanEnds() {
+    AtomicInteger probes = new AtomicInteger();
+    Instant until = Instant.now().plus(Duration.ofMinutes(10));
+    CandleSource banned =
+        new CandleSource() {
+          @Override
+          public String name() {
+            return "banned";
+          }
+
+          @Override
+          public SourceCapabilities capabilities() {
+            return SourceCapabilities.builder()
+                .intervals(Set.of(Interval.M1))
+                .rateLimitGroup("venue")
+                .build();
+          }
+
+          @Override
+          public PageCursor cursor(OhlcvQuery query) {
+            return new PageCursor() {
+              @Override
+              public boolean hasNext() {
+                return true;
+              }
+
+              @Override
+              public CompletableFuture<Page> next() {
+                return CompletableFuture.failedFuture(
+                    new RateLimitException(
+                        "HTTP 418: banned until " + until,
+                        "banned",
+                        Duration.ofMinutes(10),
+                        "418",
+                        until,
+                        null));
+              }
+
+              @Override
+              public void close() {}
+            };
+          }
+
+          @Override
+          public Health health() {
+            probes.incrementAndGet(); // a request to the venue, in a real source
+            return Health.up(name(), Instant.now());
+          }
+        };
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(banned)
+            .retryPolicy(RetryPolicy.none())
+            .autoDiscover(false)
+            .build()) {
+      assertEquals(Health.Status.UP, c.health().get("banned").status());
+      assertEquals(1, probes.get());
+      assertThrows(RateLimitException.class, () -> c.fetch(QUERY));
+
+      Health h = c.health().get("banned");
+      assertEquals(1, probes.get(), "a check is a request too: none during the ban");
+      assertEquals(Health.Status.DEGRADED, h.status());
+      assertTrue(h.detail().contains("banned by the venue until " + until), h.detail());
     }
   }
 }

@@ -132,7 +132,8 @@ public final class FakeVenue extends Dispatcher {
       }
     }
     MockResponse good = answer(request, url, w);
-    MockResponse out = fault.applyTo(good);
+    // Recorded before the fault is applied: a fault may hold the answer back (or tell the test it
+    // was asked), and the request has arrived by then.
     synchronized (this) {
       hits.add(
           new Hit(
@@ -144,7 +145,7 @@ public final class FakeVenue extends Dispatcher {
               fault.name(),
               fault.name().equals("none") && good.getCode() == 200));
     }
-    return out;
+    return fault.applyTo(good);
   }
 
   private MockResponse answer(RecordedRequest request, HttpUrl url, int w) {

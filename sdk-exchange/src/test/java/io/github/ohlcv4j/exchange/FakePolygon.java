@@ -1,5 +1,7 @@
 package io.github.ohlcv4j.exchange;
 
+import io.github.ohlcv4j.testing.Fault;
+import java.time.Duration;
 import java.util.List;
 import mockwebserver3.MockResponse;
 import okhttp3.HttpUrl;
@@ -90,5 +92,35 @@ public final class FakePolygon extends FakeVenue {
     }
     b.append('}');
     return json(200, b.toString());
+  }
+
+  /** Polygon's HTTP 429 for more requests than the plan allows, with {@code Retry-After}. */
+  public static Fault tooManyRequests(Duration retryAfter) {
+    return new Fault(
+        "429 Retry-After " + retryAfter.toSeconds(),
+        r ->
+            new MockResponse.Builder()
+                .code(429)
+                .setHeader("Content-Type", "application/json")
+                .setHeader("Retry-After", Long.toString(retryAfter.toSeconds()))
+                .body(
+                    "{\"status\":\"ERROR\",\"request_id\":\"q9\",\"error\":\"You've exceeded"
+                        + " the maximum requests per minute, please wait or upgrade your"
+                        + " subscription to continue.\"}")
+                .build());
+  }
+
+  /** Polygon's {@code NOT_AUTHORIZED}: the key's plan does not include the data. */
+  public static Fault notAuthorized() {
+    return new Fault(
+        "403 NOT_AUTHORIZED",
+        r ->
+            new MockResponse.Builder()
+                .code(403)
+                .setHeader("Content-Type", "application/json")
+                .body(
+                    "{\"status\":\"NOT_AUTHORIZED\",\"request_id\":\"n4\",\"message\":\"You"
+                        + " are not entitled to this data. Please upgrade your plan.\"}")
+                .build());
   }
 }

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
+import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
@@ -114,6 +115,7 @@ public final class Connection {
         post(sql),
         response -> {
           checkOk(response, asked);
+          checkBinary(response, asked);
           try (InputStream in = body(response).byteStream()) {
             return reader.read(in, Http.serverTime(response));
           } catch (RowBinaryReader.TrailingServerError e) {
@@ -196,6 +198,41 @@ public final class Connection {
     long n = Math.min(ERROR_BODY_LIMIT, s.getBuffer().size());
     String text = s.getBuffer().readUtf8(n);
     throw ServerError.toException(response.code(), text, source, asked, table, password);
+  }
+
+  /**
+   * Refuses a successful answer that says it is text (an HTML page, JSON, plain text): ClickHouse
+   * sends RowBinary as {@code application/octet-stream}, so a proxy or another service answered.
+   * Without the check its bytes would be decoded as rows, and fail only by luck, with a message
+   * about row times.
+   */
+  private void checkBinary(Response response, String asked) throws IOException {
+    MediaType type = body(response).contentType();
+    if (type == null
+        || (type.type().equals("application") && type.subtype().equals("octet-stream"))) {
+      return;
+    }
+    BufferedSource s = body(response).source();
+    s.request(ERROR_BODY_LIMIT);
+    String text = s.getBuffer().readUtf8(Math.min(ERROR_BODY_LIMIT, s.getBuffer().size()));
+    String snippet = Redact.text(text.strip().replaceAll("\\s+", " "), password);
+    throw new DataFormatException(
+        "ClickHouse ("
+            + source
+            + ") failed "
+            + asked
+            + ": the answer is "
+            + type
+            + " (HTTP "
+            + response.code()
+            + "), not RowBinary rows (application/octet-stream), so something other than ClickHouse"
+            + " answered, such as a proxy or a maintenance page. Check the URL "
+            + Redact.url(url)
+            + ". Body: "
+            + (snippet.length() <= 200 ? snippet : snippet.substring(0, 200) + "…"),
+        source,
+        null,
+        null);
   }
 
   private static ResponseBody body(Response response) {

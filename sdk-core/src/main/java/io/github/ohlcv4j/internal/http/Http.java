@@ -116,7 +116,9 @@ public final class Http {
             } catch (OhlcvException e) {
               future.completeExceptionally(e);
             } catch (IOException e) {
-              future.completeExceptionally(ioError(request.url(), e, c.isCanceled()));
+              // Not c.isCanceled(): OkHttp cancels the call itself when its call timeout fires,
+              // and that is a timeout to retry, not the caller giving up.
+              future.completeExceptionally(ioError(request.url(), e, future.isCancelled()));
             } catch (RuntimeException e) {
               future.completeExceptionally(
                   new OhlcvException(

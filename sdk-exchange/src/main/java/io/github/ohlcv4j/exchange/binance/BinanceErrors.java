@@ -86,7 +86,7 @@ final class BinanceErrors {
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
-      limits.pauseUntil(group, until);
+      limits.banUntil(group, until);
       return new RateLimitException(
           said
               + ": this IP is banned until "

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class BybitErrors {
   static final Duration IP_BAN = Duration.ofMinutes(10);
 
+  /** The rolling window Bybit counts the requests of {@code X-Bapi-Limit} in. */
+  static final Duration WINDOW = Duration.ofSeconds(1);
+
   private final String source;
   private final String what;
   private final VenueLimits limits;
@@ -37,8 +40,12 @@ final class BybitErrors {
   }
 
   /**
-   * Reports {@code X-Bapi-Limit-Status} (requests left) of {@code X-Bapi-Limit}, with the reset
-   * time.
+   * Reports {@code X-Bapi-Limit-Status} (requests left) of {@code X-Bapi-Limit}, with the end of
+   * the window they are counted in. Bybit counts in a rolling window of one second, and its {@code
+   * X-Bapi-Limit-Reset-Timestamp} is the current time unless the limit was hit (then it is when the
+   * limit resets). So with requests left, what is used now is used for up to a second from the
+   * venue's current time; a report that ended at that current time would be over before the next
+   * request and slow nothing down.
    */
   void reportUsage(Response r, Instant serverNow) {
     Long limit = header(r, "X-Bapi-Limit");
@@ -47,9 +54,9 @@ final class BybitErrors {
       return;
     }
     Long reset = header(r, "X-Bapi-Limit-Reset-Timestamp");
-    Instant resetAt = reset != null ? Instant.ofEpochMilli(reset) : serverNow.plusSeconds(1);
-    limits.reportUsage(
-        BybitSource.RATE_LIMIT_GROUP, Math.max(0, limit - left), limit, max(resetAt, serverNow));
+    Instant venueNow = reset != null ? max(Instant.ofEpochMilli(reset), serverNow) : serverNow;
+    Instant resetAt = left > 0 ? venueNow.plus(WINDOW) : venueNow;
+    limits.reportUsage(BybitSource.RATE_LIMIT_GROUP, Math.max(0, limit - left), limit, resetAt);
   }
 
   /** The error for a response whose HTTP status is not 200. */
@@ -58,7 +65,7 @@ final class BybitErrors {
     String said = ErrorBodies.snippet(body.bytes(), body.length(), 200);
     if (status == 403) {
       Instant until = now.plus(IP_BAN);
-      limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, until);
+      limits.banUntil(BybitSource.RATE_LIMIT_GROUP, until);
       return new RateLimitException(
           source
               + ": HTTP 403 for "
@@ -194,9 +201,10 @@ final class BybitErrors {
       case 10006:
       case 10018:
         {
-          Duration wait = resetWait(r, now);
+          Instant at = venueNow(f, now);
+          Duration wait = resetWait(r, at);
           if (wait != null) {
-            limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, now.plus(wait));
+            limits.pauseUntil(BybitSource.RATE_LIMIT_GROUP, at.plus(wait));
           }
           return new RateLimitException(
               said
@@ -237,6 +245,20 @@ final class BybitErrors {
             c,
             null);
     }
+  }
+
+  /**
+   * The venue's time in milliseconds from the body's {@code time}, when it is no earlier than the
+   * {@code Date} header's (which has whole seconds only) and not a second later; else {@code
+   * serverNow}. A wait worked out from {@code Date} would be up to a second too long.
+   */
+  private static Instant venueNow(Optional<ErrorBodies.Fields> body, Instant serverNow) {
+    Optional<Instant> time = body.flatMap(x -> x.whole("time")).map(Instant::ofEpochMilli);
+    return time.isPresent()
+            && !time.get().isBefore(serverNow)
+            && time.get().isBefore(serverNow.plusSeconds(1))
+        ? time.get()
+        : serverNow;
   }
 
   /** The wait until {@code X-Bapi-Limit-Reset-Timestamp}, if the header is there. */

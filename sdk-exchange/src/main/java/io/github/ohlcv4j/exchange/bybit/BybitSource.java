@@ -78,8 +78,10 @@ import okhttp3.Response;
  * 403 ("access too frequent") is an IP ban of at least ten minutes: a {@link
  * io.github.ohlcv4j.RateLimitException} with {@code bannedUntil}. Limit headers and bans are
  * reported to the client's shared venue budget {@code "bybit"}: all categories share Bybit's IP
- * limit of 600 requests per 5 seconds, which {@link SourceCapabilities#rateLimit()} suggests to the
- * client.
+ * limit of 600 requests in any 5 seconds. {@link SourceCapabilities#rateLimit()} suggests 50
+ * requests per 500 ms to the client: at most 550 in any 5 seconds. (The client's budget is a fixed
+ * window, so 600 per 5 seconds could let up to 1200 requests through in the 5 seconds around the
+ * start of a window, and Bybit asks clients not to run at the edge of its limit.)
  *
  * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
  */
@@ -133,6 +135,13 @@ public final class BybitSource implements CandleSource {
   /** The venue budget all Bybit categories share. */
   public static final String RATE_LIMIT_GROUP = "bybit";
 
+  /**
+   * The client budget suggested for Bybit's IP limit of 600 requests in any 5 seconds: a fixed
+   * window of 50 per 500 ms, which lets at most 550 through in any 5 seconds.
+   */
+  private static final RateLimitPolicy SUGGESTED_BUDGET =
+      RateLimitPolicy.of(50, Duration.ofMillis(500));
+
   private static final Map<Interval, String> INTERVALS = intervals();
 
   private final Category category;
@@ -159,7 +168,7 @@ public final class BybitSource implements CandleSource {
             .newestFirst(true)
             .venues(Set.of("BYBIT"))
             .rateLimitGroup(RATE_LIMIT_GROUP)
-            .rateLimit(RateLimitPolicy.of(600, Duration.ofSeconds(5)))
+            .rateLimit(SUGGESTED_BUDGET)
             .build();
   }
 

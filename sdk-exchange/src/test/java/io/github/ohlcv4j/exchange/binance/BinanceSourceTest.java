@@ -287,7 +287,9 @@ class BinanceSourceTest extends VenueTest {
     assertEquals(Duration.ofSeconds(181), e.retryAfter().orElseThrow());
     assertEquals(
         List.of(new RecordingLimits.Pause("binance:spot", Instant.ofEpochMilli(until))),
-        limits.pauses());
+        limits.bans(),
+        "reported as a ban, so that requests held back meanwhile are told it is one");
+    assertTrue(limits.pauses().isEmpty());
     assertTrue(e.getMessage().contains("banned until"), e.getMessage());
   }
 

@@ -281,6 +281,45 @@ class BybitSourceTest extends VenueTest {
   }
 
   @Test
+  void aRateLimitWaitIsCountedFromTheVenuesMillisecondsNotTheDateHeadersSeconds() {
+    // The Date header says 12:34:56; the body's time says 12:34:56.400; the limit resets at :57.
+    MockResponse r =
+        response(
+                200,
+                "{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{},\"time\":"
+                    + (NOW + 400)
+                    + "}")
+            .newBuilder()
+            .setHeader("X-Bapi-Limit", "10")
+            .setHeader("X-Bapi-Limit-Status", "0")
+            .setHeader("X-Bapi-Limit-Reset-Timestamp", Long.toString(NOW + 1000))
+            .build();
+    RateLimitException e = assertInstanceOf(RateLimitException.class, failWith(r));
+    assertEquals(Duration.ofMillis(600), e.retryAfter().orElseThrow());
+    assertEquals(
+        new RecordingLimits.Pause("bybit", Instant.ofEpochMilli(NOW + 1000)),
+        limits.pauses().get(0));
+  }
+
+  @Test
+  void limitHeadersWithRequestsLeftCountForBybitsRollingSecond() {
+    // Below the limit, Bybit's reset timestamp is just its current time: what is used now stays
+    // used for up to a second, so the report lasts a second from then.
+    BybitSource s = source(BybitSource.Category.LINEAR, 1000);
+    venue.then(
+        response(200, page(market, DAY))
+            .newBuilder()
+            .setHeader("X-Bapi-Limit", "10")
+            .setHeader("X-Bapi-Limit-Status", "4")
+            .setHeader("X-Bapi-Limit-Reset-Timestamp", Long.toString(NOW + 250))
+            .build());
+    s.fetch(query("BYBIT:BTCUSDT.P", Interval.M1, DAY, DAY + 60_000L));
+    assertEquals(
+        List.of(new RecordingLimits.Usage("bybit", 6, 10, Instant.ofEpochMilli(NOW + 1250))),
+        limits.usage());
+  }
+
+  @Test
   void http403IsAnIpBanOfTenMinutes() {
     RateLimitException e =
         assertInstanceOf(
@@ -291,7 +330,8 @@ class BybitSourceTest extends VenueTest {
     assertEquals(until, e.bannedUntil().orElseThrow());
     assertTrue(e.retryAfter().orElseThrow().compareTo(Duration.ofMinutes(10)) >= 0);
     assertTrue(e.getMessage().contains("access too frequent"), e.getMessage());
-    assertEquals(List.of(new RecordingLimits.Pause("bybit", until)), limits.pauses());
+    assertEquals(List.of(new RecordingLimits.Pause("bybit", until)), limits.bans());
+    assertTrue(limits.pauses().isEmpty());
   }
 
   @Test
@@ -445,7 +485,7 @@ class BybitSourceTest extends VenueTest {
     assertTrue(s.capabilities().newestFirst());
     assertEquals(1000, s.capabilities().maxRowsPerRequest());
     assertEquals(
-        io.github.ohlcv4j.resilience.RateLimitPolicy.of(600, Duration.ofSeconds(5)),
+        io.github.ohlcv4j.resilience.RateLimitPolicy.of(50, Duration.ofMillis(500)),
         s.capabilities().rateLimit().orElseThrow());
     assertTrue(s.capabilities().supports(Interval.MN1));
     assertFalse(s.capabilities().supports(Interval.parse("2d")));
