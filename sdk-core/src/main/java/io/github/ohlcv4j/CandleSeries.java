@@ -899,7 +899,6 @@ public final class CandleSeries implements Iterable<Candle> {
     private Chunk cur;
     private int pos;
     private int count;
-    private long inputRows;
     private long lastTime = Long.MIN_VALUE;
     private boolean ascending = true;
     private boolean descending = true;
@@ -967,8 +966,6 @@ public final class CandleSeries implements Iterable<Candle> {
      */
     public Builder add(
         long openTimeMillis, double open, double high, double low, double close, double volume) {
-      long row = inputRows++;
-      lastDropped = false;
       int flag = 0;
       if (!(high >= low) || !(volume >= 0) || !isFinite(open, high, low, close, volume)) {
         switch (policy) {
@@ -978,7 +975,7 @@ public final class CandleSeries implements Iterable<Candle> {
                     + " "
                     + interval
                     + ": bad candle at input row "
-                    + row
+                    + (count + dropped)
                     + " (open time "
                     + Instant.ofEpochMilli(openTimeMillis)
                     + "): "
@@ -1026,6 +1023,11 @@ public final class CandleSeries implements Iterable<Candle> {
       lastTime = openTimeMillis;
       lastDropped = false;
       count++;
+    }
+
+    /** Rows offered so far: those kept and those dropped under {@link BadRowPolicy#DROP}. */
+    private long inputRows() {
+      return count + dropped;
     }
 
     /** Adds a row; see {@link #add(long, double, double, double, double, double)}. */
@@ -1094,7 +1096,6 @@ public final class CandleSeries implements Iterable<Candle> {
     public Builder addAll(CandleSeries series) {
       Objects.requireNonNull(series, "series");
       for (int i = 0; i < series.size; i++) {
-        inputRows++;
         store(
             series.time[i],
             series.open[i],
@@ -1170,7 +1171,7 @@ public final class CandleSeries implements Iterable<Candle> {
       cols.trim();
       BuildStats stats =
           new BuildStats(
-              inputRows,
+              inputRows(),
               duplicates,
               conflicts,
               duplicateAt.toArray(),

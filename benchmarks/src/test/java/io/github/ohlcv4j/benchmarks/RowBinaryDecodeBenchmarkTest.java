@@ -14,7 +14,8 @@ class RowBinaryDecodeBenchmarkTest {
   @Test
   void allVariantsDecodeThePayloadRows() {
     RowBinaryDecodeBenchmark.Body body = new RowBinaryDecodeBenchmark.Body();
-    body.setup(); // checks sdk, sdkWithoutSizeHint, byteBufferLoop and clientV2 against the rows
+    body.setup(); // checks sdk, sdkWithoutSizeHint, byteBufferLoop, streamLoop, clientV2 on the
+    // rows
     RowBinaryDecodeBenchmark bench = new RowBinaryDecodeBenchmark();
     assertEquals(Payloads.CLICKHOUSE_ROWS, bench.sdk(body).size());
     assertEquals(Payloads.CLICKHOUSE_ROWS, bench.byteBufferLoopNewColumns(body).size);
