@@ -58,8 +58,8 @@ public final class OhlcvQuery {
     this.interval = b.interval;
     this.from = b.from;
     this.to = b.to;
-    this.latest = b.from != null ? 0 : b.latest == 0 ? DEFAULT_LATEST : b.latest;
-    this.limit = b.limit;
+    this.latest = b.from != null ? 0 : b.latest == Builder.UNSET ? DEFAULT_LATEST : b.latest;
+    this.limit = b.limit == Builder.UNSET ? 0 : b.limit;
     this.resample = b.resample != null && b.resample.equals(b.interval) ? null : b.resample;
     this.fill = b.fill;
     this.completeOnly = b.completeOnly;
@@ -92,8 +92,9 @@ public final class OhlcvQuery {
     b.interval = interval;
     b.from = from;
     b.to = to;
-    b.latest = from == null ? latest : 0;
-    b.limit = limit;
+    b.latest = from == null ? latest : Builder.UNSET;
+    b.latestCopied = true;
+    b.limit = limit > 0 ? limit : Builder.UNSET;
     b.resample = resample;
     b.fill = fill;
     b.completeOnly = completeOnly;
@@ -273,18 +274,21 @@ public final class OhlcvQuery {
     private Interval interval = Interval.M1;
     private @Nullable Instant from;
     private @Nullable Instant to;
-    private int latest;
-    private int limit;
+
+    /** {@link #latest} and {@link #limit} when not called. */
+    static final int UNSET = Integer.MIN_VALUE;
+
+    private int latest = UNSET;
+    // A latest(n) copied by toBuilder() gives way to a range set afterwards; an explicit one does
+    // not.
+    private boolean latestCopied;
+    private int limit = UNSET;
     private @Nullable Interval resample;
     private GapFill fill = GapFill.NONE;
     private boolean completeOnly;
     private ZoneId zone = ZoneOffset.UTC;
     private BadRowPolicy badRows = BadRowPolicy.REJECT;
     private @Nullable String problem;
-    private boolean latestSet;
-    private int latestValue;
-    private boolean limitSet;
-    private int limitValue;
 
     Builder() {}
 
@@ -349,17 +353,14 @@ public final class OhlcvQuery {
 
     /** The newest {@code n} candles (of the resample target, if any) instead of a range. */
     public Builder latest(int n) {
-      this.latestSet = true;
-      this.latestValue = n;
-      this.latest = Math.max(n, 0);
+      this.latest = n;
+      this.latestCopied = false;
       return this;
     }
 
     /** At most {@code n} candles: the first {@code n} of the range. */
     public Builder limit(int n) {
-      this.limitSet = true;
-      this.limitValue = n;
-      this.limit = Math.max(n, 0);
+      this.limit = n;
       return this;
     }
 
@@ -429,18 +430,18 @@ public final class OhlcvQuery {
                 + to
                 + ") needs a start; use between(from, to), or latest(n) for the newest candles");
       }
-      if (latestSet && from != null) {
+      if (latest != UNSET && !latestCopied && from != null) {
         throw new InvalidQueryException(
             q
                 + ": latest("
-                + latestValue
+                + latest
                 + ") cannot be combined with a time range; use one or the other");
       }
-      if (latestSet && latestValue < 1) {
-        throw new InvalidQueryException(q + ": latest(n) needs n >= 1, got " + latestValue);
+      if (latest != UNSET && latest < 1) {
+        throw new InvalidQueryException(q + ": latest(n) needs n >= 1, got " + latest);
       }
-      if (limitSet && limitValue < 1) {
-        throw new InvalidQueryException(q + ": limit(n) needs n >= 1, got " + limitValue);
+      if (limit != UNSET && limit < 1) {
+        throw new InvalidQueryException(q + ": limit(n) needs n >= 1, got " + limit);
       }
       if (resample != null && !resample.equals(interval)) {
         if (resample.compareTo(interval) < 0) {
