@@ -134,21 +134,7 @@ public final class JsonBytes {
       pos = quoted ? fastEnd + 1 : fastEnd;
       return v;
     }
-    int e;
-    if (quoted) {
-      e = s;
-      while (e < end && b[e] != '"') {
-        e++;
-      }
-      if (e >= end) {
-        pos = end;
-        throw fail("a closing '\"'");
-      }
-      pos = e + 1;
-    } else {
-      e = numberEnd(s);
-      pos = e;
-    }
+    int e = slowEnd(s, quoted);
     try {
       return Decimals.parse(b, s, e);
     } catch (NumberFormatException x) {
@@ -292,6 +278,27 @@ public final class JsonBytes {
     return negative ? -v : v;
   }
 
+  /**
+   * Where a number that the fast path could not take ends, for the exact parser: at the closing
+   * quote of a string, or where a bare number's characters stop. Moves past it.
+   */
+  private int slowEnd(int s, boolean quoted) {
+    if (!quoted) {
+      pos = numberEnd(s);
+      return pos;
+    }
+    int e = s;
+    while (e < end && b[e] != '"') {
+      e++;
+    }
+    if (e >= end) {
+      pos = end;
+      throw fail("a closing '\"'");
+    }
+    pos = e + 1;
+    return e;
+  }
+
   /** Reads a whole number, bare or in a string. */
   public long whole() {
     int c = peek();
@@ -305,21 +312,7 @@ public final class JsonBytes {
       pos = quoted ? fastEnd + 1 : fastEnd;
       return fast;
     }
-    int e;
-    if (quoted) {
-      e = s;
-      while (e < end && b[e] != '"') {
-        e++;
-      }
-      if (e >= end) {
-        pos = end;
-        throw fail("a closing '\"'");
-      }
-      pos = e + 1;
-    } else {
-      e = numberEnd(s);
-      pos = e;
-    }
+    int e = slowEnd(s, quoted);
     try {
       return Decimals.parseLong(b, s, e);
     } catch (NumberFormatException x) {
