@@ -21,7 +21,6 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable run of candles of one {@link Symbol} and {@link Interval}, stored as columns and
@@ -67,7 +66,7 @@ public final class CandleSeries implements Iterable<Candle> {
   /** Flag bit: a bad row kept under {@link BadRowPolicy#FLAG}. */
   public static final int SUSPECT = 8;
 
-  private static final int EXTRA_COUNT = ExtraColumn.values().length;
+  static final int ALL_FLAGS = PARTIAL | IN_PROGRESS | FILLED | SUSPECT;
 
   final Symbol symbol;
   final Interval interval;
@@ -75,14 +74,7 @@ public final class CandleSeries implements Iterable<Candle> {
   final String source;
   final boolean synthetic;
   final int size;
-  final long[] time;
-  final double[] open;
-  final double[] high;
-  final double[] low;
-  final double[] close;
-  final double[] volume;
-  final double @Nullable [] @Nullable [] extras;
-  final byte @Nullable [] flags;
+  final SeriesColumns cols;
   final BuildStats stats;
 
   CandleSeries(
@@ -91,31 +83,21 @@ public final class CandleSeries implements Iterable<Candle> {
       ZoneId zone,
       String source,
       boolean synthetic,
-      int size,
-      long[] time,
-      double[] open,
-      double[] high,
-      double[] low,
-      double[] close,
-      double[] volume,
-      double @Nullable [] @Nullable [] extras,
-      byte @Nullable [] flags,
+      SeriesColumns cols,
       BuildStats stats) {
     this.symbol = symbol;
     this.interval = interval;
     this.zone = zone;
     this.source = source;
     this.synthetic = synthetic;
-    this.size = size;
-    this.time = time;
-    this.open = open;
-    this.high = high;
-    this.low = low;
-    this.close = close;
-    this.volume = volume;
-    this.extras = extras;
-    this.flags = flags;
+    this.size = cols.n;
+    this.cols = cols;
     this.stats = stats;
+  }
+
+  /** This series' labels and statistics with other rows. */
+  CandleSeries with(SeriesColumns rows) {
+    return new CandleSeries(symbol, interval, zone, source, synthetic, rows, stats);
   }
 
   /** A builder for a series of {@code symbol} at {@code interval}; see {@link Builder}. */
@@ -147,7 +129,12 @@ public final class CandleSeries implements Iterable<Candle> {
     if (parts.size() == 1) {
       return first;
     }
-    int total = 0;
+    Builder b =
+        builder(first.symbol, first.interval)
+            .zone(first.zone)
+            .source(first.source)
+            .synthetic(first.synthetic)
+            .expectedSize(parts.stream().mapToInt(CandleSeries::size).sum());
     for (CandleSeries p : parts) {
       if (!p.symbol.equals(first.symbol) || !p.interval.equals(first.interval)) {
         throw new IllegalArgumentException(
@@ -160,46 +147,18 @@ public final class CandleSeries implements Iterable<Candle> {
                 + " "
                 + first.interval);
       }
-      total += p.size;
-    }
-    Builder b =
-        builder(first.symbol, first.interval)
-            .zone(first.zone)
-            .source(first.source)
-            .synthetic(first.synthetic);
-    b.expectedSize(total);
-    BuildStats stats = BuildStats.NONE;
-    // Slices of one series share its statistics: count each once, or a page cut in two would
-    // report its duplicates twice.
-    java.util.Set<BuildStats> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (CandleSeries p : parts) {
       b.addAll(p);
-      if (seen.add(p.stats)) {
-        stats = stats.plus(p.stats);
-      }
     }
     CandleSeries joined = b.build();
-    // The parts' own build statistics (rows their builders dropped) plus the seams found here,
-    // minus the rows re-added.
-    BuildStats seams = joined.stats;
-    BuildStats merged =
-        new BuildStats(
-            stats.inputRows(),
-            stats.exactDuplicates() + seams.exactDuplicates(),
-            stats.conflictingDuplicates() + seams.conflictingDuplicates(),
-            TimeSample.concat(stats.duplicateTimes(), seams.duplicateTimes()),
-            stats.outOfOrder() + seams.outOfOrder(),
-            TimeSample.concat(stats.outOfOrderTimes(), seams.outOfOrderTimes()),
-            stats.droppedBadRows(),
-            stats.droppedTimes(),
-            stats.flaggedBadRows());
-    return joined.withStats(merged);
-  }
-
-  CandleSeries withStats(BuildStats stats) {
+    // The parts' own build statistics (rows their builders dropped) plus the seams found here.
     return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, flags, stats);
+        first.symbol,
+        first.interval,
+        first.zone,
+        first.source,
+        first.synthetic,
+        joined.cols,
+        BuildStats.ofParts(parts).withSeams(joined.stats));
   }
 
   // ---------------------------------------------------------------- identity
@@ -246,7 +205,7 @@ public final class CandleSeries implements Iterable<Candle> {
   /** Open time of candle {@code i} in epoch milliseconds (UTC). The columnar hot-path accessor. */
   public long openTimeMillis(int i) {
     Objects.checkIndex(i, size);
-    return time[i];
+    return cols.time[i];
   }
 
   /** Open time of candle {@code i}. */
@@ -272,36 +231,36 @@ public final class CandleSeries implements Iterable<Candle> {
   /** Open price of candle {@code i}. */
   public double open(int i) {
     Objects.checkIndex(i, size);
-    return open[i];
+    return cols.open[i];
   }
 
   /** High price of candle {@code i}. */
   public double high(int i) {
     Objects.checkIndex(i, size);
-    return high[i];
+    return cols.high[i];
   }
 
   /** Low price of candle {@code i}. */
   public double low(int i) {
     Objects.checkIndex(i, size);
-    return low[i];
+    return cols.low[i];
   }
 
   /** Close price of candle {@code i}. */
   public double close(int i) {
     Objects.checkIndex(i, size);
-    return close[i];
+    return cols.close[i];
   }
 
   /** Volume of candle {@code i}. */
   public double volume(int i) {
     Objects.checkIndex(i, size);
-    return volume[i];
+    return cols.volume[i];
   }
 
   /** Whether this series has the extra column. */
   public boolean has(ExtraColumn column) {
-    return extras != null && extras[column.ordinal()] != null;
+    return cols.hasExtra(column.ordinal());
   }
 
   /** The extra columns this series has. */
@@ -332,7 +291,7 @@ public final class CandleSeries implements Iterable<Candle> {
       throw new IllegalArgumentException(
           "This " + symbol + " series has no " + column + " column; it has " + extraColumns());
     }
-    return extras[column.ordinal()];
+    return cols.extras[column.ordinal()];
   }
 
   /**
@@ -341,7 +300,7 @@ public final class CandleSeries implements Iterable<Candle> {
    */
   public int flags(int i) {
     Objects.checkIndex(i, size);
-    return flags == null ? 0 : flags[i];
+    return cols.flag(i);
   }
 
   /** Whether candle {@code i} was resampled from fewer candles than its bucket should hold. */
@@ -366,13 +325,19 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** Whether any candle has a flag. */
   public boolean hasFlags() {
-    return flags != null;
+    return cols.flags != null;
   }
 
   /** Candle {@code i} as a value. */
   public Candle get(int i) {
     Objects.checkIndex(i, size);
-    return new Candle(Instant.ofEpochMilli(time[i]), open[i], high[i], low[i], close[i], volume[i]);
+    return new Candle(
+        Instant.ofEpochMilli(cols.time[i]),
+        cols.open[i],
+        cols.high[i],
+        cols.low[i],
+        cols.close[i],
+        cols.volume[i]);
   }
 
   /** The first candle, if any. */
@@ -387,44 +352,46 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The open time of the first candle, if any. */
   public Optional<Instant> start() {
-    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(time[0]));
+    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(cols.time[0]));
   }
 
   /** The end (exclusive) of the last candle's bucket, if any. */
   public Optional<Instant> end() {
-    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(endOf(time[size - 1])));
+    return size == 0
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(endOf(cols.time[size - 1])));
   }
 
   // ---------------------------------------------------------------- columns
 
   /** A copy of the open times in epoch milliseconds. */
   public long[] openTimes() {
-    return Arrays.copyOf(time, size);
+    return Arrays.copyOf(cols.time, size);
   }
 
   /** A copy of the open prices. */
   public double[] opens() {
-    return Arrays.copyOf(open, size);
+    return Arrays.copyOf(cols.open, size);
   }
 
   /** A copy of the high prices. */
   public double[] highs() {
-    return Arrays.copyOf(high, size);
+    return Arrays.copyOf(cols.high, size);
   }
 
   /** A copy of the low prices. */
   public double[] lows() {
-    return Arrays.copyOf(low, size);
+    return Arrays.copyOf(cols.low, size);
   }
 
   /** A copy of the close prices. */
   public double[] closes() {
-    return Arrays.copyOf(close, size);
+    return Arrays.copyOf(cols.close, size);
   }
 
   /** A copy of the volumes. */
   public double[] volumes() {
-    return Arrays.copyOf(volume, size);
+    return Arrays.copyOf(cols.volume, size);
   }
 
   /**
@@ -493,33 +460,7 @@ public final class CandleSeries implements Iterable<Candle> {
     if (fromIndex == 0 && toIndex == size) {
       return this;
     }
-    int n = toIndex - fromIndex;
-    double[][] ex = null;
-    if (extras != null) {
-      ex = new double[EXTRA_COUNT][];
-      for (int c = 0; c < EXTRA_COUNT; c++) {
-        if (extras[c] != null) {
-          ex[c] = Arrays.copyOfRange(extras[c], fromIndex, toIndex);
-        }
-      }
-    }
-    byte[] fl = flags == null ? null : nullIfZero(Arrays.copyOfRange(flags, fromIndex, toIndex));
-    return new CandleSeries(
-        symbol,
-        interval,
-        zone,
-        source,
-        synthetic,
-        n,
-        Arrays.copyOfRange(time, fromIndex, toIndex),
-        Arrays.copyOfRange(open, fromIndex, toIndex),
-        Arrays.copyOfRange(high, fromIndex, toIndex),
-        Arrays.copyOfRange(low, fromIndex, toIndex),
-        Arrays.copyOfRange(close, fromIndex, toIndex),
-        Arrays.copyOfRange(volume, fromIndex, toIndex),
-        ex,
-        fl,
-        stats);
+    return with(cols.slice(fromIndex, toIndex));
   }
 
   /** The candles whose open time is in {@code [from, to)}. */
@@ -552,12 +493,12 @@ public final class CandleSeries implements Iterable<Candle> {
    * if there is none, as {@link Arrays#binarySearch(long[], long)}.
    */
   public int indexOf(long openTimeMillis) {
-    return Arrays.binarySearch(time, 0, size, openTimeMillis);
+    return Arrays.binarySearch(cols.time, 0, size, openTimeMillis);
   }
 
   /** Index of the first candle with open time at or after {@code t}. */
   int lowerBound(long t) {
-    int i = Arrays.binarySearch(time, 0, size, t);
+    int i = Arrays.binarySearch(cols.time, 0, size, t);
     return i >= 0 ? i : -i - 1;
   }
 
@@ -569,108 +510,19 @@ public final class CandleSeries implements Iterable<Candle> {
   public CandleSeries markInProgress(Instant now) {
     long t = Objects.requireNonNull(now, "now").toEpochMilli();
     int from = size;
-    while (from > 0 && endOf(time[from - 1]) > t) {
+    while (from > 0 && endOf(cols.time[from - 1]) > t) {
       from--;
     }
     if (from == size) {
       return this;
     }
-    byte[] fl = flags == null ? new byte[size] : flags.clone();
-    for (int i = from; i < size; i++) {
-      fl[i] |= IN_PROGRESS;
-    }
-    return withFlags(fl);
+    return with(cols.withFlagFrom(from, IN_PROGRESS));
   }
 
   /** This series without the candles flagged {@linkplain #isInProgress(int) in progress}. */
   public CandleSeries completeOnly() {
-    if (flags == null) {
-      return this;
-    }
-    int keep = 0;
-    for (int i = 0; i < size; i++) {
-      if ((flags[i] & IN_PROGRESS) == 0) {
-        keep++;
-      }
-    }
-    if (keep == size) {
-      return this;
-    }
-    if (keep == 0) {
-      return slice(0, 0);
-    }
-    // In-progress candles are normally the newest, so this is a tail cut; filter in general.
-    int n = size;
-    while (n > 0 && (flags[n - 1] & IN_PROGRESS) != 0) {
-      n--;
-    }
-    if (n == keep) {
-      return slice(0, n);
-    }
-    return filter(i -> (flags[i] & IN_PROGRESS) == 0);
-  }
-
-  interface RowFilter {
-    boolean keep(int i);
-  }
-
-  CandleSeries filter(RowFilter f) {
-    int[] idx = new int[size];
-    int n = 0;
-    for (int i = 0; i < size; i++) {
-      if (f.keep(i)) {
-        idx[n++] = i;
-      }
-    }
-    return gather(idx, n);
-  }
-
-  CandleSeries gather(int[] idx, int n) {
-    long[] t = new long[n];
-    double[] o = new double[n];
-    double[] h = new double[n];
-    double[] l = new double[n];
-    double[] c = new double[n];
-    double[] v = new double[n];
-    for (int k = 0; k < n; k++) {
-      int i = idx[k];
-      t[k] = time[i];
-      o[k] = open[i];
-      h[k] = high[i];
-      l[k] = low[i];
-      c[k] = close[i];
-      v[k] = volume[i];
-    }
-    double[][] ex = null;
-    if (extras != null) {
-      ex = new double[EXTRA_COUNT][];
-      for (int col = 0; col < EXTRA_COUNT; col++) {
-        if (extras[col] != null) {
-          double[] src = extras[col];
-          double[] dst = new double[n];
-          for (int k = 0; k < n; k++) {
-            dst[k] = src[idx[k]];
-          }
-          ex[col] = dst;
-        }
-      }
-    }
-    byte[] fl = null;
-    if (flags != null) {
-      fl = new byte[n];
-      for (int k = 0; k < n; k++) {
-        fl[k] = flags[idx[k]];
-      }
-      fl = nullIfZero(fl);
-    }
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, n, t, o, h, l, c, v, ex, fl, stats);
-  }
-
-  CandleSeries withFlags(byte @Nullable [] fl) {
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, fl, stats);
+    SeriesColumns kept = cols.withoutFlagged(IN_PROGRESS);
+    return kept == cols ? this : with(kept);
   }
 
   /**
@@ -682,18 +534,7 @@ public final class CandleSeries implements Iterable<Candle> {
     if (zone.equals(this.zone)) {
       return this;
     }
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, flags, stats);
-  }
-
-  static byte @Nullable [] nullIfZero(byte[] fl) {
-    for (byte b : fl) {
-      if (b != 0) {
-        return fl;
-      }
-    }
-    return null;
+    return new CandleSeries(symbol, interval, zone, source, synthetic, cols, stats);
   }
 
   // ---------------------------------------------------------------- analysis
@@ -723,21 +564,8 @@ public final class CandleSeries implements Iterable<Candle> {
    * carries {@code zone}.
    */
   public CandleSeries resample(Interval target, ZoneId zone) {
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(zone, "zone");
-    if (!interval.divides(target)) {
-      throw new IllegalArgumentException(
-          "Cannot resample "
-              + interval
-              + " candles to "
-              + target
-              + ": the target must be a whole multiple of "
-              + interval
-              + " whose boundaries are "
-              + interval
-              + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
-    }
-    return Resampler.resample(this, target, zone);
+    return Resampler.resample(
+        this, Objects.requireNonNull(target, "target"), Objects.requireNonNull(zone, "zone"));
   }
 
   /**
@@ -832,28 +660,7 @@ public final class CandleSeries implements Iterable<Candle> {
     if (size != s.size || !symbol.equals(s.symbol) || !interval.equals(s.interval)) {
       return false;
     }
-    if (!Arrays.equals(time, 0, size, s.time, 0, size)
-        || !Arrays.equals(open, 0, size, s.open, 0, size)
-        || !Arrays.equals(high, 0, size, s.high, 0, size)
-        || !Arrays.equals(low, 0, size, s.low, 0, size)
-        || !Arrays.equals(close, 0, size, s.close, 0, size)
-        || !Arrays.equals(volume, 0, size, s.volume, 0, size)) {
-      return false;
-    }
-    for (int i = 0; i < size; i++) {
-      if (flags(i) != s.flags(i)) {
-        return false;
-      }
-    }
-    for (ExtraColumn c : ExtraColumn.values()) {
-      if (has(c) != s.has(c)) {
-        return false;
-      }
-      if (has(c) && !Arrays.equals(extras[c.ordinal()], 0, size, s.extras[c.ordinal()], 0, size)) {
-        return false;
-      }
-    }
-    return true;
+    return cols.sameRows(s.cols);
   }
 
   @Override
@@ -861,9 +668,9 @@ public final class CandleSeries implements Iterable<Candle> {
     int h = symbol.hashCode() * 31 + interval.hashCode();
     h = h * 31 + size;
     if (size > 0) {
-      h = h * 31 + Long.hashCode(time[0]);
-      h = h * 31 + Long.hashCode(time[size - 1]);
-      h = h * 31 + Double.hashCode(close[size - 1]);
+      h = h * 31 + Long.hashCode(cols.time[0]);
+      h = h * 31 + Long.hashCode(cols.time[size - 1]);
+      h = h * 31 + Double.hashCode(cols.close[size - 1]);
     }
     return h;
   }
@@ -884,35 +691,18 @@ public final class CandleSeries implements Iterable<Candle> {
    * can build once.
    */
   public static final class Builder {
-    private static final int FIRST_CHUNK = 1024;
-    private static final int MAX_CHUNK = 1 << 16;
-
     private final Symbol symbol;
     private final Interval interval;
     private ZoneId zone = ZoneOffset.UTC;
     private String source = "";
     private boolean synthetic;
-    private BadRowPolicy policy = BadRowPolicy.REJECT;
-    private boolean lastDropped;
-
-    private final List<Chunk> full = new ArrayList<>();
-    private Chunk cur;
-    private int pos;
-    private int count;
-    private long lastTime = Long.MIN_VALUE;
-    private boolean ascending = true;
-    private boolean descending = true;
+    private final RowCollector rows;
     private boolean built;
-    private long dropped;
-    private final TimeSample droppedAt = new TimeSample();
-    private long flaggedBad;
 
     Builder(Symbol symbol, Interval interval) {
       this.symbol = Objects.requireNonNull(symbol, "symbol");
       this.interval = Objects.requireNonNull(interval, "interval");
-      // Allocated on the first row, or at the size expectedSize gives, so that a builder told the
-      // exact row count allocates its columns once and builds without copying.
-      this.cur = new Chunk(0);
+      this.rows = new RowCollector(symbol, interval);
     }
 
     /** The zone for calendar boundaries and display; UTC by default. */
@@ -935,7 +725,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
     /** What to do with bad rows; {@link BadRowPolicy#REJECT} by default. */
     public Builder badRows(BadRowPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
+      rows.policy(Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -947,15 +737,13 @@ public final class CandleSeries implements Iterable<Candle> {
       if (rows < 0) {
         throw new IllegalArgumentException("rows must not be negative: " + rows);
       }
-      if (count == 0 && rows > cur.capacity()) {
-        cur = new Chunk(rows);
-      }
+      this.rows.expectSize(rows);
       return this;
     }
 
     /** The number of rows held so far (after dropping bad ones, before removing duplicates). */
     public int size() {
-      return count;
+      return rows.size();
     }
 
     /**
@@ -966,68 +754,8 @@ public final class CandleSeries implements Iterable<Candle> {
      */
     public Builder add(
         long openTimeMillis, double open, double high, double low, double close, double volume) {
-      int flag = 0;
-      if (!(high >= low) || !(volume >= 0) || !isFinite(open, high, low, close, volume)) {
-        switch (policy) {
-          case REJECT:
-            throw new DataFormatException(
-                symbol
-                    + " "
-                    + interval
-                    + ": bad candle at input row "
-                    + (count + dropped)
-                    + " (open time "
-                    + Instant.ofEpochMilli(openTimeMillis)
-                    + "): "
-                    + whatIsBad(open, high, low, close, volume)
-                    + ". Use badRows(BadRowPolicy.DROP or FLAG) to keep the rest of the data.");
-          case DROP:
-            dropped++;
-            droppedAt.add(openTimeMillis);
-            lastDropped = true;
-            return this;
-          default:
-            flag = SUSPECT;
-            flaggedBad++;
-            break;
-        }
-      }
-      store(openTimeMillis, open, high, low, close, volume);
-      if (flag != 0) {
-        cur.flag(pos - 1, flag);
-      }
+      rows.add(openTimeMillis, open, high, low, close, volume);
       return this;
-    }
-
-    private void store(
-        long openTimeMillis, double open, double high, double low, double close, double volume) {
-      if (pos == cur.capacity()) {
-        if (pos > 0) {
-          full.add(cur);
-        }
-        cur = new Chunk(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, count / 2)));
-        pos = 0;
-      }
-      Chunk c = cur;
-      int p = pos++;
-      c.time[p] = openTimeMillis;
-      c.open[p] = open;
-      c.high[p] = high;
-      c.low[p] = low;
-      c.close[p] = close;
-      c.volume[p] = volume;
-      if (count > 0) {
-        ascending &= openTimeMillis > lastTime;
-        descending &= openTimeMillis < lastTime;
-      }
-      lastTime = openTimeMillis;
-      lastDropped = false;
-      count++;
-    }
-
-    /** Rows offered so far: those kept and those dropped under {@link BadRowPolicy#DROP}. */
-    private long inputRows() {
-      return count + dropped;
     }
 
     /** Adds a row; see {@link #add(long, double, double, double, double, double)}. */
@@ -1062,13 +790,10 @@ public final class CandleSeries implements Iterable<Candle> {
      */
     public Builder extra(ExtraColumn column, double value) {
       Objects.requireNonNull(column, "column");
-      if (count == 0) {
+      if (rows.size() == 0 && !rows.lastDropped()) {
         throw new IllegalStateException("extra(" + column + ") needs a row: call add(...) first");
       }
-      if (lastDropped) {
-        return this;
-      }
-      cur.extra(column.ordinal())[pos - 1] = value;
+      rows.extra(column.ordinal(), value);
       return this;
     }
 
@@ -1077,15 +802,13 @@ public final class CandleSeries implements Iterable<Candle> {
      * row added last.
      */
     public Builder flag(int flagBits) {
-      if (count == 0) {
+      if (rows.size() == 0 && !rows.lastDropped()) {
         throw new IllegalStateException("flag needs a row: call add(...) first");
       }
-      if ((flagBits & ~(PARTIAL | IN_PROGRESS | FILLED | SUSPECT)) != 0) {
+      if ((flagBits & ~ALL_FLAGS) != 0) {
         throw new IllegalArgumentException("Unknown flag bits: " + flagBits);
       }
-      if (!lastDropped && flagBits != 0) {
-        cur.flag(pos - 1, flagBits);
-      }
+      rows.flag(flagBits);
       return this;
     }
 
@@ -1094,26 +817,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * builder's policy, so they are not checked again.
      */
     public Builder addAll(CandleSeries series) {
-      Objects.requireNonNull(series, "series");
-      for (int i = 0; i < series.size; i++) {
-        store(
-            series.time[i],
-            series.open[i],
-            series.high[i],
-            series.low[i],
-            series.close[i],
-            series.volume[i]);
-        if (series.extras != null) {
-          for (int c = 0; c < EXTRA_COUNT; c++) {
-            if (series.extras[c] != null) {
-              cur.extra(c)[pos - 1] = series.extras[c][i];
-            }
-          }
-        }
-        if (series.flags != null && series.flags[i] != 0) {
-          cur.flag(pos - 1, series.flags[i]);
-        }
-      }
+      rows.addAll(Objects.requireNonNull(series, "series").cols);
       return this;
     }
 
@@ -1127,357 +831,8 @@ public final class CandleSeries implements Iterable<Candle> {
         throw new IllegalStateException("This builder has already built its series");
       }
       built = true;
-      Columns cols = gatherColumns();
-      long outOfOrder = 0;
-      TimeSample outOfOrderAt = new TimeSample();
-      if (!ascending) {
-        if (descending) {
-          cols.reverse();
-        } else {
-          long prev = Long.MIN_VALUE;
-          for (int i = 0; i < cols.n; i++) {
-            if (cols.time[i] < prev) {
-              outOfOrder++;
-              outOfOrderAt.add(cols.time[i]);
-            }
-            prev = Math.max(prev, cols.time[i]);
-          }
-          cols.sortStable();
-        }
-      }
-      long duplicates = 0;
-      long conflicts = 0;
-      TimeSample duplicateAt = new TimeSample();
-      if (!ascending) {
-        // Sorted now; equal times are adjacent, in input order. Keep the last of each run.
-        int w = 0;
-        for (int r = 0; r < cols.n; r++) {
-          if (r + 1 < cols.n && cols.time[r + 1] == cols.time[r]) {
-            if (cols.sameRow(r, r + 1)) {
-              duplicates++;
-            } else {
-              conflicts++;
-            }
-            duplicateAt.add(cols.time[r]);
-            continue;
-          }
-          if (w != r) {
-            cols.move(r, w);
-          }
-          w++;
-        }
-        cols.n = w;
-      }
-      cols.trim();
-      BuildStats stats =
-          new BuildStats(
-              inputRows(),
-              duplicates,
-              conflicts,
-              duplicateAt.toArray(),
-              outOfOrder,
-              outOfOrderAt.toArray(),
-              dropped,
-              droppedAt.toArray(),
-              flaggedBad);
-      return new CandleSeries(
-          symbol,
-          interval,
-          zone,
-          source,
-          synthetic,
-          cols.n,
-          cols.time,
-          cols.open,
-          cols.high,
-          cols.low,
-          cols.close,
-          cols.volume,
-          cols.extras,
-          cols.flags == null ? null : nullIfZero(cols.flags),
-          stats);
-    }
-
-    private Columns gatherColumns() {
-      if (full.isEmpty() && pos == cur.capacity()) {
-        return new Columns(cur, pos); // exact: no copy
-      }
-      Columns out = new Columns(count);
-      int at = 0;
-      for (Chunk c : full) {
-        out.copyFrom(c, c.capacity(), at);
-        at += c.capacity();
-      }
-      out.copyFrom(cur, pos, at);
-      return out;
-    }
-
-    private static boolean isFinite(double o, double h, double l, double c, double v) {
-      // Subtracting a finite number from itself gives 0; NaN and infinity give NaN.
-      return (o - o) + (h - h) + (l - l) + (c - c) + (v - v) == 0;
-    }
-
-    private static String whatIsBad(double o, double h, double l, double c, double v) {
-      List<String> why = new ArrayList<>();
-      String[] names = {"open", "high", "low", "close", "volume"};
-      double[] values = {o, h, l, c, v};
-      for (int k = 0; k < 5; k++) {
-        if (!Double.isFinite(values[k])) {
-          why.add(names[k] + " is " + values[k]);
-        }
-      }
-      if (h < l) {
-        why.add("high " + h + " is below low " + l);
-      }
-      if (v < 0) {
-        why.add("volume " + v + " is negative");
-      }
-      return String.join(", ", why);
-    }
-  }
-
-  /**
-   * A fixed-size block of rows; the builder fills one after another to avoid re-copying on growth.
-   */
-  private static final class Chunk {
-    final long[] time;
-    final double[] open;
-    final double[] high;
-    final double[] low;
-    final double[] close;
-    final double[] volume;
-    double @Nullable [] @Nullable [] extras;
-    byte @Nullable [] flags;
-
-    Chunk(int capacity) {
-      time = new long[capacity];
-      open = new double[capacity];
-      high = new double[capacity];
-      low = new double[capacity];
-      close = new double[capacity];
-      volume = new double[capacity];
-    }
-
-    int capacity() {
-      return time.length;
-    }
-
-    double[] extra(int col) {
-      if (extras == null) {
-        extras = new double[EXTRA_COUNT][];
-      }
-      double[] e = extras[col];
-      if (e == null) {
-        e = new double[capacity()];
-        Arrays.fill(e, Double.NaN);
-        extras[col] = e;
-      }
-      return e;
-    }
-
-    void flag(int p, int bits) {
-      if (flags == null) {
-        flags = new byte[capacity()];
-      }
-      flags[p] |= (byte) bits;
-    }
-  }
-
-  /** The builder's rows in one set of arrays, sorted and de-duplicated in place. */
-  private static final class Columns {
-    int n;
-    long[] time;
-    double[] open;
-    double[] high;
-    double[] low;
-    double[] close;
-    double[] volume;
-    double @Nullable [] @Nullable [] extras;
-    byte @Nullable [] flags;
-
-    Columns(Chunk c, int n) {
-      this.n = n;
-      time = c.time;
-      open = c.open;
-      high = c.high;
-      low = c.low;
-      close = c.close;
-      volume = c.volume;
-      extras = c.extras;
-      flags = c.flags;
-    }
-
-    Columns(int n) {
-      this.n = n;
-      time = new long[n];
-      open = new double[n];
-      high = new double[n];
-      low = new double[n];
-      close = new double[n];
-      volume = new double[n];
-    }
-
-    void copyFrom(Chunk c, int rows, int at) {
-      System.arraycopy(c.time, 0, time, at, rows);
-      System.arraycopy(c.open, 0, open, at, rows);
-      System.arraycopy(c.high, 0, high, at, rows);
-      System.arraycopy(c.low, 0, low, at, rows);
-      System.arraycopy(c.close, 0, close, at, rows);
-      System.arraycopy(c.volume, 0, volume, at, rows);
-      if (c.extras != null) {
-        if (extras == null) {
-          extras = new double[EXTRA_COUNT][];
-        }
-        for (int col = 0; col < EXTRA_COUNT; col++) {
-          if (c.extras[col] != null) {
-            if (extras[col] == null) {
-              extras[col] = new double[n];
-              Arrays.fill(extras[col], Double.NaN);
-            }
-            System.arraycopy(c.extras[col], 0, extras[col], at, rows);
-          }
-        }
-      }
-      if (c.flags != null) {
-        if (flags == null) {
-          flags = new byte[n];
-        }
-        System.arraycopy(c.flags, 0, flags, at, rows);
-      }
-    }
-
-    boolean sameRow(int a, int b) {
-      if (Double.compare(open[a], open[b]) != 0
-          || Double.compare(high[a], high[b]) != 0
-          || Double.compare(low[a], low[b]) != 0
-          || Double.compare(close[a], close[b]) != 0
-          || Double.compare(volume[a], volume[b]) != 0) {
-        return false;
-      }
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null && Double.compare(e[a], e[b]) != 0) {
-            return false;
-          }
-        }
-      }
-      return flags == null || flags[a] == flags[b];
-    }
-
-    void move(int from, int to) {
-      time[to] = time[from];
-      open[to] = open[from];
-      high[to] = high[from];
-      low[to] = low[from];
-      close[to] = close[from];
-      volume[to] = volume[from];
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null) {
-            e[to] = e[from];
-          }
-        }
-      }
-      if (flags != null) {
-        flags[to] = flags[from];
-      }
-    }
-
-    void reverse() {
-      for (int i = 0, j = n - 1; i < j; i++, j--) {
-        swap(i, j);
-      }
-    }
-
-    private void swap(int i, int j) {
-      long t = time[i];
-      time[i] = time[j];
-      time[j] = t;
-      swap(open, i, j);
-      swap(high, i, j);
-      swap(low, i, j);
-      swap(close, i, j);
-      swap(volume, i, j);
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null) {
-            swap(e, i, j);
-          }
-        }
-      }
-      if (flags != null) {
-        byte b = flags[i];
-        flags[i] = flags[j];
-        flags[j] = b;
-      }
-    }
-
-    private static void swap(double[] a, int i, int j) {
-      double t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-
-    void sortStable() {
-      int[] order = IndexSort.stableOrder(time, n);
-      time = permute(time, order);
-      open = permute(open, order);
-      high = permute(high, order);
-      low = permute(low, order);
-      close = permute(close, order);
-      volume = permute(volume, order);
-      if (extras != null) {
-        for (int c = 0; c < extras.length; c++) {
-          if (extras[c] != null) {
-            extras[c] = permute(extras[c], order);
-          }
-        }
-      }
-      if (flags != null) {
-        byte[] f = new byte[n];
-        for (int k = 0; k < n; k++) {
-          f[k] = flags[order[k]];
-        }
-        flags = f;
-      }
-    }
-
-    private long[] permute(long[] a, int[] order) {
-      long[] r = new long[n];
-      for (int k = 0; k < n; k++) {
-        r[k] = a[order[k]];
-      }
-      return r;
-    }
-
-    private double[] permute(double[] a, int[] order) {
-      double[] r = new double[n];
-      for (int k = 0; k < n; k++) {
-        r[k] = a[order[k]];
-      }
-      return r;
-    }
-
-    void trim() {
-      if (time.length == n) {
-        return;
-      }
-      time = Arrays.copyOf(time, n);
-      open = Arrays.copyOf(open, n);
-      high = Arrays.copyOf(high, n);
-      low = Arrays.copyOf(low, n);
-      close = Arrays.copyOf(close, n);
-      volume = Arrays.copyOf(volume, n);
-      if (extras != null) {
-        for (int c = 0; c < extras.length; c++) {
-          if (extras[c] != null) {
-            extras[c] = Arrays.copyOf(extras[c], n);
-          }
-        }
-      }
-      if (flags != null) {
-        flags = Arrays.copyOf(flags, n);
-      }
+      SeriesColumns cols = rows.build();
+      return new CandleSeries(symbol, interval, zone, source, synthetic, cols, rows.stats());
     }
   }
 }
