@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  * candle built from fewer candles than its bucket holds), {@linkplain #isInProgress(int) in
  * progress} (the bucket had not closed when the data were read), {@linkplain #isFilled(int) filled}
  * (invented by {@link #fill(GapFill)}) and {@linkplain #isSuspect(int) suspect} (a bad row kept
- * under {@link BadRowPolicy#FLAG}). Only filled and suspect rows can hold NaN.
+ * under {@link BadRowPolicy#FLAG}). Only filled and suspect rows can hold NaN. A {@link Candle}
+ * taken from the series carries its row's flags, so the candle still forming is never mistaken for
+ * a closed one ({@link Candle#inProgress()}).
  *
  * <p><b>Time zone.</b> The series has a {@link #zone()} (UTC unless the source or builder says
  * otherwise) that places the boundaries of calendar intervals (days, weeks, months) and labels
@@ -328,7 +330,10 @@ public final class CandleSeries implements Iterable<Candle> {
     return cols.flags != null;
   }
 
-  /** Candle {@code i} as a value. */
+  /**
+   * Candle {@code i} as a value, with its {@linkplain #flags(int) flags}: a candle still in
+   * progress says so ({@link Candle#inProgress()}).
+   */
   public Candle get(int i) {
     Objects.checkIndex(i, size);
     return new Candle(
@@ -337,7 +342,8 @@ public final class CandleSeries implements Iterable<Candle> {
         cols.high[i],
         cols.low[i],
         cols.close[i],
-        cols.volume[i]);
+        cols.volume[i],
+        cols.flag(i));
   }
 
   /** The first candle, if any. */
@@ -405,7 +411,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   // ---------------------------------------------------------------- iteration
 
-  /** The candles in ascending order. */
+  /** The candles in ascending order, each with its flags (see {@link #get(int)}). */
   @Override
   public Iterator<Candle> iterator() {
     return new Iterator<>() {
@@ -426,7 +432,10 @@ public final class CandleSeries implements Iterable<Candle> {
     };
   }
 
-  /** The candles in ascending order, as a sequential stream. */
+  /**
+   * The candles in ascending order, as a sequential stream, each with its flags (see {@link
+   * #get(int)}).
+   */
   public Stream<Candle> stream() {
     return IntStream.range(0, size).mapToObj(this::get);
   }
@@ -770,16 +779,22 @@ public final class CandleSeries implements Iterable<Candle> {
           volume);
     }
 
-    /** Adds a candle; see {@link #add(long, double, double, double, double, double)}. */
+    /**
+     * Adds a candle with its flags; see {@link #add(long, double, double, double, double, double)}.
+     * A series read with {@link CandleSeries#stream()} and added back candle by candle equals the
+     * original, flags included.
+     */
     public Builder add(Candle candle) {
       Objects.requireNonNull(candle, "candle");
-      return add(
+      add(
           candle.openTimeMillis(),
           candle.open(),
           candle.high(),
           candle.low(),
           candle.close(),
           candle.volume());
+      rows.flag(candle.flags());
+      return this;
     }
 
     /**
