@@ -7,13 +7,9 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +69,7 @@ public final class CandleSeries implements Iterable<Candle> {
   final Symbol symbol;
   final Interval interval;
   final ZoneId zone;
+  final Alignment alignment;
   final String source;
   final boolean synthetic;
   final int size;
@@ -83,6 +80,7 @@ public final class CandleSeries implements Iterable<Candle> {
       Symbol symbol,
       Interval interval,
       ZoneId zone,
+      Alignment alignment,
       String source,
       boolean synthetic,
       SeriesColumns cols,
@@ -90,6 +88,7 @@ public final class CandleSeries implements Iterable<Candle> {
     this.symbol = symbol;
     this.interval = interval;
     this.zone = zone;
+    this.alignment = alignment;
     this.source = source;
     this.synthetic = synthetic;
     this.size = cols.n;
@@ -99,7 +98,12 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** This series' labels and statistics with other rows. */
   CandleSeries with(SeriesColumns rows) {
-    return new CandleSeries(symbol, interval, zone, source, synthetic, rows, stats);
+    return with(rows, stats);
+  }
+
+  /** This series' labels with other rows and statistics. */
+  CandleSeries with(SeriesColumns rows, BuildStats stats) {
+    return new CandleSeries(symbol, interval, zone, alignment, source, synthetic, rows, stats);
   }
 
   /** A builder for a series of {@code symbol} at {@code interval}; see {@link Builder}. */
@@ -123,44 +127,7 @@ public final class CandleSeries implements Iterable<Candle> {
    *     empty
    */
   public static CandleSeries concat(List<CandleSeries> parts) {
-    Objects.requireNonNull(parts, "parts");
-    if (parts.isEmpty()) {
-      throw new IllegalArgumentException("concat needs at least one series");
-    }
-    CandleSeries first = parts.get(0);
-    if (parts.size() == 1) {
-      return first;
-    }
-    Builder b =
-        builder(first.symbol, first.interval)
-            .zone(first.zone)
-            .source(first.source)
-            .synthetic(first.synthetic)
-            .expectedSize(parts.stream().mapToInt(CandleSeries::size).sum());
-    for (CandleSeries p : parts) {
-      if (!p.symbol.equals(first.symbol) || !p.interval.equals(first.interval)) {
-        throw new IllegalArgumentException(
-            "Cannot concat "
-                + p.symbol
-                + " "
-                + p.interval
-                + " with "
-                + first.symbol
-                + " "
-                + first.interval);
-      }
-      b.addAll(p);
-    }
-    CandleSeries joined = b.build();
-    // The parts' own build statistics (rows their builders dropped) plus the seams found here.
-    return new CandleSeries(
-        first.symbol,
-        first.interval,
-        first.zone,
-        first.source,
-        first.synthetic,
-        joined.cols,
-        BuildStats.ofParts(parts).withSeams(joined.stats));
+    return RowCollector.concat(Objects.requireNonNull(parts, "parts"));
   }
 
   // ---------------------------------------------------------------- identity
@@ -178,6 +145,16 @@ public final class CandleSeries implements Iterable<Candle> {
   /** The zone that places calendar boundaries and labels times; UTC unless set. */
   public ZoneId zone() {
     return zone;
+  }
+
+  /**
+   * Where this series' fixed buckets start: {@link Alignment#EPOCH} (the default, as venues serve
+   * candles), or {@link Alignment#ZONE_MIDNIGHT} for candles resampled to start at the {@link
+   * #zone()}'s midnight, whose buckets can be shorter or longer on a daylight-saving day. Bucket
+   * ends, {@link #gaps()} and {@link #fill(GapFill)} follow it.
+   */
+  public Alignment alignment() {
+    return alignment;
   }
 
   /** The name of the source these candles came from, or an empty string if unknown. */
@@ -217,17 +194,18 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /**
    * End (exclusive) of candle {@code i}'s bucket in epoch milliseconds: open time plus one
-   * interval, in this series' zone for calendar intervals.
+   * interval, in this series' zone for calendar intervals and for buckets aligned to its midnight
+   * ({@link #alignment()}).
    */
   public long endTimeMillis(int i) {
     return endOf(openTimeMillis(i));
   }
 
   long endOf(long openMillis) {
-    if (interval.isFixed()) {
+    if (interval.isRegular(zone, alignment)) {
       return openMillis + interval.fixedMillis();
     }
-    return interval.bucketEnd(interval.bucketStart(openMillis, zone), zone);
+    return interval.bucketEnd(interval.bucketStart(openMillis, zone, alignment), zone, alignment);
   }
 
   /** Open price of candle {@code i}. */
@@ -267,13 +245,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The extra columns this series has. */
   public Set<ExtraColumn> extraColumns() {
-    EnumSet<ExtraColumn> set = EnumSet.noneOf(ExtraColumn.class);
-    for (ExtraColumn c : ExtraColumn.values()) {
-      if (has(c)) {
-        set.add(c);
-      }
-    }
-    return Collections.unmodifiableSet(set);
+    return cols.extraColumns();
   }
 
   /**
@@ -414,22 +386,7 @@ public final class CandleSeries implements Iterable<Candle> {
   /** The candles in ascending order, each with its flags (see {@link #get(int)}). */
   @Override
   public Iterator<Candle> iterator() {
-    return new Iterator<>() {
-      private int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < size;
-      }
-
-      @Override
-      public Candle next() {
-        if (next >= size) {
-          throw new NoSuchElementException();
-        }
-        return get(next++);
-      }
-    };
+    return stream().iterator();
   }
 
   /**
@@ -450,11 +407,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The candles as an immutable list. */
   public List<Candle> toList() {
-    List<Candle> list = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      list.add(get(i));
-    }
-    return Collections.unmodifiableList(list);
+    return stream().toList();
   }
 
   // ---------------------------------------------------------------- cutting
@@ -543,7 +496,7 @@ public final class CandleSeries implements Iterable<Candle> {
     if (zone.equals(this.zone)) {
       return this;
     }
-    return new CandleSeries(symbol, interval, zone, source, synthetic, cols, stats);
+    return new CandleSeries(symbol, interval, zone, alignment, source, synthetic, cols, stats);
   }
 
   // ---------------------------------------------------------------- analysis
@@ -565,16 +518,33 @@ public final class CandleSeries implements Iterable<Candle> {
    *     Interval#divides(Interval)})
    */
   public CandleSeries resample(Interval target) {
-    return resample(target, zone);
+    return resample(target, zone, Alignment.EPOCH);
   }
 
   /**
-   * As {@link #resample(Interval)}, with calendar buckets placed in {@code zone}; the result
-   * carries {@code zone}.
+   * As {@link #resample(Interval)}, with calendar buckets placed in {@code zone}; fixed buckets
+   * stay aligned to the epoch, whatever the zone. The result carries {@code zone}.
    */
   public CandleSeries resample(Interval target, ZoneId zone) {
+    return resample(target, zone, Alignment.EPOCH);
+  }
+
+  /**
+   * As {@link #resample(Interval, ZoneId)}, with fixed buckets placed as {@code alignment} says:
+   * {@link Alignment#ZONE_MIDNIGHT} starts them at local midnight in {@code zone} and every {@code
+   * target} after it (4h: 00:00, 04:00, … local time all year), with a shorter or longer bucket on
+   * a daylight-saving day. The result carries {@code zone} and {@code alignment}.
+   *
+   * @throws IllegalArgumentException as {@link #resample(Interval)}, or if {@code alignment} is
+   *     {@link Alignment#ZONE_MIDNIGHT} and {@code target} is a fixed interval that does not divide
+   *     a day ({@link Interval#canAlign(Alignment)})
+   */
+  public CandleSeries resample(Interval target, ZoneId zone, Alignment alignment) {
     return Resampler.resample(
-        this, Objects.requireNonNull(target, "target"), Objects.requireNonNull(zone, "zone"));
+        this,
+        Objects.requireNonNull(target, "target"),
+        Objects.requireNonNull(zone, "zone"),
+        Objects.requireNonNull(alignment, "alignment"));
   }
 
   /**
@@ -659,17 +629,11 @@ public final class CandleSeries implements Iterable<Candle> {
    */
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof CandleSeries)) {
-      return false;
-    }
-    CandleSeries s = (CandleSeries) o;
-    if (size != s.size || !symbol.equals(s.symbol) || !interval.equals(s.interval)) {
-      return false;
-    }
-    return cols.sameRows(s.cols);
+    return this == o
+        || (o instanceof CandleSeries s
+            && symbol.equals(s.symbol)
+            && interval.equals(s.interval)
+            && cols.sameRows(s.cols));
   }
 
   @Override
@@ -703,10 +667,10 @@ public final class CandleSeries implements Iterable<Candle> {
     private final Symbol symbol;
     private final Interval interval;
     private ZoneId zone = ZoneOffset.UTC;
+    private Alignment alignment = Alignment.EPOCH;
     private String source = "";
     private boolean synthetic;
     private final RowCollector rows;
-    private boolean built;
 
     Builder(Symbol symbol, Interval interval) {
       this.symbol = Objects.requireNonNull(symbol, "symbol");
@@ -717,6 +681,19 @@ public final class CandleSeries implements Iterable<Candle> {
     /** The zone for calendar boundaries and display; UTC by default. */
     public Builder zone(ZoneId zone) {
       this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /**
+     * Where the fixed buckets of these candles start ({@link CandleSeries#alignment()}); {@link
+     * Alignment#EPOCH} by default. Calendar intervals ignore it: they follow the zone's calendar.
+     *
+     * @throws IllegalArgumentException if the interval cannot be aligned so ({@link
+     *     Interval#canAlign(Alignment)})
+     */
+    public Builder alignment(Alignment alignment) {
+      interval.checkAlign(alignment);
+      this.alignment = interval.isFixed() ? alignment : Alignment.EPOCH;
       return this;
     }
 
@@ -743,9 +720,6 @@ public final class CandleSeries implements Iterable<Candle> {
      * wholly descending) order, the columns are allocated once and building copies nothing.
      */
     public Builder expectedSize(int rows) {
-      if (rows < 0) {
-        throw new IllegalArgumentException("rows must not be negative: " + rows);
-      }
       this.rows.expectSize(rows);
       return this;
     }
@@ -785,15 +759,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * original, flags included.
      */
     public Builder add(Candle candle) {
-      Objects.requireNonNull(candle, "candle");
-      add(
-          candle.openTimeMillis(),
-          candle.open(),
-          candle.high(),
-          candle.low(),
-          candle.close(),
-          candle.volume());
-      rows.flag(candle.flags());
+      rows.add(Objects.requireNonNull(candle, "candle"));
       return this;
     }
 
@@ -804,11 +770,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * @throws IllegalStateException if no row was added yet
      */
     public Builder extra(ExtraColumn column, double value) {
-      Objects.requireNonNull(column, "column");
-      if (rows.size() == 0 && !rows.lastDropped()) {
-        throw new IllegalStateException("extra(" + column + ") needs a row: call add(...) first");
-      }
-      rows.extra(column.ordinal(), value);
+      rows.extra(Objects.requireNonNull(column, "column"), value);
       return this;
     }
 
@@ -817,12 +779,6 @@ public final class CandleSeries implements Iterable<Candle> {
      * row added last.
      */
     public Builder flag(int flagBits) {
-      if (rows.size() == 0 && !rows.lastDropped()) {
-        throw new IllegalStateException("flag needs a row: call add(...) first");
-      }
-      if ((flagBits & ~ALL_FLAGS) != 0) {
-        throw new IllegalArgumentException("Unknown flag bits: " + flagBits);
-      }
       rows.flag(flagBits);
       return this;
     }
@@ -842,12 +798,9 @@ public final class CandleSeries implements Iterable<Candle> {
      * @throws IllegalStateException if called twice
      */
     public CandleSeries build() {
-      if (built) {
-        throw new IllegalStateException("This builder has already built its series");
-      }
-      built = true;
       SeriesColumns cols = rows.build();
-      return new CandleSeries(symbol, interval, zone, source, synthetic, cols, rows.stats());
+      return new CandleSeries(
+          symbol, interval, zone, alignment, source, synthetic, cols, rows.stats());
     }
   }
 }

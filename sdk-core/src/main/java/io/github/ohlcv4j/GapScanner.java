@@ -34,7 +34,7 @@ final class GapScanner {
 
   /** Number of bucket starts in {@code [from, to)}, where {@code from} is a bucket start. */
   private static long missingBetween(CandleSeries s, long from, long to) {
-    if (s.interval.isFixed()) {
+    if (s.interval.isRegular(s.zone, s.alignment)) {
       long step = s.interval.fixedMillis();
       return (to - from + step - 1) / step;
     }

@@ -1,17 +1,18 @@
 package io.github.ohlcv4j;
 
+import java.time.Instant;
 import java.time.ZoneId;
 
 /**
  * Combines candles into clock-aligned buckets of a coarser interval; the engine behind {@link
- * CandleSeries#resample(Interval, ZoneId)}. A single pass over the columns, with the bucket end
- * computed once per bucket: a fixed-interval series without flags or extra columns takes a tight
- * loop with no branches beyond the bucket test and the min/max.
+ * CandleSeries#resample(Interval, ZoneId, Alignment)}. A single pass over the columns, with the
+ * bucket end computed once per bucket: a fixed-interval series without flags or extra columns takes
+ * a tight loop with no branches beyond the bucket test and the min/max.
  */
 final class Resampler {
   private Resampler() {}
 
-  static CandleSeries resample(CandleSeries s, Interval target, ZoneId zone) {
+  static CandleSeries resample(CandleSeries s, Interval target, ZoneId zone, Alignment alignment) {
     if (!s.interval.divides(target)) {
       throw new IllegalArgumentException(
           "Cannot resample "
@@ -24,28 +25,47 @@ final class Resampler {
               + s.interval
               + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
     }
+    target.checkAlign(alignment);
+    // Calendar buckets follow the zone's calendar whatever the alignment.
+    Alignment a = target.isFixed() ? alignment : Alignment.EPOCH;
     SeriesColumns out;
     if (s.size == 0) {
       out = SeriesColumns.empty();
-    } else if (s.cols.flags == null && s.cols.extras == null && target.isFixed()) {
-      out = fixedPlain(s, target);
+    } else if (s.cols.flags == null
+        && s.cols.extras == null
+        && target.isRegular(zone, a)
+        && s.interval.isRegular(s.zone, s.alignment)) {
+      out = fixedPlain(s, target, zone, a);
     } else {
-      out = general(s, target, zone);
+      out = general(s, target, zone, a);
     }
     return new CandleSeries(
-        s.symbol, target, zone, s.source, s.synthetic, out.trimmed(), BuildStats.NONE);
+        s.symbol, target, zone, a, s.source, s.synthetic, out.trimmed(), BuildStats.NONE);
+  }
+
+  /** How far a regular grid's bucket starts lie before the epoch grid's, in milliseconds. */
+  private static long shift(ZoneId zone, Alignment a) {
+    return a == Alignment.EPOCH
+        ? 0
+        : zone.getRules().getOffset(Instant.EPOCH).getTotalSeconds() * 1000L;
   }
 
   /**
-   * Upper bound of the number of buckets: exact for fixed targets (the buckets from the first to
+   * Upper bound of the number of buckets: exact for a regular grid (the buckets from the first to
    * the last candle), otherwise no more than the rows, nor than the span over the shortest bucket.
    */
-  private static int capacity(CandleSeries s, Interval target) {
+  private static int capacity(CandleSeries s, Interval target, ZoneId zone, Alignment a) {
     long first = s.cols.time[0];
     long last = s.cols.time[s.size - 1];
     if (target.isFixed()) {
       long step = target.fixedMillis();
-      return (int) Math.min(s.size, Math.floorDiv(last, step) - Math.floorDiv(first, step) + 1);
+      long shift = shift(zone, a);
+      long buckets = Math.floorDiv(last + shift, step) - Math.floorDiv(first + shift, step) + 1;
+      if (!target.isRegular(zone, a)) {
+        // On a zone's local clock the offset moves by less than a day over the span.
+        buckets += 86_400_000L / step + 1;
+      }
+      return (int) Math.min(s.size, buckets);
     }
     // A day can be 23 hours across DST; a month is at least 28 such days.
     long day = 23 * 3_600_000L;
@@ -64,7 +84,8 @@ final class Resampler {
     return (int) Math.min(s.size, (last - first) / shortest + 2);
   }
 
-  private static SeriesColumns fixedPlain(CandleSeries s, Interval target) {
+  private static SeriesColumns fixedPlain(
+      CandleSeries s, Interval target, ZoneId zone, Alignment a) {
     final int n = s.size;
     final long[] time = s.cols.time;
     final double[] open = s.cols.open;
@@ -76,12 +97,14 @@ final class Resampler {
     final boolean baseFixed = s.interval.isFixed();
     final long expected = baseFixed ? step / s.interval.fixedMillis() : 0;
 
-    SeriesColumns out = new SeriesColumns(capacity(s, target), 0);
+    final long shift = shift(zone, a);
+
+    SeriesColumns out = new SeriesColumns(capacity(s, target, zone, a), 0);
     int m = 0;
     int i = 0;
     while (i < n) {
       long t = time[i];
-      long start = t - Math.floorMod(t, step);
+      long start = t - Math.floorMod(t + shift, step);
       long end = start + step;
       double h = high[i];
       double l = low[i];
@@ -110,14 +133,11 @@ final class Resampler {
     return out;
   }
 
-  private static SeriesColumns general(CandleSeries s, Interval target, ZoneId zone) {
+  private static SeriesColumns general(CandleSeries s, Interval target, ZoneId zone, Alignment a) {
     final int n = s.size;
-    final Interval base = s.interval;
     final SeriesColumns in = s.cols;
-    final boolean fixedTarget = target.isFixed();
-    final long step = fixedTarget ? target.fixedMillis() : 0;
 
-    SeriesColumns out = new SeriesColumns(capacity(s, target), 0);
+    SeriesColumns out = new SeriesColumns(capacity(s, target, zone, a), 0);
     double[][] ex = in.extras;
     if (ex != null) {
       for (int c = 0; c < ex.length; c++) {
@@ -133,8 +153,8 @@ final class Resampler {
     int i = 0;
     while (i < n) {
       long t = in.time[i];
-      long start = fixedTarget ? t - Math.floorMod(t, step) : target.bucketStart(t, zone);
-      long end = fixedTarget ? start + step : target.bucketEnd(start, zone);
+      long start = target.bucketStart(t, zone, a);
+      long end = target.bucketEnd(start, zone, a);
       double o = Double.NaN;
       double h = Double.NaN;
       double l = Double.NaN;
@@ -182,7 +202,7 @@ final class Resampler {
       if (Double.isNaN(o)) {
         v = Double.NaN; // no row with usable prices: keep the bucket visible as NaN
       }
-      long expected = countBuckets(base, start, end, zone);
+      long expected = countBuckets(s, start, end, zone);
       int flags = 0;
       if (usable < expected) {
         flags |= CandleSeries.PARTIAL;
@@ -243,18 +263,24 @@ final class Resampler {
     return Double.NaN;
   }
 
-  /** How many buckets of {@code base} fit in {@code [start, end)}. */
-  static long countBuckets(Interval base, long start, long end, ZoneId zone) {
-    if (base.isFixed()) {
+  /**
+   * How many candles of {@code s}'s interval fit in {@code [start, end)}: calendar ones in the
+   * target's zone, fixed ones where {@code s} places them.
+   */
+  private static long countBuckets(CandleSeries s, long start, long end, ZoneId targetZone) {
+    Interval base = s.interval;
+    Alignment a = s.alignment;
+    ZoneId zone = base.isCalendar() ? targetZone : s.zone;
+    if (base.isRegular(zone, a)) {
       return (end - start) / base.fixedMillis();
     }
     long count = 0;
-    long t = base.bucketStart(start, zone);
+    long t = base.bucketStart(start, zone, a);
     while (t < end) {
       if (t >= start) {
         count++;
       }
-      t = base.bucketEnd(t, zone);
+      t = base.bucketEnd(t, zone, a);
     }
     return count;
   }

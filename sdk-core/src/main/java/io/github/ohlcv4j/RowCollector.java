@@ -36,6 +36,7 @@ final class RowCollector {
   private final TimeSample droppedAt = new TimeSample();
   private long flaggedBad;
   private BuildStats stats = BuildStats.NONE;
+  private boolean built;
 
   RowCollector(Symbol symbol, Interval interval) {
     this.symbol = symbol;
@@ -48,6 +49,9 @@ final class RowCollector {
 
   /** Sizes the first chunk to {@code rows} if nothing was added yet. */
   void expectSize(int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must not be negative: " + rows);
+    }
     if (count == 0 && rows > cur.capacity()) {
       cur = new SeriesColumns(rows, 0);
     }
@@ -107,22 +111,34 @@ final class RowCollector {
     count++;
   }
 
-  /** Whether the row added last was dropped under {@link BadRowPolicy#DROP}. */
-  boolean lastDropped() {
-    return lastDropped;
+  /** Adds a candle and its flags. */
+  void add(Candle c) {
+    add(c.openTimeMillis(), c.open(), c.high(), c.low(), c.close(), c.volume());
+    flag(c.flags());
   }
 
-  /** Sets extra column {@code col} of the row added last, unless it was dropped. */
-  void extra(int col, double value) {
+  /** Sets an extra column of the row added last, unless it was dropped. */
+  void extra(ExtraColumn column, double value) {
+    requireRow("extra(" + column + ")");
     if (!lastDropped) {
-      cur.extra(col)[cur.n - 1] = value;
+      cur.extra(column.ordinal())[cur.n - 1] = value;
     }
   }
 
   /** Adds flag bits to the row added last, unless it was dropped. */
   void flag(int bits) {
+    requireRow("flag");
+    if ((bits & ~CandleSeries.ALL_FLAGS) != 0) {
+      throw new IllegalArgumentException("Unknown flag bits: " + bits);
+    }
     if (!lastDropped) {
       cur.addFlags(cur.n - 1, bits);
+    }
+  }
+
+  private void requireRow(String what) {
+    if (count == 0 && !lastDropped) {
+      throw new IllegalStateException(what + " needs a row: call add(...) first");
     }
   }
 
@@ -139,6 +155,10 @@ final class RowCollector {
    * size; {@link #stats()} says what was changed.
    */
   SeriesColumns build() {
+    if (built) {
+      throw new IllegalStateException("This builder has already built its series");
+    }
+    built = true;
     SeriesColumns cols = joined();
     long outOfOrder = 0;
     TimeSample outOfOrderAt = new TimeSample();
@@ -193,6 +213,34 @@ final class RowCollector {
   /** What {@link #build()} removed or reordered. */
   BuildStats stats() {
     return stats;
+  }
+
+  /**
+   * Joins {@code parts} (of one symbol and interval) as {@link CandleSeries#concat(List)} says:
+   * sorted, the later of two rows at one time wins, labelled as the first part.
+   */
+  static CandleSeries concat(List<CandleSeries> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("concat needs at least one series");
+    }
+    CandleSeries first = parts.get(0);
+    if (parts.size() == 1) {
+      return first;
+    }
+    RowCollector rows = new RowCollector(first.symbol, first.interval);
+    rows.expectSize(parts.stream().mapToInt(CandleSeries::size).sum());
+    for (CandleSeries p : parts) {
+      if (!p.symbol.equals(first.symbol) || !p.interval.equals(first.interval)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot concat %s %s with %s %s",
+                p.symbol, p.interval, first.symbol, first.interval));
+      }
+      rows.addAll(p.cols);
+    }
+    SeriesColumns joined = rows.build();
+    // The parts' own build statistics (rows their builders dropped) plus the seams found here.
+    return first.with(joined, BuildStats.ofParts(parts).withSeams(rows.stats()));
   }
 
   private SeriesColumns joined() {

@@ -1,6 +1,9 @@
 package io.github.ohlcv4j;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +58,17 @@ final class SeriesColumns implements Cloneable {
 
   boolean hasExtra(int col) {
     return extras != null && extras[col] != null;
+  }
+
+  /** The extra columns present. */
+  Set<ExtraColumn> extraColumns() {
+    EnumSet<ExtraColumn> set = EnumSet.noneOf(ExtraColumn.class);
+    for (ExtraColumn c : ExtraColumn.values()) {
+      if (hasExtra(c.ordinal())) {
+        set.add(c);
+      }
+    }
+    return Collections.unmodifiableSet(set);
   }
 
   /** Extra column {@code col}, created (all NaN) on first use. */

@@ -1,5 +1,8 @@
 package io.github.ohlcv4j;
 
+import static io.github.ohlcv4j.CandleSeriesTest.MIN;
+import static io.github.ohlcv4j.CandleSeriesTest.SYM;
+import static io.github.ohlcv4j.CandleSeriesTest.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,9 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** A candle taken out of its series keeps the series' flags. */
 class CandleTest {
-  static final Symbol SYM = Symbol.parse("TEST:ABC");
-  static final long T0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
-  static final long MIN = 60_000;
 
   @Test
   void aPlainCandleHasNoFlags() {
