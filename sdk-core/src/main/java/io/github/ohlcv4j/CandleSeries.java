@@ -427,27 +427,25 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The candles whose open time is in {@code [from, to)}. */
   public CandleSeries between(Instant from, Instant to) {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    int a = lowerBound(from.toEpochMilli());
-    int b = Math.max(a, lowerBound(to.toEpochMilli()));
-    return slice(a, b);
+    int a = lowerBound(Objects.requireNonNull(from, "from").toEpochMilli());
+    return slice(a, Math.max(a, lowerBound(Objects.requireNonNull(to, "to").toEpochMilli())));
   }
 
   /** The first {@code n} candles (all of them if there are fewer). */
   public CandleSeries head(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n must not be negative: " + n);
-    }
-    return slice(0, Math.min(n, size));
+    return slice(0, Math.min(requireCount(n, "n"), size));
   }
 
   /** The last {@code n} candles (all of them if there are fewer). */
   public CandleSeries tail(int n) {
+    return slice(Math.max(0, size - requireCount(n, "n")), size);
+  }
+
+  private static int requireCount(int n, String name) {
     if (n < 0) {
-      throw new IllegalArgumentException("n must not be negative: " + n);
+      throw new IllegalArgumentException(name + " must not be negative: " + n);
     }
-    return slice(Math.max(0, size - n), size);
+    return n;
   }
 
   /**
@@ -460,7 +458,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** Index of the first candle with open time at or after {@code t}. */
   int lowerBound(long t) {
-    int i = Arrays.binarySearch(cols.time, 0, size, t);
+    int i = indexOf(t);
     return i >= 0 ? i : -i - 1;
   }
 
@@ -475,10 +473,7 @@ public final class CandleSeries implements Iterable<Candle> {
     while (from > 0 && endOf(cols.time[from - 1]) > t) {
       from--;
     }
-    if (from == size) {
-      return this;
-    }
-    return with(cols.withFlagFrom(from, IN_PROGRESS));
+    return from == size ? this : with(cols.withFlagFrom(from, IN_PROGRESS));
   }
 
   /** This series without the candles flagged {@linkplain #isInProgress(int) in progress}. */
@@ -492,11 +487,9 @@ public final class CandleSeries implements Iterable<Candle> {
    * follow the zone).
    */
   public CandleSeries withZone(ZoneId zone) {
-    Objects.requireNonNull(zone, "zone");
-    if (zone.equals(this.zone)) {
-      return this;
-    }
-    return new CandleSeries(symbol, interval, zone, alignment, source, synthetic, cols, stats);
+    return Objects.requireNonNull(zone, "zone").equals(this.zone)
+        ? this
+        : new CandleSeries(symbol, interval, zone, alignment, source, synthetic, cols, stats);
   }
 
   // ---------------------------------------------------------------- analysis
@@ -504,7 +497,8 @@ public final class CandleSeries implements Iterable<Candle> {
   /**
    * Combines candles into buckets of {@code target}, aligned to the clock (the epoch for fixed
    * intervals, calendar boundaries in this series' {@link #zone()} for days, weeks and months),
-   * never to the first candle.
+   * never to the first candle; {@link #resample(Interval, ZoneId, Alignment)} can start fixed
+   * buckets at the zone's midnight instead.
    *
    * <p>Each output candle takes the open of its first input, the highest high, the lowest low, the
    * close of its last input and the sum of the volumes (extra columns as documented on {@link
@@ -617,10 +611,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** As {@link #toString()}, showing up to {@code rows} candles at each end. */
   public String toTable(int rows) {
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows must not be negative: " + rows);
-    }
-    return TextFormat.table(this, rows);
+    return TextFormat.table(this, requireCount(rows, "rows"));
   }
 
   /**
