@@ -7,13 +7,9 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +17,6 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable run of candles of one {@link Symbol} and {@link Interval}, stored as columns and
@@ -44,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * candle built from fewer candles than its bucket holds), {@linkplain #isInProgress(int) in
  * progress} (the bucket had not closed when the data were read), {@linkplain #isFilled(int) filled}
  * (invented by {@link #fill(GapFill)}) and {@linkplain #isSuspect(int) suspect} (a bad row kept
- * under {@link BadRowPolicy#FLAG}). Only filled and suspect rows can hold NaN.
+ * under {@link BadRowPolicy#FLAG}). Only filled and suspect rows can hold NaN. A {@link Candle}
+ * taken from the series carries its row's flags, so the candle still forming is never mistaken for
+ * a closed one ({@link Candle#inProgress()}).
  *
  * <p><b>Time zone.</b> The series has a {@link #zone()} (UTC unless the source or builder says
  * otherwise) that places the boundaries of calendar intervals (days, weeks, months) and labels
@@ -67,55 +64,46 @@ public final class CandleSeries implements Iterable<Candle> {
   /** Flag bit: a bad row kept under {@link BadRowPolicy#FLAG}. */
   public static final int SUSPECT = 8;
 
-  private static final int EXTRA_COUNT = ExtraColumn.values().length;
+  static final int ALL_FLAGS = PARTIAL | IN_PROGRESS | FILLED | SUSPECT;
 
   final Symbol symbol;
   final Interval interval;
   final ZoneId zone;
+  final Alignment alignment;
   final String source;
   final boolean synthetic;
   final int size;
-  final long[] time;
-  final double[] open;
-  final double[] high;
-  final double[] low;
-  final double[] close;
-  final double[] volume;
-  final double @Nullable [] @Nullable [] extras;
-  final byte @Nullable [] flags;
+  final SeriesColumns cols;
   final BuildStats stats;
 
   CandleSeries(
       Symbol symbol,
       Interval interval,
       ZoneId zone,
+      Alignment alignment,
       String source,
       boolean synthetic,
-      int size,
-      long[] time,
-      double[] open,
-      double[] high,
-      double[] low,
-      double[] close,
-      double[] volume,
-      double @Nullable [] @Nullable [] extras,
-      byte @Nullable [] flags,
+      SeriesColumns cols,
       BuildStats stats) {
     this.symbol = symbol;
     this.interval = interval;
     this.zone = zone;
+    this.alignment = alignment;
     this.source = source;
     this.synthetic = synthetic;
-    this.size = size;
-    this.time = time;
-    this.open = open;
-    this.high = high;
-    this.low = low;
-    this.close = close;
-    this.volume = volume;
-    this.extras = extras;
-    this.flags = flags;
+    this.size = cols.n;
+    this.cols = cols;
     this.stats = stats;
+  }
+
+  /** This series' labels and statistics with other rows. */
+  CandleSeries with(SeriesColumns rows) {
+    return with(rows, stats);
+  }
+
+  /** This series' labels with other rows and statistics. */
+  CandleSeries with(SeriesColumns rows, BuildStats stats) {
+    return new CandleSeries(symbol, interval, zone, alignment, source, synthetic, rows, stats);
   }
 
   /** A builder for a series of {@code symbol} at {@code interval}; see {@link Builder}. */
@@ -139,67 +127,7 @@ public final class CandleSeries implements Iterable<Candle> {
    *     empty
    */
   public static CandleSeries concat(List<CandleSeries> parts) {
-    Objects.requireNonNull(parts, "parts");
-    if (parts.isEmpty()) {
-      throw new IllegalArgumentException("concat needs at least one series");
-    }
-    CandleSeries first = parts.get(0);
-    if (parts.size() == 1) {
-      return first;
-    }
-    int total = 0;
-    for (CandleSeries p : parts) {
-      if (!p.symbol.equals(first.symbol) || !p.interval.equals(first.interval)) {
-        throw new IllegalArgumentException(
-            "Cannot concat "
-                + p.symbol
-                + " "
-                + p.interval
-                + " with "
-                + first.symbol
-                + " "
-                + first.interval);
-      }
-      total += p.size;
-    }
-    Builder b =
-        builder(first.symbol, first.interval)
-            .zone(first.zone)
-            .source(first.source)
-            .synthetic(first.synthetic);
-    b.expectedSize(total);
-    BuildStats stats = BuildStats.NONE;
-    // Slices of one series share its statistics: count each once, or a page cut in two would
-    // report its duplicates twice.
-    java.util.Set<BuildStats> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (CandleSeries p : parts) {
-      b.addAll(p);
-      if (seen.add(p.stats)) {
-        stats = stats.plus(p.stats);
-      }
-    }
-    CandleSeries joined = b.build();
-    // The parts' own build statistics (rows their builders dropped) plus the seams found here,
-    // minus the rows re-added.
-    BuildStats seams = joined.stats;
-    BuildStats merged =
-        new BuildStats(
-            stats.inputRows(),
-            stats.exactDuplicates() + seams.exactDuplicates(),
-            stats.conflictingDuplicates() + seams.conflictingDuplicates(),
-            TimeSample.concat(stats.duplicateTimes(), seams.duplicateTimes()),
-            stats.outOfOrder() + seams.outOfOrder(),
-            TimeSample.concat(stats.outOfOrderTimes(), seams.outOfOrderTimes()),
-            stats.droppedBadRows(),
-            stats.droppedTimes(),
-            stats.flaggedBadRows());
-    return joined.withStats(merged);
-  }
-
-  CandleSeries withStats(BuildStats stats) {
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, flags, stats);
+    return RowCollector.concat(Objects.requireNonNull(parts, "parts"));
   }
 
   // ---------------------------------------------------------------- identity
@@ -217,6 +145,16 @@ public final class CandleSeries implements Iterable<Candle> {
   /** The zone that places calendar boundaries and labels times; UTC unless set. */
   public ZoneId zone() {
     return zone;
+  }
+
+  /**
+   * Where this series' fixed buckets start: {@link Alignment#EPOCH} (the default, as venues serve
+   * candles), or {@link Alignment#ZONE_MIDNIGHT} for candles resampled to start at the {@link
+   * #zone()}'s midnight, whose buckets can be shorter or longer on a daylight-saving day. Bucket
+   * ends, {@link #gaps()} and {@link #fill(GapFill)} follow it.
+   */
+  public Alignment alignment() {
+    return alignment;
   }
 
   /** The name of the source these candles came from, or an empty string if unknown. */
@@ -246,7 +184,7 @@ public final class CandleSeries implements Iterable<Candle> {
   /** Open time of candle {@code i} in epoch milliseconds (UTC). The columnar hot-path accessor. */
   public long openTimeMillis(int i) {
     Objects.checkIndex(i, size);
-    return time[i];
+    return cols.time[i];
   }
 
   /** Open time of candle {@code i}. */
@@ -256,63 +194,58 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /**
    * End (exclusive) of candle {@code i}'s bucket in epoch milliseconds: open time plus one
-   * interval, in this series' zone for calendar intervals.
+   * interval, in this series' zone for calendar intervals and for buckets aligned to its midnight
+   * ({@link #alignment()}).
    */
   public long endTimeMillis(int i) {
     return endOf(openTimeMillis(i));
   }
 
   long endOf(long openMillis) {
-    if (interval.isFixed()) {
+    if (interval.isRegular(zone, alignment)) {
       return openMillis + interval.fixedMillis();
     }
-    return interval.bucketEnd(interval.bucketStart(openMillis, zone), zone);
+    return interval.bucketEnd(interval.bucketStart(openMillis, zone, alignment), zone, alignment);
   }
 
   /** Open price of candle {@code i}. */
   public double open(int i) {
     Objects.checkIndex(i, size);
-    return open[i];
+    return cols.open[i];
   }
 
   /** High price of candle {@code i}. */
   public double high(int i) {
     Objects.checkIndex(i, size);
-    return high[i];
+    return cols.high[i];
   }
 
   /** Low price of candle {@code i}. */
   public double low(int i) {
     Objects.checkIndex(i, size);
-    return low[i];
+    return cols.low[i];
   }
 
   /** Close price of candle {@code i}. */
   public double close(int i) {
     Objects.checkIndex(i, size);
-    return close[i];
+    return cols.close[i];
   }
 
   /** Volume of candle {@code i}. */
   public double volume(int i) {
     Objects.checkIndex(i, size);
-    return volume[i];
+    return cols.volume[i];
   }
 
   /** Whether this series has the extra column. */
   public boolean has(ExtraColumn column) {
-    return extras != null && extras[column.ordinal()] != null;
+    return cols.hasExtra(column.ordinal());
   }
 
   /** The extra columns this series has. */
   public Set<ExtraColumn> extraColumns() {
-    EnumSet<ExtraColumn> set = EnumSet.noneOf(ExtraColumn.class);
-    for (ExtraColumn c : ExtraColumn.values()) {
-      if (has(c)) {
-        set.add(c);
-      }
-    }
-    return Collections.unmodifiableSet(set);
+    return cols.extraColumns();
   }
 
   /**
@@ -332,7 +265,7 @@ public final class CandleSeries implements Iterable<Candle> {
       throw new IllegalArgumentException(
           "This " + symbol + " series has no " + column + " column; it has " + extraColumns());
     }
-    return extras[column.ordinal()];
+    return cols.extras[column.ordinal()];
   }
 
   /**
@@ -341,7 +274,7 @@ public final class CandleSeries implements Iterable<Candle> {
    */
   public int flags(int i) {
     Objects.checkIndex(i, size);
-    return flags == null ? 0 : flags[i];
+    return cols.flag(i);
   }
 
   /** Whether candle {@code i} was resampled from fewer candles than its bucket should hold. */
@@ -366,13 +299,23 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** Whether any candle has a flag. */
   public boolean hasFlags() {
-    return flags != null;
+    return cols.flags != null;
   }
 
-  /** Candle {@code i} as a value. */
+  /**
+   * Candle {@code i} as a value, with its {@linkplain #flags(int) flags}: a candle still in
+   * progress says so ({@link Candle#inProgress()}).
+   */
   public Candle get(int i) {
     Objects.checkIndex(i, size);
-    return new Candle(Instant.ofEpochMilli(time[i]), open[i], high[i], low[i], close[i], volume[i]);
+    return new Candle(
+        Instant.ofEpochMilli(cols.time[i]),
+        cols.open[i],
+        cols.high[i],
+        cols.low[i],
+        cols.close[i],
+        cols.volume[i],
+        cols.flag(i));
   }
 
   /** The first candle, if any. */
@@ -387,44 +330,46 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The open time of the first candle, if any. */
   public Optional<Instant> start() {
-    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(time[0]));
+    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(cols.time[0]));
   }
 
   /** The end (exclusive) of the last candle's bucket, if any. */
   public Optional<Instant> end() {
-    return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(endOf(time[size - 1])));
+    return size == 0
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(endOf(cols.time[size - 1])));
   }
 
   // ---------------------------------------------------------------- columns
 
   /** A copy of the open times in epoch milliseconds. */
   public long[] openTimes() {
-    return Arrays.copyOf(time, size);
+    return Arrays.copyOf(cols.time, size);
   }
 
   /** A copy of the open prices. */
   public double[] opens() {
-    return Arrays.copyOf(open, size);
+    return Arrays.copyOf(cols.open, size);
   }
 
   /** A copy of the high prices. */
   public double[] highs() {
-    return Arrays.copyOf(high, size);
+    return Arrays.copyOf(cols.high, size);
   }
 
   /** A copy of the low prices. */
   public double[] lows() {
-    return Arrays.copyOf(low, size);
+    return Arrays.copyOf(cols.low, size);
   }
 
   /** A copy of the close prices. */
   public double[] closes() {
-    return Arrays.copyOf(close, size);
+    return Arrays.copyOf(cols.close, size);
   }
 
   /** A copy of the volumes. */
   public double[] volumes() {
-    return Arrays.copyOf(volume, size);
+    return Arrays.copyOf(cols.volume, size);
   }
 
   /**
@@ -438,28 +383,16 @@ public final class CandleSeries implements Iterable<Candle> {
 
   // ---------------------------------------------------------------- iteration
 
-  /** The candles in ascending order. */
+  /** The candles in ascending order, each with its flags (see {@link #get(int)}). */
   @Override
   public Iterator<Candle> iterator() {
-    return new Iterator<>() {
-      private int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < size;
-      }
-
-      @Override
-      public Candle next() {
-        if (next >= size) {
-          throw new NoSuchElementException();
-        }
-        return get(next++);
-      }
-    };
+    return stream().iterator();
   }
 
-  /** The candles in ascending order, as a sequential stream. */
+  /**
+   * The candles in ascending order, as a sequential stream, each with its flags (see {@link
+   * #get(int)}).
+   */
   public Stream<Candle> stream() {
     return IntStream.range(0, size).mapToObj(this::get);
   }
@@ -474,11 +407,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** The candles as an immutable list. */
   public List<Candle> toList() {
-    List<Candle> list = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      list.add(get(i));
-    }
-    return Collections.unmodifiableList(list);
+    return stream().toList();
   }
 
   // ---------------------------------------------------------------- cutting
@@ -493,58 +422,30 @@ public final class CandleSeries implements Iterable<Candle> {
     if (fromIndex == 0 && toIndex == size) {
       return this;
     }
-    int n = toIndex - fromIndex;
-    double[][] ex = null;
-    if (extras != null) {
-      ex = new double[EXTRA_COUNT][];
-      for (int c = 0; c < EXTRA_COUNT; c++) {
-        if (extras[c] != null) {
-          ex[c] = Arrays.copyOfRange(extras[c], fromIndex, toIndex);
-        }
-      }
-    }
-    byte[] fl = flags == null ? null : nullIfZero(Arrays.copyOfRange(flags, fromIndex, toIndex));
-    return new CandleSeries(
-        symbol,
-        interval,
-        zone,
-        source,
-        synthetic,
-        n,
-        Arrays.copyOfRange(time, fromIndex, toIndex),
-        Arrays.copyOfRange(open, fromIndex, toIndex),
-        Arrays.copyOfRange(high, fromIndex, toIndex),
-        Arrays.copyOfRange(low, fromIndex, toIndex),
-        Arrays.copyOfRange(close, fromIndex, toIndex),
-        Arrays.copyOfRange(volume, fromIndex, toIndex),
-        ex,
-        fl,
-        stats);
+    return with(cols.slice(fromIndex, toIndex));
   }
 
   /** The candles whose open time is in {@code [from, to)}. */
   public CandleSeries between(Instant from, Instant to) {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    int a = lowerBound(from.toEpochMilli());
-    int b = Math.max(a, lowerBound(to.toEpochMilli()));
-    return slice(a, b);
+    int a = lowerBound(Objects.requireNonNull(from, "from").toEpochMilli());
+    return slice(a, Math.max(a, lowerBound(Objects.requireNonNull(to, "to").toEpochMilli())));
   }
 
   /** The first {@code n} candles (all of them if there are fewer). */
   public CandleSeries head(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n must not be negative: " + n);
-    }
-    return slice(0, Math.min(n, size));
+    return slice(0, Math.min(requireCount(n, "n"), size));
   }
 
   /** The last {@code n} candles (all of them if there are fewer). */
   public CandleSeries tail(int n) {
+    return slice(Math.max(0, size - requireCount(n, "n")), size);
+  }
+
+  private static int requireCount(int n, String name) {
     if (n < 0) {
-      throw new IllegalArgumentException("n must not be negative: " + n);
+      throw new IllegalArgumentException(name + " must not be negative: " + n);
     }
-    return slice(Math.max(0, size - n), size);
+    return n;
   }
 
   /**
@@ -552,12 +453,12 @@ public final class CandleSeries implements Iterable<Candle> {
    * if there is none, as {@link Arrays#binarySearch(long[], long)}.
    */
   public int indexOf(long openTimeMillis) {
-    return Arrays.binarySearch(time, 0, size, openTimeMillis);
+    return Arrays.binarySearch(cols.time, 0, size, openTimeMillis);
   }
 
   /** Index of the first candle with open time at or after {@code t}. */
   int lowerBound(long t) {
-    int i = Arrays.binarySearch(time, 0, size, t);
+    int i = indexOf(t);
     return i >= 0 ? i : -i - 1;
   }
 
@@ -569,108 +470,16 @@ public final class CandleSeries implements Iterable<Candle> {
   public CandleSeries markInProgress(Instant now) {
     long t = Objects.requireNonNull(now, "now").toEpochMilli();
     int from = size;
-    while (from > 0 && endOf(time[from - 1]) > t) {
+    while (from > 0 && endOf(cols.time[from - 1]) > t) {
       from--;
     }
-    if (from == size) {
-      return this;
-    }
-    byte[] fl = flags == null ? new byte[size] : flags.clone();
-    for (int i = from; i < size; i++) {
-      fl[i] |= IN_PROGRESS;
-    }
-    return withFlags(fl);
+    return from == size ? this : with(cols.withFlagFrom(from, IN_PROGRESS));
   }
 
   /** This series without the candles flagged {@linkplain #isInProgress(int) in progress}. */
   public CandleSeries completeOnly() {
-    if (flags == null) {
-      return this;
-    }
-    int keep = 0;
-    for (int i = 0; i < size; i++) {
-      if ((flags[i] & IN_PROGRESS) == 0) {
-        keep++;
-      }
-    }
-    if (keep == size) {
-      return this;
-    }
-    if (keep == 0) {
-      return slice(0, 0);
-    }
-    // In-progress candles are normally the newest, so this is a tail cut; filter in general.
-    int n = size;
-    while (n > 0 && (flags[n - 1] & IN_PROGRESS) != 0) {
-      n--;
-    }
-    if (n == keep) {
-      return slice(0, n);
-    }
-    return filter(i -> (flags[i] & IN_PROGRESS) == 0);
-  }
-
-  interface RowFilter {
-    boolean keep(int i);
-  }
-
-  CandleSeries filter(RowFilter f) {
-    int[] idx = new int[size];
-    int n = 0;
-    for (int i = 0; i < size; i++) {
-      if (f.keep(i)) {
-        idx[n++] = i;
-      }
-    }
-    return gather(idx, n);
-  }
-
-  CandleSeries gather(int[] idx, int n) {
-    long[] t = new long[n];
-    double[] o = new double[n];
-    double[] h = new double[n];
-    double[] l = new double[n];
-    double[] c = new double[n];
-    double[] v = new double[n];
-    for (int k = 0; k < n; k++) {
-      int i = idx[k];
-      t[k] = time[i];
-      o[k] = open[i];
-      h[k] = high[i];
-      l[k] = low[i];
-      c[k] = close[i];
-      v[k] = volume[i];
-    }
-    double[][] ex = null;
-    if (extras != null) {
-      ex = new double[EXTRA_COUNT][];
-      for (int col = 0; col < EXTRA_COUNT; col++) {
-        if (extras[col] != null) {
-          double[] src = extras[col];
-          double[] dst = new double[n];
-          for (int k = 0; k < n; k++) {
-            dst[k] = src[idx[k]];
-          }
-          ex[col] = dst;
-        }
-      }
-    }
-    byte[] fl = null;
-    if (flags != null) {
-      fl = new byte[n];
-      for (int k = 0; k < n; k++) {
-        fl[k] = flags[idx[k]];
-      }
-      fl = nullIfZero(fl);
-    }
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, n, t, o, h, l, c, v, ex, fl, stats);
-  }
-
-  CandleSeries withFlags(byte @Nullable [] fl) {
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, fl, stats);
+    SeriesColumns kept = cols.withoutFlagged(IN_PROGRESS);
+    return kept == cols ? this : with(kept);
   }
 
   /**
@@ -678,22 +487,9 @@ public final class CandleSeries implements Iterable<Candle> {
    * follow the zone).
    */
   public CandleSeries withZone(ZoneId zone) {
-    Objects.requireNonNull(zone, "zone");
-    if (zone.equals(this.zone)) {
-      return this;
-    }
-    return new CandleSeries(
-        symbol, interval, zone, source, synthetic, size, time, open, high, low, close, volume,
-        extras, flags, stats);
-  }
-
-  static byte @Nullable [] nullIfZero(byte[] fl) {
-    for (byte b : fl) {
-      if (b != 0) {
-        return fl;
-      }
-    }
-    return null;
+    return Objects.requireNonNull(zone, "zone").equals(this.zone)
+        ? this
+        : new CandleSeries(symbol, interval, zone, alignment, source, synthetic, cols, stats);
   }
 
   // ---------------------------------------------------------------- analysis
@@ -701,7 +497,8 @@ public final class CandleSeries implements Iterable<Candle> {
   /**
    * Combines candles into buckets of {@code target}, aligned to the clock (the epoch for fixed
    * intervals, calendar boundaries in this series' {@link #zone()} for days, weeks and months),
-   * never to the first candle.
+   * never to the first candle; {@link #resample(Interval, ZoneId, Alignment)} can start fixed
+   * buckets at the zone's midnight instead.
    *
    * <p>Each output candle takes the open of its first input, the highest high, the lowest low, the
    * close of its last input and the sum of the volumes (extra columns as documented on {@link
@@ -715,29 +512,33 @@ public final class CandleSeries implements Iterable<Candle> {
    *     Interval#divides(Interval)})
    */
   public CandleSeries resample(Interval target) {
-    return resample(target, zone);
+    return resample(target, zone, Alignment.EPOCH);
   }
 
   /**
-   * As {@link #resample(Interval)}, with calendar buckets placed in {@code zone}; the result
-   * carries {@code zone}.
+   * As {@link #resample(Interval)}, with calendar buckets placed in {@code zone}; fixed buckets
+   * stay aligned to the epoch, whatever the zone. The result carries {@code zone}.
    */
   public CandleSeries resample(Interval target, ZoneId zone) {
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(zone, "zone");
-    if (!interval.divides(target)) {
-      throw new IllegalArgumentException(
-          "Cannot resample "
-              + interval
-              + " candles to "
-              + target
-              + ": the target must be a whole multiple of "
-              + interval
-              + " whose boundaries are "
-              + interval
-              + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
-    }
-    return Resampler.resample(this, target, zone);
+    return resample(target, zone, Alignment.EPOCH);
+  }
+
+  /**
+   * As {@link #resample(Interval, ZoneId)}, with fixed buckets placed as {@code alignment} says:
+   * {@link Alignment#ZONE_MIDNIGHT} starts them at local midnight in {@code zone} and every {@code
+   * target} after it (4h: 00:00, 04:00, … local time all year), with a shorter or longer bucket on
+   * a daylight-saving day. The result carries {@code zone} and {@code alignment}.
+   *
+   * @throws IllegalArgumentException as {@link #resample(Interval)}, or if {@code alignment} is
+   *     {@link Alignment#ZONE_MIDNIGHT} and {@code target} is a fixed interval that does not divide
+   *     a day ({@link Interval#canAlign(Alignment)})
+   */
+  public CandleSeries resample(Interval target, ZoneId zone, Alignment alignment) {
+    return Resampler.resample(
+        this,
+        Objects.requireNonNull(target, "target"),
+        Objects.requireNonNull(zone, "zone"),
+        Objects.requireNonNull(alignment, "alignment"));
   }
 
   /**
@@ -810,10 +611,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** As {@link #toString()}, showing up to {@code rows} candles at each end. */
   public String toTable(int rows) {
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows must not be negative: " + rows);
-    }
-    return TextFormat.table(this, rows);
+    return TextFormat.table(this, requireCount(rows, "rows"));
   }
 
   /**
@@ -822,38 +620,11 @@ public final class CandleSeries implements Iterable<Candle> {
    */
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof CandleSeries)) {
-      return false;
-    }
-    CandleSeries s = (CandleSeries) o;
-    if (size != s.size || !symbol.equals(s.symbol) || !interval.equals(s.interval)) {
-      return false;
-    }
-    if (!Arrays.equals(time, 0, size, s.time, 0, size)
-        || !Arrays.equals(open, 0, size, s.open, 0, size)
-        || !Arrays.equals(high, 0, size, s.high, 0, size)
-        || !Arrays.equals(low, 0, size, s.low, 0, size)
-        || !Arrays.equals(close, 0, size, s.close, 0, size)
-        || !Arrays.equals(volume, 0, size, s.volume, 0, size)) {
-      return false;
-    }
-    for (int i = 0; i < size; i++) {
-      if (flags(i) != s.flags(i)) {
-        return false;
-      }
-    }
-    for (ExtraColumn c : ExtraColumn.values()) {
-      if (has(c) != s.has(c)) {
-        return false;
-      }
-      if (has(c) && !Arrays.equals(extras[c.ordinal()], 0, size, s.extras[c.ordinal()], 0, size)) {
-        return false;
-      }
-    }
-    return true;
+    return this == o
+        || (o instanceof CandleSeries s
+            && symbol.equals(s.symbol)
+            && interval.equals(s.interval)
+            && cols.sameRows(s.cols));
   }
 
   @Override
@@ -861,9 +632,9 @@ public final class CandleSeries implements Iterable<Candle> {
     int h = symbol.hashCode() * 31 + interval.hashCode();
     h = h * 31 + size;
     if (size > 0) {
-      h = h * 31 + Long.hashCode(time[0]);
-      h = h * 31 + Long.hashCode(time[size - 1]);
-      h = h * 31 + Double.hashCode(close[size - 1]);
+      h = h * 31 + Long.hashCode(cols.time[0]);
+      h = h * 31 + Long.hashCode(cols.time[size - 1]);
+      h = h * 31 + Double.hashCode(cols.close[size - 1]);
     }
     return h;
   }
@@ -884,40 +655,36 @@ public final class CandleSeries implements Iterable<Candle> {
    * can build once.
    */
   public static final class Builder {
-    private static final int FIRST_CHUNK = 1024;
-    private static final int MAX_CHUNK = 1 << 16;
-
     private final Symbol symbol;
     private final Interval interval;
     private ZoneId zone = ZoneOffset.UTC;
+    private Alignment alignment = Alignment.EPOCH;
     private String source = "";
     private boolean synthetic;
-    private BadRowPolicy policy = BadRowPolicy.REJECT;
-    private boolean lastDropped;
-
-    private final List<Chunk> full = new ArrayList<>();
-    private Chunk cur;
-    private int pos;
-    private int count;
-    private long lastTime = Long.MIN_VALUE;
-    private boolean ascending = true;
-    private boolean descending = true;
-    private boolean built;
-    private long dropped;
-    private final TimeSample droppedAt = new TimeSample();
-    private long flaggedBad;
+    private final RowCollector rows;
 
     Builder(Symbol symbol, Interval interval) {
       this.symbol = Objects.requireNonNull(symbol, "symbol");
       this.interval = Objects.requireNonNull(interval, "interval");
-      // Allocated on the first row, or at the size expectedSize gives, so that a builder told the
-      // exact row count allocates its columns once and builds without copying.
-      this.cur = new Chunk(0);
+      this.rows = new RowCollector(symbol, interval);
     }
 
     /** The zone for calendar boundaries and display; UTC by default. */
     public Builder zone(ZoneId zone) {
       this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /**
+     * Where the fixed buckets of these candles start ({@link CandleSeries#alignment()}); {@link
+     * Alignment#EPOCH} by default. Calendar intervals ignore it: they follow the zone's calendar.
+     *
+     * @throws IllegalArgumentException if the interval cannot be aligned so ({@link
+     *     Interval#canAlign(Alignment)})
+     */
+    public Builder alignment(Alignment alignment) {
+      interval.checkAlign(alignment);
+      this.alignment = interval.isFixed() ? alignment : Alignment.EPOCH;
       return this;
     }
 
@@ -935,7 +702,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
     /** What to do with bad rows; {@link BadRowPolicy#REJECT} by default. */
     public Builder badRows(BadRowPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
+      rows.policy(Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -944,18 +711,13 @@ public final class CandleSeries implements Iterable<Candle> {
      * wholly descending) order, the columns are allocated once and building copies nothing.
      */
     public Builder expectedSize(int rows) {
-      if (rows < 0) {
-        throw new IllegalArgumentException("rows must not be negative: " + rows);
-      }
-      if (count == 0 && rows > cur.capacity()) {
-        cur = new Chunk(rows);
-      }
+      this.rows.expectSize(rows);
       return this;
     }
 
     /** The number of rows held so far (after dropping bad ones, before removing duplicates). */
     public int size() {
-      return count;
+      return rows.size();
     }
 
     /**
@@ -966,68 +728,8 @@ public final class CandleSeries implements Iterable<Candle> {
      */
     public Builder add(
         long openTimeMillis, double open, double high, double low, double close, double volume) {
-      int flag = 0;
-      if (!(high >= low) || !(volume >= 0) || !isFinite(open, high, low, close, volume)) {
-        switch (policy) {
-          case REJECT:
-            throw new DataFormatException(
-                symbol
-                    + " "
-                    + interval
-                    + ": bad candle at input row "
-                    + (count + dropped)
-                    + " (open time "
-                    + Instant.ofEpochMilli(openTimeMillis)
-                    + "): "
-                    + whatIsBad(open, high, low, close, volume)
-                    + ". Use badRows(BadRowPolicy.DROP or FLAG) to keep the rest of the data.");
-          case DROP:
-            dropped++;
-            droppedAt.add(openTimeMillis);
-            lastDropped = true;
-            return this;
-          default:
-            flag = SUSPECT;
-            flaggedBad++;
-            break;
-        }
-      }
-      store(openTimeMillis, open, high, low, close, volume);
-      if (flag != 0) {
-        cur.flag(pos - 1, flag);
-      }
+      rows.add(openTimeMillis, open, high, low, close, volume);
       return this;
-    }
-
-    private void store(
-        long openTimeMillis, double open, double high, double low, double close, double volume) {
-      if (pos == cur.capacity()) {
-        if (pos > 0) {
-          full.add(cur);
-        }
-        cur = new Chunk(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, count / 2)));
-        pos = 0;
-      }
-      Chunk c = cur;
-      int p = pos++;
-      c.time[p] = openTimeMillis;
-      c.open[p] = open;
-      c.high[p] = high;
-      c.low[p] = low;
-      c.close[p] = close;
-      c.volume[p] = volume;
-      if (count > 0) {
-        ascending &= openTimeMillis > lastTime;
-        descending &= openTimeMillis < lastTime;
-      }
-      lastTime = openTimeMillis;
-      lastDropped = false;
-      count++;
-    }
-
-    /** Rows offered so far: those kept and those dropped under {@link BadRowPolicy#DROP}. */
-    private long inputRows() {
-      return count + dropped;
     }
 
     /** Adds a row; see {@link #add(long, double, double, double, double, double)}. */
@@ -1042,16 +744,14 @@ public final class CandleSeries implements Iterable<Candle> {
           volume);
     }
 
-    /** Adds a candle; see {@link #add(long, double, double, double, double, double)}. */
+    /**
+     * Adds a candle with its flags; see {@link #add(long, double, double, double, double, double)}.
+     * A series read with {@link CandleSeries#stream()} and added back candle by candle equals the
+     * original, flags included.
+     */
     public Builder add(Candle candle) {
-      Objects.requireNonNull(candle, "candle");
-      return add(
-          candle.openTimeMillis(),
-          candle.open(),
-          candle.high(),
-          candle.low(),
-          candle.close(),
-          candle.volume());
+      rows.add(Objects.requireNonNull(candle, "candle"));
+      return this;
     }
 
     /**
@@ -1061,14 +761,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * @throws IllegalStateException if no row was added yet
      */
     public Builder extra(ExtraColumn column, double value) {
-      Objects.requireNonNull(column, "column");
-      if (count == 0) {
-        throw new IllegalStateException("extra(" + column + ") needs a row: call add(...) first");
-      }
-      if (lastDropped) {
-        return this;
-      }
-      cur.extra(column.ordinal())[pos - 1] = value;
+      rows.extra(Objects.requireNonNull(column, "column"), value);
       return this;
     }
 
@@ -1077,15 +770,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * row added last.
      */
     public Builder flag(int flagBits) {
-      if (count == 0) {
-        throw new IllegalStateException("flag needs a row: call add(...) first");
-      }
-      if ((flagBits & ~(PARTIAL | IN_PROGRESS | FILLED | SUSPECT)) != 0) {
-        throw new IllegalArgumentException("Unknown flag bits: " + flagBits);
-      }
-      if (!lastDropped && flagBits != 0) {
-        cur.flag(pos - 1, flagBits);
-      }
+      rows.flag(flagBits);
       return this;
     }
 
@@ -1094,26 +779,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * builder's policy, so they are not checked again.
      */
     public Builder addAll(CandleSeries series) {
-      Objects.requireNonNull(series, "series");
-      for (int i = 0; i < series.size; i++) {
-        store(
-            series.time[i],
-            series.open[i],
-            series.high[i],
-            series.low[i],
-            series.close[i],
-            series.volume[i]);
-        if (series.extras != null) {
-          for (int c = 0; c < EXTRA_COUNT; c++) {
-            if (series.extras[c] != null) {
-              cur.extra(c)[pos - 1] = series.extras[c][i];
-            }
-          }
-        }
-        if (series.flags != null && series.flags[i] != 0) {
-          cur.flag(pos - 1, series.flags[i]);
-        }
-      }
+      rows.addAll(Objects.requireNonNull(series, "series").cols);
       return this;
     }
 
@@ -1123,361 +789,9 @@ public final class CandleSeries implements Iterable<Candle> {
      * @throws IllegalStateException if called twice
      */
     public CandleSeries build() {
-      if (built) {
-        throw new IllegalStateException("This builder has already built its series");
-      }
-      built = true;
-      Columns cols = gatherColumns();
-      long outOfOrder = 0;
-      TimeSample outOfOrderAt = new TimeSample();
-      if (!ascending) {
-        if (descending) {
-          cols.reverse();
-        } else {
-          long prev = Long.MIN_VALUE;
-          for (int i = 0; i < cols.n; i++) {
-            if (cols.time[i] < prev) {
-              outOfOrder++;
-              outOfOrderAt.add(cols.time[i]);
-            }
-            prev = Math.max(prev, cols.time[i]);
-          }
-          cols.sortStable();
-        }
-      }
-      long duplicates = 0;
-      long conflicts = 0;
-      TimeSample duplicateAt = new TimeSample();
-      if (!ascending) {
-        // Sorted now; equal times are adjacent, in input order. Keep the last of each run.
-        int w = 0;
-        for (int r = 0; r < cols.n; r++) {
-          if (r + 1 < cols.n && cols.time[r + 1] == cols.time[r]) {
-            if (cols.sameRow(r, r + 1)) {
-              duplicates++;
-            } else {
-              conflicts++;
-            }
-            duplicateAt.add(cols.time[r]);
-            continue;
-          }
-          if (w != r) {
-            cols.move(r, w);
-          }
-          w++;
-        }
-        cols.n = w;
-      }
-      cols.trim();
-      BuildStats stats =
-          new BuildStats(
-              inputRows(),
-              duplicates,
-              conflicts,
-              duplicateAt.toArray(),
-              outOfOrder,
-              outOfOrderAt.toArray(),
-              dropped,
-              droppedAt.toArray(),
-              flaggedBad);
+      SeriesColumns cols = rows.build();
       return new CandleSeries(
-          symbol,
-          interval,
-          zone,
-          source,
-          synthetic,
-          cols.n,
-          cols.time,
-          cols.open,
-          cols.high,
-          cols.low,
-          cols.close,
-          cols.volume,
-          cols.extras,
-          cols.flags == null ? null : nullIfZero(cols.flags),
-          stats);
-    }
-
-    private Columns gatherColumns() {
-      if (full.isEmpty() && pos == cur.capacity()) {
-        return new Columns(cur, pos); // exact: no copy
-      }
-      Columns out = new Columns(count);
-      int at = 0;
-      for (Chunk c : full) {
-        out.copyFrom(c, c.capacity(), at);
-        at += c.capacity();
-      }
-      out.copyFrom(cur, pos, at);
-      return out;
-    }
-
-    private static boolean isFinite(double o, double h, double l, double c, double v) {
-      // Subtracting a finite number from itself gives 0; NaN and infinity give NaN.
-      return (o - o) + (h - h) + (l - l) + (c - c) + (v - v) == 0;
-    }
-
-    private static String whatIsBad(double o, double h, double l, double c, double v) {
-      List<String> why = new ArrayList<>();
-      String[] names = {"open", "high", "low", "close", "volume"};
-      double[] values = {o, h, l, c, v};
-      for (int k = 0; k < 5; k++) {
-        if (!Double.isFinite(values[k])) {
-          why.add(names[k] + " is " + values[k]);
-        }
-      }
-      if (h < l) {
-        why.add("high " + h + " is below low " + l);
-      }
-      if (v < 0) {
-        why.add("volume " + v + " is negative");
-      }
-      return String.join(", ", why);
-    }
-  }
-
-  /**
-   * A fixed-size block of rows; the builder fills one after another to avoid re-copying on growth.
-   */
-  private static final class Chunk {
-    final long[] time;
-    final double[] open;
-    final double[] high;
-    final double[] low;
-    final double[] close;
-    final double[] volume;
-    double @Nullable [] @Nullable [] extras;
-    byte @Nullable [] flags;
-
-    Chunk(int capacity) {
-      time = new long[capacity];
-      open = new double[capacity];
-      high = new double[capacity];
-      low = new double[capacity];
-      close = new double[capacity];
-      volume = new double[capacity];
-    }
-
-    int capacity() {
-      return time.length;
-    }
-
-    double[] extra(int col) {
-      if (extras == null) {
-        extras = new double[EXTRA_COUNT][];
-      }
-      double[] e = extras[col];
-      if (e == null) {
-        e = new double[capacity()];
-        Arrays.fill(e, Double.NaN);
-        extras[col] = e;
-      }
-      return e;
-    }
-
-    void flag(int p, int bits) {
-      if (flags == null) {
-        flags = new byte[capacity()];
-      }
-      flags[p] |= (byte) bits;
-    }
-  }
-
-  /** The builder's rows in one set of arrays, sorted and de-duplicated in place. */
-  private static final class Columns {
-    int n;
-    long[] time;
-    double[] open;
-    double[] high;
-    double[] low;
-    double[] close;
-    double[] volume;
-    double @Nullable [] @Nullable [] extras;
-    byte @Nullable [] flags;
-
-    Columns(Chunk c, int n) {
-      this.n = n;
-      time = c.time;
-      open = c.open;
-      high = c.high;
-      low = c.low;
-      close = c.close;
-      volume = c.volume;
-      extras = c.extras;
-      flags = c.flags;
-    }
-
-    Columns(int n) {
-      this.n = n;
-      time = new long[n];
-      open = new double[n];
-      high = new double[n];
-      low = new double[n];
-      close = new double[n];
-      volume = new double[n];
-    }
-
-    void copyFrom(Chunk c, int rows, int at) {
-      System.arraycopy(c.time, 0, time, at, rows);
-      System.arraycopy(c.open, 0, open, at, rows);
-      System.arraycopy(c.high, 0, high, at, rows);
-      System.arraycopy(c.low, 0, low, at, rows);
-      System.arraycopy(c.close, 0, close, at, rows);
-      System.arraycopy(c.volume, 0, volume, at, rows);
-      if (c.extras != null) {
-        if (extras == null) {
-          extras = new double[EXTRA_COUNT][];
-        }
-        for (int col = 0; col < EXTRA_COUNT; col++) {
-          if (c.extras[col] != null) {
-            if (extras[col] == null) {
-              extras[col] = new double[n];
-              Arrays.fill(extras[col], Double.NaN);
-            }
-            System.arraycopy(c.extras[col], 0, extras[col], at, rows);
-          }
-        }
-      }
-      if (c.flags != null) {
-        if (flags == null) {
-          flags = new byte[n];
-        }
-        System.arraycopy(c.flags, 0, flags, at, rows);
-      }
-    }
-
-    boolean sameRow(int a, int b) {
-      if (Double.compare(open[a], open[b]) != 0
-          || Double.compare(high[a], high[b]) != 0
-          || Double.compare(low[a], low[b]) != 0
-          || Double.compare(close[a], close[b]) != 0
-          || Double.compare(volume[a], volume[b]) != 0) {
-        return false;
-      }
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null && Double.compare(e[a], e[b]) != 0) {
-            return false;
-          }
-        }
-      }
-      return flags == null || flags[a] == flags[b];
-    }
-
-    void move(int from, int to) {
-      time[to] = time[from];
-      open[to] = open[from];
-      high[to] = high[from];
-      low[to] = low[from];
-      close[to] = close[from];
-      volume[to] = volume[from];
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null) {
-            e[to] = e[from];
-          }
-        }
-      }
-      if (flags != null) {
-        flags[to] = flags[from];
-      }
-    }
-
-    void reverse() {
-      for (int i = 0, j = n - 1; i < j; i++, j--) {
-        swap(i, j);
-      }
-    }
-
-    private void swap(int i, int j) {
-      long t = time[i];
-      time[i] = time[j];
-      time[j] = t;
-      swap(open, i, j);
-      swap(high, i, j);
-      swap(low, i, j);
-      swap(close, i, j);
-      swap(volume, i, j);
-      if (extras != null) {
-        for (double[] e : extras) {
-          if (e != null) {
-            swap(e, i, j);
-          }
-        }
-      }
-      if (flags != null) {
-        byte b = flags[i];
-        flags[i] = flags[j];
-        flags[j] = b;
-      }
-    }
-
-    private static void swap(double[] a, int i, int j) {
-      double t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-
-    void sortStable() {
-      int[] order = IndexSort.stableOrder(time, n);
-      time = permute(time, order);
-      open = permute(open, order);
-      high = permute(high, order);
-      low = permute(low, order);
-      close = permute(close, order);
-      volume = permute(volume, order);
-      if (extras != null) {
-        for (int c = 0; c < extras.length; c++) {
-          if (extras[c] != null) {
-            extras[c] = permute(extras[c], order);
-          }
-        }
-      }
-      if (flags != null) {
-        byte[] f = new byte[n];
-        for (int k = 0; k < n; k++) {
-          f[k] = flags[order[k]];
-        }
-        flags = f;
-      }
-    }
-
-    private long[] permute(long[] a, int[] order) {
-      long[] r = new long[n];
-      for (int k = 0; k < n; k++) {
-        r[k] = a[order[k]];
-      }
-      return r;
-    }
-
-    private double[] permute(double[] a, int[] order) {
-      double[] r = new double[n];
-      for (int k = 0; k < n; k++) {
-        r[k] = a[order[k]];
-      }
-      return r;
-    }
-
-    void trim() {
-      if (time.length == n) {
-        return;
-      }
-      time = Arrays.copyOf(time, n);
-      open = Arrays.copyOf(open, n);
-      high = Arrays.copyOf(high, n);
-      low = Arrays.copyOf(low, n);
-      close = Arrays.copyOf(close, n);
-      volume = Arrays.copyOf(volume, n);
-      if (extras != null) {
-        for (int c = 0; c < extras.length; c++) {
-          if (extras[c] != null) {
-            extras[c] = Arrays.copyOf(extras[c], n);
-          }
-        }
-      }
-      if (flags != null) {
-        flags = Arrays.copyOf(flags, n);
-      }
+          symbol, interval, zone, alignment, source, synthetic, cols, rows.stats());
     }
   }
 }

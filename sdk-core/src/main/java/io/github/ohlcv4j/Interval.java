@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * daylight-saving change and a month 28 to 31 days. Weeks start on Monday. Multiples of calendar
  * units are aligned to the epoch in their own unit: {@code 3d} buckets start on every third local
  * day counted from 1970-01-01, {@code 2w} buckets on every second Monday counted from Monday
- * 1969-12-29, and {@code 3M} buckets on January, April, July and October (quarters).
+ * 1969-12-29, and {@code 3M} buckets on January, April, July and October (quarters). Fixed
+ * intervals can instead start at a zone's midnight ({@link Alignment#ZONE_MIDNIGHT}, through the
+ * methods that take an {@link Alignment}).
  *
  * <p>Instances are immutable and thread-safe; {@code equals} compares amount and unit, so {@code
  * 60m} is not equal to {@code 1h} (use {@link #toDuration()} to compare lengths of fixed
@@ -309,7 +311,8 @@ public final class Interval implements Comparable<Interval> {
 
   /**
    * The start of the bucket that contains {@code epochMillis}, in epoch milliseconds. Fixed
-   * intervals are aligned to the epoch and ignore {@code zone}; calendar intervals are aligned to
+   * intervals are aligned to the epoch and ignore {@code zone} (see {@link #bucketStart(long,
+   * ZoneId, Alignment)} to align them to the zone's midnight); calendar intervals are aligned to
    * local boundaries in {@code zone} (see the class comment). A time exactly on a boundary starts
    * its own bucket: buckets are half-open {@code [start, end)}.
    */
@@ -374,6 +377,88 @@ public final class Interval implements Comparable<Interval> {
         break;
     }
     return next.atStartOfDay(zone).toInstant().toEpochMilli();
+  }
+
+  /**
+   * The start of the bucket that contains {@code epochMillis}, with fixed buckets placed as {@code
+   * alignment} says: {@link Alignment#EPOCH} is {@link #bucketStart(long, ZoneId)}; {@link
+   * Alignment#ZONE_MIDNIGHT} starts buckets at local midnight in {@code zone} and every interval
+   * after it on the local clock (see {@link Alignment}). Calendar intervals ignore {@code
+   * alignment}.
+   *
+   * @throws IllegalArgumentException for {@link Alignment#ZONE_MIDNIGHT} if this fixed interval
+   *     does not divide a day ({@link #canAlign(Alignment)})
+   */
+  public long bucketStart(long epochMillis, ZoneId zone, Alignment alignment) {
+    if (!onLocalGrid(alignment)) {
+      return bucketStart(epochMillis, zone);
+    }
+    return LocalGrid.start(epochMillis, fixedMillis(), Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * The end (exclusive) of the bucket that starts at {@code bucketStartMillis}, with fixed buckets
+   * placed as {@code alignment} says; see {@link #bucketStart(long, ZoneId, Alignment)}. A bucket
+   * aligned to the zone's midnight can be shorter or longer than the interval on a daylight-saving
+   * day.
+   *
+   * @throws IllegalArgumentException as {@link #bucketStart(long, ZoneId, Alignment)}
+   */
+  public long bucketEnd(long bucketStartMillis, ZoneId zone, Alignment alignment) {
+    if (!onLocalGrid(alignment)) {
+      return bucketEnd(bucketStartMillis, zone);
+    }
+    return LocalGrid.next(bucketStartMillis, fixedMillis(), Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * Moves {@code n} buckets (may be negative) from a bucket start, with fixed buckets placed as
+   * {@code alignment} says; see {@link #plus(long, long, ZoneId)}.
+   *
+   * @throws IllegalArgumentException as {@link #bucketStart(long, ZoneId, Alignment)}
+   */
+  public long plus(long bucketStartMillis, long n, ZoneId zone, Alignment alignment) {
+    if (!onLocalGrid(alignment)) {
+      return plus(bucketStartMillis, n, zone);
+    }
+    return LocalGrid.plus(
+        bucketStartMillis, n, fixedMillis(), Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * Whether buckets of this interval can be placed as {@code alignment} says: always for {@link
+   * Alignment#EPOCH} and for calendar intervals; for {@link Alignment#ZONE_MIDNIGHT}, fixed
+   * intervals that divide a day evenly (1m, 15m, 1h, 4h, 12h, 1d …, not 7m or 5h).
+   */
+  public boolean canAlign(Alignment alignment) {
+    Objects.requireNonNull(alignment, "alignment");
+    return alignment == Alignment.EPOCH || isCalendar() || 86_400_000L % fixedMillis() == 0;
+  }
+
+  /**
+   * Whether every bucket placed as {@code alignment} says in {@code zone} lasts {@link
+   * #fixedMillis()}: a fixed interval aligned to the epoch, or to the midnight of a zone without
+   * daylight saving (the epoch grid shifted by the zone's offset).
+   */
+  boolean isRegular(ZoneId zone, Alignment alignment) {
+    return isFixed() && (alignment == Alignment.EPOCH || zone.getRules().isFixedOffset());
+  }
+
+  /** Throws unless {@link #canAlign(Alignment)}, saying why and what to use instead. */
+  void checkAlign(Alignment alignment) {
+    if (!canAlign(alignment)) {
+      throw new IllegalArgumentException(
+          this
+              + " buckets cannot start at the zone's midnight: "
+              + this
+              + " does not divide a day; use an interval that does (1m, 5m, 15m, 1h, 2h, 4h, 6h,"
+              + " 8h, 12h) or Alignment.EPOCH");
+    }
+  }
+
+  private boolean onLocalGrid(Alignment alignment) {
+    checkAlign(alignment);
+    return alignment == Alignment.ZONE_MIDNIGHT && isFixed();
   }
 
   private LocalDate startDate(LocalDate date) {

@@ -30,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Validation.</b> {@link Builder#build()} refuses impossible queries with an {@link
  * InvalidQueryException} before any I/O: no symbol, {@code from >= to}, {@code to} without {@code
- * from}, {@code latest(n)} together with a range or with {@code n < 1}, a limit below 1, or a
- * resample target that is finer than the interval or not a whole multiple of it ({@link
- * Interval#divides(Interval)}).
+ * from}, {@code latest(n)} together with a range or with {@code n < 1}, a limit below 1, a resample
+ * target that is finer than the interval or not a whole multiple of it ({@link
+ * Interval#divides(Interval)}), or one that cannot be aligned as asked ({@link
+ * Interval#canAlign(Alignment)}).
  *
  * <p>Immutable and thread-safe; {@link #toBuilder()} makes a changed copy.
  */
@@ -51,6 +52,7 @@ public final class OhlcvQuery {
   private final GapFill fill;
   private final boolean completeOnly;
   private final ZoneId zone;
+  private final Alignment alignment;
   private final BadRowPolicy badRows;
 
   private OhlcvQuery(Builder b, Symbol symbol) {
@@ -64,6 +66,7 @@ public final class OhlcvQuery {
     this.fill = b.fill;
     this.completeOnly = b.completeOnly;
     this.zone = b.zone;
+    this.alignment = b.alignment;
     this.badRows = b.badRows;
   }
 
@@ -99,6 +102,7 @@ public final class OhlcvQuery {
     b.fill = fill;
     b.completeOnly = completeOnly;
     b.zone = zone;
+    b.alignment = alignment;
     b.badRows = badRows;
     return b;
   }
@@ -158,9 +162,21 @@ public final class OhlcvQuery {
     return completeOnly;
   }
 
-  /** The zone for calendar boundaries (days, weeks, months); UTC by default. */
+  /**
+   * The zone for calendar boundaries (days, weeks, months); UTC by default. Fixed intervals stay
+   * aligned to the epoch in any zone unless {@link #alignment()} says otherwise.
+   */
   public ZoneId zone() {
     return zone;
+  }
+
+  /**
+   * Where the buckets of a fixed {@linkplain #resample() resample target} start: {@link
+   * Alignment#EPOCH} by default (as venues do), or {@link Alignment#ZONE_MIDNIGHT} in {@link
+   * #zone()}. The candles read from the source are never realigned.
+   */
+  public Alignment alignment() {
+    return alignment;
   }
 
   /** What to do with bad rows in the source's data; {@link BadRowPolicy#REJECT} by default. */
@@ -199,9 +215,10 @@ public final class OhlcvQuery {
       return new TimeRange(from, end);
     }
     Interval out = outputInterval();
-    long current = out.bucketStart(now.toEpochMilli(), zone);
-    long start = out.plus(current, -(latest - (completeOnly ? 0L : 1L)), zone);
-    long end = out.bucketEnd(current, zone);
+    Alignment a = resample != null ? alignment : Alignment.EPOCH;
+    long current = out.bucketStart(now.toEpochMilli(), zone, a);
+    long start = out.plus(current, -(latest - (completeOnly ? 0L : 1L)), zone, a);
+    long end = out.bucketEnd(current, zone, a);
     return new TimeRange(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end));
   }
 
@@ -221,13 +238,25 @@ public final class OhlcvQuery {
         && fill == q.fill
         && completeOnly == q.completeOnly
         && zone.equals(q.zone)
+        && alignment == q.alignment
         && badRows == q.badRows;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        symbol, interval, from, to, latest, limit, resample, fill, completeOnly, zone, badRows);
+        symbol,
+        interval,
+        from,
+        to,
+        latest,
+        limit,
+        resample,
+        fill,
+        completeOnly,
+        zone,
+        alignment,
+        badRows);
   }
 
   /**
@@ -262,6 +291,9 @@ public final class OhlcvQuery {
     if (!zone.equals(ZoneOffset.UTC)) {
       b.append(" zone ").append(zone);
     }
+    if (alignment != Alignment.EPOCH) {
+      b.append(" aligned to zone midnight");
+    }
     return b.toString();
   }
 
@@ -287,6 +319,7 @@ public final class OhlcvQuery {
     private GapFill fill = GapFill.NONE;
     private boolean completeOnly;
     private ZoneId zone = ZoneOffset.UTC;
+    private Alignment alignment = Alignment.EPOCH;
     private BadRowPolicy badRows = BadRowPolicy.REJECT;
     private @Nullable String problem;
 
@@ -387,9 +420,24 @@ public final class OhlcvQuery {
       return this;
     }
 
-    /** The zone for calendar boundaries (days, weeks, months); UTC by default. */
+    /**
+     * The zone for calendar boundaries (days, weeks, months); UTC by default. Fixed resample
+     * targets (4h, say) stay aligned to the epoch in any zone unless {@link #alignment(Alignment)}
+     * asks for the zone's midnight.
+     */
     public Builder zone(ZoneId zone) {
       this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /**
+     * Where the buckets of a fixed resample target start; {@link Alignment#EPOCH} by default. With
+     * {@link Alignment#ZONE_MIDNIGHT}, {@code resample(Interval.H4).zone(newYork)} gives buckets at
+     * 00:00, 04:00, … New York time all year, instead of epoch-aligned ones that move by an hour
+     * across daylight-saving changes. Needs a target that divides a day.
+     */
+    public Builder alignment(Alignment alignment) {
+      this.alignment = Objects.requireNonNull(alignment, "alignment");
       return this;
     }
 
@@ -467,6 +515,16 @@ public final class OhlcvQuery {
                   + " is not a whole multiple of "
                   + interval
                   + " with matching boundaries (1m → 5m, 1h → 1d, 1d → 1M work)");
+        }
+        if (!resample.canAlign(alignment)) {
+          throw new InvalidQueryException(
+              q
+                  + ": "
+                  + resample
+                  + " buckets cannot start at the zone's midnight, since "
+                  + resample
+                  + " does not divide a day; resample to one that does (1h, 2h, 4h, 6h, 12h)"
+                  + " or keep Alignment.EPOCH");
         }
       }
       return new OhlcvQuery(this, symbol);

@@ -54,17 +54,17 @@ final class QualityAnalyzer {
     int n = s.size;
     long invalidRows = 0;
     for (int i = 0; i < n; i++) {
-      int f = s.flags == null ? 0 : s.flags[i];
-      long ts = s.time[i];
+      int f = s.cols.flag(i);
+      long ts = s.cols.time[i];
       if ((f & CandleSeries.FILLED) != 0) {
         t.get(Kind.FILLED).row(i, ts);
         continue;
       }
-      double o = s.open[i];
-      double h = s.high[i];
-      double l = s.low[i];
-      double c = s.close[i];
-      double v = s.volume[i];
+      double o = s.cols.open[i];
+      double h = s.cols.high[i];
+      double l = s.cols.low[i];
+      double c = s.cols.close[i];
+      double v = s.cols.volume[i];
       boolean invalid = false;
       if (!(Double.isFinite(o)
           && Double.isFinite(h)
@@ -131,7 +131,7 @@ final class QualityAnalyzer {
   }
 
   private static boolean usable(CandleSeries s, int i) {
-    int f = s.flags == null ? 0 : s.flags[i];
+    int f = s.cols.flag(i);
     return (f & (CandleSeries.FILLED | CandleSeries.SUSPECT)) == 0;
   }
 
@@ -142,11 +142,11 @@ final class QualityAnalyzer {
     int m = 0;
     int prev = -1;
     for (int i = 0; i < n; i++) {
-      if (!usable(s, i) || !(s.close[i] > 0)) {
+      if (!usable(s, i) || !(s.cols.close[i] > 0)) {
         continue;
       }
       if (prev >= 0) {
-        r[m] = Math.log(s.close[i] / s.close[prev]);
+        r[m] = Math.log(s.cols.close[i] / s.cols.close[prev]);
         at[m] = i;
         m++;
       }
@@ -162,7 +162,7 @@ final class QualityAnalyzer {
     }
     for (int j = 0; j < m; j++) {
       if (Math.abs(r[j] - med) > k * mad) {
-        out.row(at[j], s.time[at[j]]);
+        out.row(at[j], s.cols.time[at[j]]);
       }
     }
   }
@@ -173,8 +173,8 @@ final class QualityAnalyzer {
     int[] at = new int[n];
     int m = 0;
     for (int i = 0; i < n; i++) {
-      if (usable(s, i) && Double.isFinite(s.volume[i])) {
-        v[m] = s.volume[i];
+      if (usable(s, i) && Double.isFinite(s.cols.volume[i])) {
+        v[m] = s.cols.volume[i];
         at[m] = i;
         m++;
       }
@@ -189,7 +189,7 @@ final class QualityAnalyzer {
     }
     for (int j = 0; j < m; j++) {
       if (v[j] - med > k * mad) {
-        out.row(at[j], s.time[at[j]]);
+        out.row(at[j], s.cols.time[at[j]]);
       }
     }
   }

@@ -1,52 +1,71 @@
 package io.github.ohlcv4j;
 
+import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Arrays;
 
 /**
  * Combines candles into clock-aligned buckets of a coarser interval; the engine behind {@link
- * CandleSeries#resample(Interval, ZoneId)}. A single pass over the columns, with the bucket end
- * computed once per bucket: a fixed-interval series without flags or extra columns takes a tight
- * loop with no branches beyond the bucket test and the min/max.
+ * CandleSeries#resample(Interval, ZoneId, Alignment)}. A single pass over the columns, with the
+ * bucket end computed once per bucket: a fixed-interval series without flags or extra columns takes
+ * a tight loop with no branches beyond the bucket test and the min/max.
  */
 final class Resampler {
   private Resampler() {}
 
-  static CandleSeries resample(CandleSeries s, Interval target, ZoneId zone) {
+  static CandleSeries resample(CandleSeries s, Interval target, ZoneId zone, Alignment alignment) {
+    if (!s.interval.divides(target)) {
+      throw new IllegalArgumentException(
+          "Cannot resample "
+              + s.interval
+              + " candles to "
+              + target
+              + ": the target must be a whole multiple of "
+              + s.interval
+              + " whose boundaries are "
+              + s.interval
+              + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
+    }
+    target.checkAlign(alignment);
+    // Calendar buckets follow the zone's calendar whatever the alignment.
+    Alignment a = target.isFixed() ? alignment : Alignment.EPOCH;
+    SeriesColumns out;
     if (s.size == 0) {
-      return new CandleSeries(
-          s.symbol,
-          target,
-          zone,
-          s.source,
-          s.synthetic,
-          0,
-          new long[0],
-          new double[0],
-          new double[0],
-          new double[0],
-          new double[0],
-          new double[0],
-          null,
-          null,
-          BuildStats.NONE);
+      out = SeriesColumns.empty();
+    } else if (s.cols.flags == null
+        && s.cols.extras == null
+        && target.isRegular(zone, a)
+        && s.interval.isRegular(s.zone, s.alignment)) {
+      out = fixedPlain(s, target, zone, a);
+    } else {
+      out = general(s, target, zone, a);
     }
-    if (s.flags == null && s.extras == null && target.isFixed()) {
-      return fixedPlain(s, target, zone);
-    }
-    return general(s, target, zone);
+    return new CandleSeries(
+        s.symbol, target, zone, a, s.source, s.synthetic, out.trimmed(), BuildStats.NONE);
+  }
+
+  /** How far a regular grid's bucket starts lie before the epoch grid's, in milliseconds. */
+  private static long shift(ZoneId zone, Alignment a) {
+    return a == Alignment.EPOCH
+        ? 0
+        : zone.getRules().getOffset(Instant.EPOCH).getTotalSeconds() * 1000L;
   }
 
   /**
-   * Upper bound of the number of buckets: exact for fixed targets (the buckets from the first to
+   * Upper bound of the number of buckets: exact for a regular grid (the buckets from the first to
    * the last candle), otherwise no more than the rows, nor than the span over the shortest bucket.
    */
-  private static int capacity(CandleSeries s, Interval target) {
-    long first = s.time[0];
-    long last = s.time[s.size - 1];
+  private static int capacity(CandleSeries s, Interval target, ZoneId zone, Alignment a) {
+    long first = s.cols.time[0];
+    long last = s.cols.time[s.size - 1];
     if (target.isFixed()) {
       long step = target.fixedMillis();
-      return (int) Math.min(s.size, Math.floorDiv(last, step) - Math.floorDiv(first, step) + 1);
+      long shift = shift(zone, a);
+      long buckets = Math.floorDiv(last + shift, step) - Math.floorDiv(first + shift, step) + 1;
+      if (!target.isRegular(zone, a)) {
+        // On a zone's local clock the offset moves by less than a day over the span.
+        buckets += 86_400_000L / step + 1;
+      }
+      return (int) Math.min(s.size, buckets);
     }
     // A day can be 23 hours across DST; a month is at least 28 such days.
     long day = 23 * 3_600_000L;
@@ -65,37 +84,30 @@ final class Resampler {
     return (int) Math.min(s.size, (last - first) / shortest + 2);
   }
 
-  private static CandleSeries fixedPlain(CandleSeries s, Interval target, ZoneId zone) {
+  private static SeriesColumns fixedPlain(
+      CandleSeries s, Interval target, ZoneId zone, Alignment a) {
     final int n = s.size;
-    final long[] time = s.time;
-    final double[] open = s.open;
-    final double[] high = s.high;
-    final double[] low = s.low;
-    final double[] close = s.close;
-    final double[] volume = s.volume;
+    final long[] time = s.cols.time;
+    final double[] open = s.cols.open;
+    final double[] high = s.cols.high;
+    final double[] low = s.cols.low;
+    final double[] close = s.cols.close;
+    final double[] volume = s.cols.volume;
     final long step = target.fixedMillis();
     final boolean baseFixed = s.interval.isFixed();
     final long expected = baseFixed ? step / s.interval.fixedMillis() : 0;
 
-    int cap = capacity(s, target);
-    long[] ot = new long[cap];
-    double[] oo = new double[cap];
-    double[] oh = new double[cap];
-    double[] ol = new double[cap];
-    double[] oc = new double[cap];
-    double[] ov = new double[cap];
-    byte[] of = null;
+    final long shift = shift(zone, a);
 
+    SeriesColumns out = new SeriesColumns(capacity(s, target, zone, a), 0);
     int m = 0;
     int i = 0;
     while (i < n) {
       long t = time[i];
-      long start = t - Math.floorMod(t, step);
+      long start = t - Math.floorMod(t + shift, step);
       long end = start + step;
-      double o = open[i];
       double h = high[i];
       double l = low[i];
-      double c = close[i];
       double v = volume[i];
       int j = i + 1;
       while (j < n && time[j] < end) {
@@ -110,47 +122,27 @@ final class Resampler {
         v += volume[j];
         j++;
       }
-      c = close[j - 1];
-      ot[m] = start;
-      oo[m] = o;
-      oh[m] = h;
-      ol[m] = l;
-      oc[m] = c;
-      ov[m] = v;
+      out.set(m, start, open[i], h, l, close[j - 1], v);
       if (j - i < expected) {
-        if (of == null) {
-          of = new byte[cap];
-        }
-        of[m] = CandleSeries.PARTIAL;
+        out.addFlags(m, CandleSeries.PARTIAL);
       }
       m++;
       i = j;
     }
-    return build(s, target, zone, m, ot, oo, oh, ol, oc, ov, null, of);
+    out.n = m;
+    return out;
   }
 
-  private static CandleSeries general(CandleSeries s, Interval target, ZoneId zone) {
+  private static SeriesColumns general(CandleSeries s, Interval target, ZoneId zone, Alignment a) {
     final int n = s.size;
-    final Interval base = s.interval;
-    final boolean fixedTarget = target.isFixed();
-    final long step = fixedTarget ? target.fixedMillis() : 0;
-    final long fixedExpected = fixedTarget && base.isFixed() ? step / base.fixedMillis() : -1;
+    final SeriesColumns in = s.cols;
 
-    int cap = capacity(s, target);
-    long[] ot = new long[cap];
-    double[] oo = new double[cap];
-    double[] oh = new double[cap];
-    double[] ol = new double[cap];
-    double[] oc = new double[cap];
-    double[] ov = new double[cap];
-    byte[] of = new byte[cap];
-    double[][] ox = null;
-    double[][] ex = s.extras;
+    SeriesColumns out = new SeriesColumns(capacity(s, target, zone, a), 0);
+    double[][] ex = in.extras;
     if (ex != null) {
-      ox = new double[ex.length][];
       for (int c = 0; c < ex.length; c++) {
         if (ex[c] != null) {
-          ox[c] = new double[cap];
+          out.extra(c);
         }
       }
     }
@@ -160,9 +152,9 @@ final class Resampler {
     int m = 0;
     int i = 0;
     while (i < n) {
-      long t = s.time[i];
-      long start = fixedTarget ? t - Math.floorMod(t, step) : target.bucketStart(t, zone);
-      long end = fixedTarget ? start + step : target.bucketEnd(start, zone);
+      long t = in.time[i];
+      long start = target.bucketStart(t, zone, a);
+      long end = target.bucketEnd(start, zone, a);
       double o = Double.NaN;
       double h = Double.NaN;
       double l = Double.NaN;
@@ -172,14 +164,14 @@ final class Resampler {
       int flagsOr = 0;
       boolean allFilled = true;
       int j = i;
-      for (; j < n && s.time[j] < end; j++) {
-        int f = s.flags == null ? 0 : s.flags[j];
+      for (; j < n && in.time[j] < end; j++) {
+        int f = in.flag(j);
         flagsOr |= f;
         allFilled &= (f & CandleSeries.FILLED) != 0;
-        double oj = s.open[j];
-        double hj = s.high[j];
-        double lj = s.low[j];
-        double cj = s.close[j];
+        double oj = in.open[j];
+        double hj = in.high[j];
+        double lj = in.low[j];
+        double cj = in.close[j];
         if (!(Double.isFinite(oj)
             && Double.isFinite(hj)
             && Double.isFinite(lj)
@@ -199,7 +191,7 @@ final class Resampler {
           }
         }
         c = cj;
-        double vj = s.volume[j];
+        double vj = in.volume[j];
         if (Double.isFinite(vj)) {
           v += vj;
         }
@@ -210,28 +202,23 @@ final class Resampler {
       if (Double.isNaN(o)) {
         v = Double.NaN; // no row with usable prices: keep the bucket visible as NaN
       }
-      long expected = fixedExpected >= 0 ? fixedExpected : countBuckets(base, start, end, zone);
-      int out = 0;
+      long expected = countBuckets(s, start, end, zone);
+      int flags = 0;
       if (usable < expected) {
-        out |= CandleSeries.PARTIAL;
+        flags |= CandleSeries.PARTIAL;
       }
-      out |= flagsOr & (CandleSeries.IN_PROGRESS | CandleSeries.SUSPECT);
+      flags |= flagsOr & (CandleSeries.IN_PROGRESS | CandleSeries.SUSPECT);
       if (allFilled) {
-        out |= CandleSeries.FILLED;
+        flags |= CandleSeries.FILLED;
       }
-      ot[m] = start;
-      oo[m] = o;
-      oh[m] = h;
-      ol[m] = l;
-      oc[m] = c;
-      ov[m] = v;
-      of[m] = (byte) out;
-      if (ox != null) {
-        for (int col = 0; col < ox.length; col++) {
-          if (ox[col] == null) {
+      out.set(m, start, o, h, l, c, v);
+      out.addFlags(m, flags);
+      if (ex != null) {
+        for (int col = 0; col < ex.length; col++) {
+          if (ex[col] == null) {
             continue;
           }
-          double[] in = ex[col];
+          double[] x = ex[col];
           double r;
           if (col == closeTimeCol) {
             r = end - 1;
@@ -239,31 +226,32 @@ final class Resampler {
             double num = 0;
             double den = 0;
             for (int k = i; k < j; k++) {
-              double w = s.volume[k];
-              if (Double.isFinite(in[k]) && Double.isFinite(w)) {
-                num += in[k] * w;
+              double w = in.volume[k];
+              if (Double.isFinite(x[k]) && Double.isFinite(w)) {
+                num += x[k] * w;
                 den += w;
               }
             }
-            r = den > 0 ? num / den : lastFinite(in, i, j);
+            r = den > 0 ? num / den : lastFinite(x, i, j);
           } else {
             double sum = 0;
             boolean any = false;
             for (int k = i; k < j; k++) {
-              if (Double.isFinite(in[k])) {
-                sum += in[k];
+              if (Double.isFinite(x[k])) {
+                sum += x[k];
                 any = true;
               }
             }
             r = any ? sum : Double.NaN;
           }
-          ox[col][m] = r;
+          out.extras[col][m] = r;
         }
       }
       m++;
       i = j;
     }
-    return build(s, target, zone, m, ot, oo, oh, ol, oc, ov, ox, CandleSeries.nullIfZero(of));
+    out.n = m;
+    return out;
   }
 
   private static double lastFinite(double[] a, int from, int to) {
@@ -275,68 +263,25 @@ final class Resampler {
     return Double.NaN;
   }
 
-  /** How many buckets of {@code base} fit in {@code [start, end)}. */
-  static long countBuckets(Interval base, long start, long end, ZoneId zone) {
-    if (base.isFixed()) {
+  /**
+   * How many candles of {@code s}'s interval fit in {@code [start, end)}: calendar ones in the
+   * target's zone, fixed ones where {@code s} places them.
+   */
+  private static long countBuckets(CandleSeries s, long start, long end, ZoneId targetZone) {
+    Interval base = s.interval;
+    Alignment a = s.alignment;
+    ZoneId zone = base.isCalendar() ? targetZone : s.zone;
+    if (base.isRegular(zone, a)) {
       return (end - start) / base.fixedMillis();
     }
     long count = 0;
-    long t = base.bucketStart(start, zone);
+    long t = base.bucketStart(start, zone, a);
     while (t < end) {
       if (t >= start) {
         count++;
       }
-      t = base.bucketEnd(t, zone);
+      t = base.bucketEnd(t, zone, a);
     }
     return count;
-  }
-
-  private static CandleSeries build(
-      CandleSeries s,
-      Interval target,
-      ZoneId zone,
-      int m,
-      long[] ot,
-      double[] oo,
-      double[] oh,
-      double[] ol,
-      double[] oc,
-      double[] ov,
-      double[][] ox,
-      byte[] of) {
-    if (m != ot.length) {
-      ot = Arrays.copyOf(ot, m);
-      oo = Arrays.copyOf(oo, m);
-      oh = Arrays.copyOf(oh, m);
-      ol = Arrays.copyOf(ol, m);
-      oc = Arrays.copyOf(oc, m);
-      ov = Arrays.copyOf(ov, m);
-      if (ox != null) {
-        for (int c = 0; c < ox.length; c++) {
-          if (ox[c] != null) {
-            ox[c] = Arrays.copyOf(ox[c], m);
-          }
-        }
-      }
-      if (of != null) {
-        of = CandleSeries.nullIfZero(Arrays.copyOf(of, m));
-      }
-    }
-    return new CandleSeries(
-        s.symbol,
-        target,
-        zone,
-        s.source,
-        s.synthetic,
-        m,
-        ot,
-        oo,
-        oh,
-        ol,
-        oc,
-        ov,
-        ox,
-        of,
-        BuildStats.NONE);
   }
 }

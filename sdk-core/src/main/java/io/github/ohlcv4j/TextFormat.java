@@ -71,14 +71,14 @@ final class TextFormat {
     StringBuilder line = new StringBuilder(128);
     for (int i = 0; i < s.size; i++) {
       line.setLength(0);
-      line.append(Instant.ofEpochMilli(s.time[i]));
-      line.append(',').append(plain(s.open[i]));
-      line.append(',').append(plain(s.high[i]));
-      line.append(',').append(plain(s.low[i]));
-      line.append(',').append(plain(s.close[i]));
-      line.append(',').append(plain(s.volume[i]));
+      line.append(Instant.ofEpochMilli(s.cols.time[i]));
+      line.append(',').append(plain(s.cols.open[i]));
+      line.append(',').append(plain(s.cols.high[i]));
+      line.append(',').append(plain(s.cols.low[i]));
+      line.append(',').append(plain(s.cols.close[i]));
+      line.append(',').append(plain(s.cols.volume[i]));
       for (ExtraColumn c : extras) {
-        double x = s.extras[c.ordinal()][i];
+        double x = s.cols.extras[c.ordinal()][i];
         line.append(',');
         if (c == ExtraColumn.CLOSE_TIME && Double.isFinite(x)) {
           line.append(Instant.ofEpochMilli((long) x));
@@ -87,7 +87,7 @@ final class TextFormat {
         }
       }
       if (flags) {
-        line.append(',').append(flagText(s.flags[i], '|'));
+        line.append(',').append(flagText(s.cols.flag(i), '|'));
       }
       line.append('\n');
       out.append(line);
@@ -123,8 +123,9 @@ final class TextFormat {
     b.append(String.format(Locale.ROOT, "%,d", s.size))
         .append(s.size == 1 ? " candle" : " candles");
     if (s.size > 0) {
-      b.append(" · ").append(fmt.format(Instant.ofEpochMilli(s.time[0]).atZone(zone)));
-      b.append(" → ").append(fmt.format(Instant.ofEpochMilli(s.time[s.size - 1]).atZone(zone)));
+      b.append(" · ").append(fmt.format(Instant.ofEpochMilli(s.cols.time[0]).atZone(zone)));
+      b.append(" → ")
+          .append(fmt.format(Instant.ofEpochMilli(s.cols.time[s.size - 1]).atZone(zone)));
       b.append(' ').append(zoneName);
     }
     if (!s.source.isEmpty()) {
@@ -152,14 +153,14 @@ final class TextFormat {
         i = s.size - edge;
       }
       String[] r = new String[rows.get(0).length];
-      r[0] = fmt.format(Instant.ofEpochMilli(s.time[i]).atZone(zone));
-      r[1] = display(s.open[i]);
-      r[2] = display(s.high[i]);
-      r[3] = display(s.low[i]);
-      r[4] = display(s.close[i]);
-      r[5] = display(s.volume[i]);
+      r[0] = fmt.format(Instant.ofEpochMilli(s.cols.time[i]).atZone(zone));
+      r[1] = display(s.cols.open[i]);
+      r[2] = display(s.cols.high[i]);
+      r[3] = display(s.cols.low[i]);
+      r[4] = display(s.cols.close[i]);
+      r[5] = display(s.cols.volume[i]);
       if (flags) {
-        r[6] = flagText(s.flags[i], ',');
+        r[6] = flagText(s.cols.flag(i), ',');
       }
       rows.add(r);
     }

@@ -296,4 +296,18 @@ class CandleSeriesTest {
     assertEquals(s, rejoined);
     assertEquals(10, rejoined.quality().count(QualityIssue.Kind.DUPLICATE));
   }
+
+  @Test
+  void anExtraValueForADroppedFirstRowIsIgnoredLikeAnyOther() {
+    // A parser adds a row and then its extra columns; a bad first row must not make that throw.
+    CandleSeries.Builder b = builder().badRows(BadRowPolicy.DROP);
+    b.add(T0, 1, 0.5, 1, 1, 1); // high below low: dropped
+    b.extra(ExtraColumn.QUOTE_VOLUME, 99).flag(CandleSeries.PARTIAL); // for the dropped row
+    CandleSeries s = b.add(T0 + MIN, 1, 1, 1, 1, 1).extra(ExtraColumn.QUOTE_VOLUME, 7).build();
+    assertEquals(1, s.size());
+    assertEquals(7, s.extra(ExtraColumn.QUOTE_VOLUME, 0));
+    assertFalse(s.hasFlags());
+    assertThrows(IllegalStateException.class, () -> builder().extra(ExtraColumn.VWAP, 1));
+    assertThrows(IllegalStateException.class, () -> builder().flag(CandleSeries.PARTIAL));
+  }
 }

@@ -40,9 +40,16 @@ class GapsTest {
     assertEquals(4, f.size());
     assertEquals(
         new Candle(
-            Instant.ofEpochMilli(T0 + 2 * M5), 8.893e-05, 8.893e-05, 8.893e-05, 8.893e-05, 0),
+            Instant.ofEpochMilli(T0 + 2 * M5),
+            8.893e-05,
+            8.893e-05,
+            8.893e-05,
+            8.893e-05,
+            0,
+            CandleSeries.FILLED),
         f.get(2));
     assertTrue(f.isFilled(2));
+    assertTrue(f.get(2).filled());
     assertTrue(f.gaps().isEmpty());
     assertEquals(withMissingSlot().get(2), f.get(3));
   }

@@ -168,7 +168,8 @@ class ResampleTest {
             .fill(GapFill.NAN);
     assertEquals(4, s.size());
     CandleSeries r = s.resample(Interval.M5);
-    assertEquals(new Candle(Instant.ofEpochMilli(T0), 1, 5, 0.5, 3, 2), r.get(0));
+    assertEquals(
+        new Candle(Instant.ofEpochMilli(T0), 1, 5, 0.5, 3, 2, CandleSeries.PARTIAL), r.get(0));
     assertTrue(r.isPartial(0));
   }
 

@@ -233,7 +233,12 @@ public class ResampleBenchmark {
     static Bars of(CandleSeries s) {
       Bars b = new Bars(s.size());
       for (int i = 0; i < s.size(); i++) {
-        b.set(i, s.openTimeMillis(i), s.open(i), s.high(i), s.low(i), s.close(i), s.volume(i));
+        b.time[i] = s.openTimeMillis(i);
+        b.open[i] = s.open(i);
+        b.high[i] = s.high(i);
+        b.low[i] = s.low(i);
+        b.close[i] = s.close(i);
+        b.volume[i] = s.volume(i);
       }
       b.size = s.size();
       return b;
@@ -243,14 +248,12 @@ public class ResampleBenchmark {
       Bars b = new Bars(s.getBarCount());
       for (int i = 0; i < s.getBarCount(); i++) {
         Bar bar = s.getBar(i);
-        b.set(
-            i,
-            bar.getBeginTime().toInstant().toEpochMilli(),
-            value(bar.getOpenPrice()),
-            value(bar.getHighPrice()),
-            value(bar.getLowPrice()),
-            value(bar.getClosePrice()),
-            value(bar.getVolume()));
+        b.time[i] = bar.getBeginTime().toInstant().toEpochMilli();
+        b.open[i] = value(bar.getOpenPrice());
+        b.high[i] = value(bar.getHighPrice());
+        b.low[i] = value(bar.getLowPrice());
+        b.close[i] = value(bar.getClosePrice());
+        b.volume[i] = value(bar.getVolume());
       }
       b.size = s.getBarCount();
       return b;
@@ -258,15 +261,6 @@ public class ResampleBenchmark {
 
     private static double value(Num n) {
       return n.doubleValue();
-    }
-
-    private void set(int i, long t, double o, double h, double l, double c, double v) {
-      time[i] = t;
-      open[i] = o;
-      high[i] = h;
-      low[i] = l;
-      close[i] = c;
-      volume[i] = v;
     }
 
     /** The number of bars. */

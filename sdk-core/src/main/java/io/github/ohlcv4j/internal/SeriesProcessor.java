@@ -166,7 +166,7 @@ public final class SeriesProcessor {
     if (jvmTarget == null || rows.interval().equals(jvmTarget)) {
       return n - 1;
     }
-    long bucket = jvmTarget.bucketStart(last, query.zone());
+    long bucket = jvmTarget.bucketStart(last, query.zone(), query.alignment());
     int i = rows.indexOf(bucket);
     return i >= 0 ? i : -i - 1;
   }
@@ -180,7 +180,7 @@ public final class SeriesProcessor {
       out = out.markInProgress(now);
     }
     if (jvmTarget != null && !out.interval().equals(jvmTarget)) {
-      out = out.resample(jvmTarget, query.zone());
+      out = out.resample(jvmTarget, query.zone(), query.alignment());
       if (now != null) {
         // A bucket that ends after now is in progress even when its newest input has not arrived
         // yet:

@@ -26,19 +26,30 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>What it generates.</b> Each symbol's log price is a sum of value noise at time scales from
  * one second to about two years, with amplitudes growing with the square root of the scale, which
  * behaves like a random walk (variance proportional to elapsed time, about 3% a day) yet can be
- * evaluated at any instant on its own. A candle opens at the price at its open time and closes at
- * the price at its end, so each candle opens at the previous close; high and low reach beyond open
- * and close by a seeded amount, so OHLC is always valid (low &gt; 0, low ≤ open, close ≤ high).
- * Prices are rounded to a tick of about five significant digits of the symbol's base price; volumes
- * follow a daily cycle and grow with the size of the move. BTC- and ETH-named symbols start near
- * familiar prices; other symbols get a base price derived from their code.
+ * evaluated at any instant on its own. Prices are rounded to a tick of about five significant
+ * digits of the symbol's base price. BTC- and ETH-named symbols start near familiar prices; other
+ * symbols get a base price derived from their code.
+ *
+ * <p><b>One market at every interval.</b> The market is made of one-minute candles: each opens at
+ * the price at its start and closes at the price at its end (so each opens at the previous close),
+ * its high and low reach beyond open and close by a seeded amount (so OHLC is always valid: low
+ * &gt; 0, low ≤ open, close ≤ high), and its volume follows a daily cycle and grows with the size
+ * of the move. A candle of any longer interval — 5m, 4h, a day, a week or a month in any zone — is
+ * exactly the aggregation of the one-minute candles it covers, as {@link
+ * CandleSeries#resample(Interval, java.time.ZoneId)} builds it: the first open, the highest high,
+ * the lowest low, the last close and the sum of the volumes, to the bit. Volumes are whole
+ * multiples of a power of two (1 for most symbols, 1/16 for BTC), so their sums are exact in any
+ * grouping: hourly candles resampled to days equal the daily candles too. Intervals that are not
+ * whole minutes (1s, 15s, 90s) are built the same way from one-second candles. The work for a
+ * candle grows with the minutes it covers (a month holds 43,200), so long intervals over long
+ * ranges take a moment.
  *
  * <p><b>Determinism.</b> A candle depends only on the seed, the symbol's code and market type, the
- * interval and its open time: the same query gives the same candles, and a range fetched in pieces
- * gives exactly the candles of the whole. The venue does not matter, so {@code BYBIT:BTCUSDT} and
- * {@code BTCUSDT} agree. Candles of different intervals are generated on their own, so a 1h candle
- * is not the resampled 1m candles of its hour. There are no candles after "now" (the clock), and
- * the candle containing "now" is in progress: it closes at the price at "now".
+ * interval, the zone of calendar intervals and its open time: the same query gives the same
+ * candles, and a range fetched in pieces gives exactly the candles of the whole. The venue does not
+ * matter, so {@code BYBIT:BTCUSDT} and {@code BTCUSDT} agree. There are no candles after "now" (the
+ * clock), and the candle containing "now" is in progress: it aggregates the minutes up to "now",
+ * the last of which closes at the price at "now".
  *
  * <p>Any interval from one second to months is served. Thread-safe. Open with {@link #create()},
  * {@link #builder()} or the URI {@code sample:} (optionally {@code sample:?seed=7}).
@@ -142,7 +153,7 @@ public final class SampleSource implements CandleSource {
       this.interval = query.interval();
       this.end = end;
       this.now = now;
-      this.market = new Market(seed, symbol);
+      this.market = new Market(seed, symbol, Market.grainOf(interval));
       this.next = first;
     }
 
@@ -193,14 +204,26 @@ public final class SampleSource implements CandleSource {
     }
   }
 
-  /** The price process of one symbol. */
+  /**
+   * The price process of one symbol, and its candles: one-second or one-minute "grain" candles, and
+   * every longer candle as their aggregation. Not thread-safe (it caches noise knots as it walks
+   * forward in time); one per cursor.
+   */
   static final class Market {
+    private static final long DAY = 86_400_000L;
+
     private final long key;
     private final double base;
     private final double tickScale; // prices are round(p * tickScale) / tickScale
-    private final double baseVolume;
+    private final long grain;
+    private final double grainVolume; // about 200k quote units a minute
+    private final double lot; // volumes are whole multiples of this power of two
+    private final double fullTypical; // the typical range of a whole grain, relative to its open
+    private final long[] knot = new long[SCALES];
+    private final double[] knotA = new double[SCALES];
+    private final double[] knotB = new double[SCALES];
 
-    Market(long seed, Symbol symbol) {
+    Market(long seed, Symbol symbol, long grain) {
       String id = symbol.code() + symbol.marketType().suffix();
       long h = seed;
       for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
@@ -220,23 +243,40 @@ public final class SampleSource implements CandleSource {
       int decimals = Math.max(0, 5 - (int) Math.floor(Math.log10(base)));
       this.tickScale = Math.pow(10, decimals);
       this.base = base;
-      this.baseVolume = 200_000.0 / base; // about 200k quote units a minute
+      this.grain = grain;
+      this.grainVolume = 200_000.0 / base * grain / 60_000.0;
+      // About a hundredth of a typical grain's volume, as a power of two no larger than 1.
+      this.lot = Math.min(1, Math.pow(2, Math.floor(Math.log(grainVolume / 100) / Math.log(2))));
+      this.fullTypical = typical(grain);
+      java.util.Arrays.fill(knot, Long.MIN_VALUE);
+    }
+
+    /** The grain an interval is built from: one minute if it is whole minutes, else one second. */
+    static long grainOf(Interval interval) {
+      return interval.isCalendar() || interval.fixedMillis() % 60_000 == 0 ? 60_000 : 1_000;
     }
 
     /** Log-price offset at {@code t} (ms): the sum of interpolated noise over all scales. */
     double logPrice(long t) {
       double sum = 0;
       for (int k = 0; k < SCALES; k++) {
-        double scale = SCALE_MS[k];
-        double pos = t / scale;
-        double knot = Math.floor(pos);
-        double frac = pos - knot;
-        long kn = (long) knot;
-        double a = signed(mix(key + (k * 0x9E3779B97F4A7C15L) + kn * 0xBF58476D1CE4E5B9L));
-        double b = signed(mix(key + (k * 0x9E3779B97F4A7C15L) + (kn + 1) * 0xBF58476D1CE4E5B9L));
-        sum += AMPLITUDE[k] * (a + (b - a) * frac);
+        double pos = t / SCALE_MS[k];
+        double floor = Math.floor(pos);
+        long kn = (long) floor;
+        if (kn != knot[k]) {
+          // Walking forward, the next knot's value is the one already known.
+          knotA[k] = kn == knot[k] + 1 ? knotB[k] : noise(k, kn);
+          knotB[k] = noise(k, kn + 1);
+          knot[k] = kn;
+        }
+        double a = knotA[k];
+        sum += AMPLITUDE[k] * (a + (knotB[k] - a) * (pos - floor));
       }
       return sum;
+    }
+
+    private double noise(int scale, long knot) {
+      return signed(mix(key + (scale * 0x9E3779B97F4A7C15L) + knot * 0xBF58476D1CE4E5B9L));
     }
 
     double price(long t) {
@@ -248,28 +288,46 @@ public final class SampleSource implements CandleSource {
       return Math.max(r, 1 / tickScale);
     }
 
+    private static double typical(long spanMillis) {
+      return DAILY_VOL * Math.sqrt(Math.max(spanMillis / (double) DAY, 1e-9)) * 0.6;
+    }
+
+    /**
+     * Adds the candle of the bucket {@code [open, close)}: the aggregation of the grains that open
+     * in it, up to the one containing {@code now}. Adds nothing if no grain opens there by then.
+     */
     void candle(CandleSeries.Builder b, long open, long close, long now) {
-      long last = Math.min(close, Math.max(open, now));
-      double o = price(open);
-      double c = price(last);
-      double span = (last - open) / 86_400_000.0;
-      long h = mix(key ^ (open * 0x94D049BB133111EBL));
-      // High and low reach beyond open/close by a seeded fraction of the candle's typical range.
-      double typical = DAILY_VOL * Math.sqrt(Math.max(span, 1e-9)) * 0.6;
-      double up = unit(h) * typical * o;
-      double down = unit(mix(h)) * typical * o;
-      double hi = round(Math.max(o, c) + up);
-      double lo = round(Math.max(Math.min(o, c) - down, 1 / tickScale));
-      hi = Math.max(hi, Math.max(o, c));
-      lo = Math.min(lo, Math.min(o, c));
-      double minutes = (last - open) / 60_000.0;
-      double hourOfDay = Math.floorMod(open, 86_400_000L) / 3_600_000.0;
-      double seasonal = 1 + 0.5 * Math.sin(2 * Math.PI * (hourOfDay - 8) / 24);
-      double move = Math.abs(Math.log(c / o)) / Math.max(typical, 1e-9);
-      double noise = Math.exp(0.5 * gaussian(mix(h ^ 0x2545F4914F6CDD1DL)));
-      double v = baseVolume * minutes * seasonal * (0.6 + 0.4 * Math.min(move, 4)) * noise;
-      v = Math.rint(v * 1000) / 1000;
-      b.add(open, o, hi, lo, c, v);
+      long g = Math.floorDiv(open + grain - 1, grain) * grain;
+      if (g >= close || g > now) {
+        return;
+      }
+      double first = price(g);
+      double o = first;
+      double hi = 0;
+      double lo = Double.MAX_VALUE;
+      long lots = 0;
+      for (; g < close && g <= now; g += grain) {
+        long last = Math.min(g + grain, now);
+        double c = price(last);
+        long h = mix(key ^ (g * 0x94D049BB133111EBL));
+        double typical = last - g == grain ? fullTypical : typical(last - g);
+        hi = Math.max(hi, Math.max(round(Math.max(o, c) + unit(h) * typical * o), Math.max(o, c)));
+        double floor = Math.max(Math.min(o, c) - unit(mix(h)) * typical * o, 1 / tickScale);
+        lo = Math.min(lo, Math.min(round(floor), Math.min(o, c)));
+        double hourOfDay = Math.floorMod(g, DAY) / 3_600_000.0;
+        double seasonal = 1 + 0.5 * Math.sin(2 * Math.PI * (hourOfDay - 8) / 24);
+        double move = Math.abs(Math.log(c / o)) / Math.max(typical, 1e-9);
+        double noise = Math.exp(0.5 * gaussian(mix(h ^ 0x2545F4914F6CDD1DL)));
+        double v =
+            grainVolume
+                * ((last - g) / (double) grain)
+                * seasonal
+                * (0.6 + 0.4 * Math.min(move, 4))
+                * noise;
+        lots += Math.round(v / lot);
+        o = c; // the next grain opens where this one closed
+      }
+      b.add(open, first, hi, lo, o, lots * lot);
     }
 
     private static double gaussian(long h) {

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
+import io.github.ohlcv4j.Alignment;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
@@ -95,11 +96,15 @@ public final class FetchPlan {
     boolean zoneNamed = QueryCompiler.zoneName(zone).isPresent();
     int rows = Math.max(1, pageSize / Math.max(1, symbols));
     Optional<Interval> r = query.resample();
+    // Fixed buckets at the zone's midnight are not built on the server yet: read the candles below
+    // and let the client resample them.
+    boolean serverBuckets =
+        r.isPresent() && (r.get().isCalendar() || query.alignment() == Alignment.EPOCH);
     long from = range.fromMillis();
     long to = range.toMillis();
     int limit = query.limit().orElse(0);
     if (q.equals(stored)) {
-      if (r.isPresent() && canAggregate(r.get(), zoneNamed) && aligned(r.get(), from, zone)) {
+      if (serverBuckets && canAggregate(r.get(), zoneNamed) && aligned(r.get(), from, zone)) {
         return new FetchPlan(Mode.AGGREGATE, r.get(), stored, true, zone, from, to, rows, limit);
       }
       return new FetchPlan(
@@ -116,7 +121,7 @@ public final class FetchPlan {
     }
     long lo = Buckets.ceil(q, from, zone);
     long hi = Buckets.ceil(q, to, zone);
-    if (r.isPresent() && canAggregate(r.get(), zoneNamed) && aligned(r.get(), lo, zone)) {
+    if (serverBuckets && canAggregate(r.get(), zoneNamed) && aligned(r.get(), lo, zone)) {
       return new FetchPlan(Mode.AGGREGATE, r.get(), q, false, zone, lo, hi, rows, limit);
     }
     return new FetchPlan(

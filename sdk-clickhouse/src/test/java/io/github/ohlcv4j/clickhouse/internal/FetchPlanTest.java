@@ -3,6 +3,7 @@ package io.github.ohlcv4j.clickhouse.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.ohlcv4j.Alignment;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
@@ -54,6 +55,33 @@ class FetchPlanTest {
             1000);
     assertEquals(Mode.RAW, p.mode());
     assertEquals(0, p.limit()); // a limit on resampled candles cannot be pushed to stored rows
+  }
+
+  @Test
+  void bucketsAtTheZonesMidnightAreLeftToTheJvm() {
+    ZoneId newYork = ZoneId.of("America/New_York");
+    Instant nyMidnight = Instant.parse("2024-01-01T05:00:00Z");
+    Instant epochFourHours = Instant.parse("2024-01-01T04:00:00Z");
+    OhlcvQuery.Builder h4 = q(epochFourHours, NOW).resample(Interval.H4).zone(newYork).limit(3);
+    assertEquals(Mode.AGGREGATE, plan(h4.build(), 1000).mode(), "epoch-aligned 4h");
+    // 04:00Z starts an epoch 4h bucket, so only the alignment keeps the server from building them.
+    FetchPlan local = plan(h4.alignment(Alignment.ZONE_MIDNIGHT).build(), 1000);
+    assertEquals(Mode.RAW, local.mode());
+    assertEquals(Interval.M1, local.pageInterval());
+    assertEquals(0, local.limit());
+    FetchPlan fiveMinutes =
+        plan(h4.interval(Interval.M5).build(), 1000); // stored 1m, read as 5m, 4h in the JVM
+    assertEquals(Interval.M5, fiveMinutes.pageInterval());
+    FetchPlan days =
+        plan(
+            q(nyMidnight, NOW)
+                .resample(Interval.D1)
+                .zone(newYork)
+                .alignment(Alignment.ZONE_MIDNIGHT)
+                .build(),
+            1000);
+    assertEquals(Mode.AGGREGATE, days.mode(), "calendar buckets are zone-aligned anyway");
+    assertEquals(Interval.D1, days.pageInterval());
   }
 
   @Test
