@@ -77,6 +77,43 @@ public final class CoverageTable {
     insert(c, key, EMPTY, merge(empties), now);
   }
 
+  /**
+   * After candles with open times in {@code [first, end)} were stored: the empty ranges there that
+   * now hold candles shrink to the open times still without one (a venue that revised its data).
+   */
+  static void candlesAdded(
+      DuckDBConnection c, SeriesKey key, Interval q, ZoneId zone, long first, long end, long now)
+      throws SQLException {
+    List<long[]> overlapping = new ArrayList<>();
+    for (long[] r : touching(c, key, EMPTY, first, end)) {
+      if (r[0] < end && r[1] > first) {
+        overlapping.add(r);
+      }
+    }
+    if (overlapping.isEmpty()) {
+      return;
+    }
+    List<long[]> rest = new ArrayList<>();
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "DELETE FROM "
+                + Schema.COVERAGE
+                + " WHERE symbol = ? AND \"interval\" = ? AND zone = ? AND kind = ?"
+                + " AND from_time = make_timestamp(?) AND to_time = make_timestamp(?)")) {
+      for (long[] r : overlapping) {
+        rest.addAll(gaps(c, key, q, zone, r[0], r[1]));
+        p.setString(1, key.symbol());
+        p.setString(2, key.interval());
+        p.setString(3, key.zone());
+        p.setString(4, EMPTY);
+        p.setLong(5, r[0] * 1000);
+        p.setLong(6, r[1] * 1000);
+        p.executeUpdate();
+      }
+    }
+    insert(c, key, EMPTY, merge(rest), now);
+  }
+
   /** The ranges in {@code [from, to)} whose open times have no stored candle. */
   private static List<long[]> gaps(
       DuckDBConnection c, SeriesKey key, Interval q, ZoneId zone, long from, long to)
@@ -102,7 +139,6 @@ public final class CoverageTable {
     } else {
       sql = "SELECT DISTINCT epoch_ms(open_time) AS t" + base + " ORDER BY t";
     }
-    long last = Long.MIN_VALUE;
     try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, key.symbol());
       p.setString(2, key.interval());
@@ -122,7 +158,6 @@ public final class CoverageTable {
             out.add(new long[] {expected, t});
           }
           expected = q.isFixed() ? t + q.fixedMillis() : q.bucketEnd(t, zone);
-          last = t;
         }
       }
     }

@@ -68,6 +68,10 @@ public final class StoreWriter {
               int r = 0;
               if (rows.length > 0) {
                 r = upsert(c, key, s, rows);
+                long first = s.openTimeMillis(rows[0]);
+                long last = s.openTimeMillis(rows[rows.length - 1]);
+                CoverageTable.candlesAdded(
+                    c, key, q, zone, first, q.bucketEnd(last, zone), nowMillis);
               }
               if (range != null) {
                 CoverageTable.record(c, key, q, zone, range[0], range[1], nowMillis);
