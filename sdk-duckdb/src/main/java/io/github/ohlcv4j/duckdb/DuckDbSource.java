@@ -642,7 +642,7 @@ public final class DuckDbSource implements CandleStore {
     }
 
     /**
-     * The clock (which decides which candles have closed) and the environment ({@value #ENV_PATH});
+     * The clock (which decides which candles have closed) and the environment ({@value DuckDbSource#ENV_PATH});
      * {@link SourceContext#defaults()} by default.
      */
     public Builder context(SourceContext context) {
