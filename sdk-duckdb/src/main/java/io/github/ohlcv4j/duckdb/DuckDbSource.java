@@ -642,8 +642,8 @@ public final class DuckDbSource implements CandleStore {
     }
 
     /**
-     * The clock (which decides which candles have closed) and the environment ({@value DuckDbSource#ENV_PATH});
-     * {@link SourceContext#defaults()} by default.
+     * The clock (which decides which candles have closed) and the environment ({@value
+     * DuckDbSource#ENV_PATH}); {@link SourceContext#defaults()} by default.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
