@@ -35,8 +35,10 @@ import java.time.ZoneOffset;
  * with its candles, and the parts of it where no candle is stored as ranges the venue had no
  * candles for. The range is first aligned to the interval (in the zone, for calendar intervals) and
  * cut where candles stop being closed: before the first skipped in-progress candle, and at the
- * start of the interval containing the store's "now". Coverage is kept in UTC instants per symbol,
- * interval and (for calendar intervals) zone; see {@link Coverage}.
+ * start of the interval containing the store's "now". A candle written later (by either write) into
+ * a range recorded as empty shrinks that range, so an empty range never hides a stored candle.
+ * Coverage is kept in UTC instants per symbol, interval and (for calendar intervals) zone; see
+ * {@link Coverage}.
  *
  * <p><b>Atomicity and crash safety.</b> Each write is atomic: its candles and its coverage become
  * visible together, or not at all. When a write returns, it is durable; if the process dies during
