@@ -23,7 +23,7 @@ shift
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-LARGE='Resample|RowBinary|ClickHouse|TabSeparated|JsonEachRow|Memory'
+LARGE='Resample|RowBinary|ClickHouse|TabSeparated|JsonEachRow|Memory|DuckDb'
 
 if [[ $name =~ $LARGE ]]; then
   measure_time=${TIME:-2s}

@@ -4,8 +4,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvClient;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.CandleSources;
+import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.SampleSource;
 import java.io.BufferedReader;
 import java.io.File;
@@ -47,6 +50,7 @@ public final class ConsumerCheck {
     classPath();
     okHttpRuns();
     providersLoad();
+    store();
     if (!problems.isEmpty()) {
       System.err.println();
       System.err.println("The installed artifacts do NOT work for a consumer:");
@@ -110,7 +114,8 @@ public final class ConsumerCheck {
       }
     }
     System.out.println("ohlcv4j on the class path: " + ohlcv4j);
-    for (String module : List.of("ohlcv4j-core", "ohlcv4j-exchange", "ohlcv4j-clickhouse")) {
+    for (String module :
+        List.of("ohlcv4j-core", "ohlcv4j-exchange", "ohlcv4j-clickhouse", "ohlcv4j-duckdb")) {
       expect(
           ohlcv4j.stream().anyMatch(n -> n.startsWith(module + "-")),
           module + " is not on the class path: the BOM or its POM did not resolve");
@@ -235,6 +240,33 @@ public final class ConsumerCheck {
       expect(missing.isEmpty(), "registered source providers did not load: " + missing);
     } catch (Throwable t) {
       problems.add("loading the source providers failed: " + t);
+      t.printStackTrace();
+    }
+  }
+
+  /**
+   * The embedded store opened by URI, in memory: its native library loads from the installed jar,
+   * and candles written come back.
+   */
+  private static void store() {
+    Instant from = Instant.parse("2024-01-01T00:00:00Z");
+    Instant to = Instant.parse("2024-01-02T00:00:00Z");
+    try (CandleStore store = (CandleStore) CandleSources.open("duckdb::memory:");
+        OhlcvClient client = OhlcvClient.builder().source(SampleSource.create()).build()) {
+      CandleSeries day = client.query("BTCUSDT").interval(Interval.M1).between(from, to).fetch();
+      store.write(day, new TimeRange(from, to));
+      OhlcvQuery hours =
+          OhlcvQuery.builder().symbol("BTCUSDT").between(from, to).resample(Interval.H1).build();
+      CandleSeries back = store.fetch(hours);
+      System.out.println("duckdb store: " + back.size() + " hours back from " + store.name());
+      expect(
+          back.equals(day.resample(Interval.H1)),
+          "the DuckDB store did not give back the hours of the candles written");
+      expect(
+          store.coverage(day.symbol(), Interval.M1).isComplete(new TimeRange(from, to)),
+          "the DuckDB store does not hold the written day complete");
+    } catch (Throwable t) {
+      problems.add("the DuckDB store failed: " + t);
       t.printStackTrace();
     }
   }
