@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * clickhouse-server} processes on 127.0.0.1 (each with free HTTP, native TCP and interserver ports
  * and a data directory of its own) and one ZooKeeper 3.8 ({@link ZooKeeperServer}) for replication
  * and {@code ON CLUSTER} DDL. Started once per test JVM, stopped (only the processes started here)
- * when the test run ends; its files live in a temporary directory under {@code target}.
+ * when the test run ends; its files live in a temporary directory under {@code target}, removed
+ * then unless {@code CH_CLUSTER_KEEP=1} (or a node crashed).
  *
  * <p>Every node defines the cluster {@value #NAME} (shards 1 and 2, {@code
  * internal_replication=true}: a write goes to one replica of a shard, which replicates it), the
@@ -66,6 +67,7 @@ public final class ClickHouseCluster
   private final Duration zooKeeperStart;
   private final Duration nodesStart;
   private final Thread shutdownHook;
+  private volatile boolean keepFiles = "1".equals(System.getenv("CH_CLUSTER_KEEP"));
 
   private ClickHouseCluster(
       Path dir,
@@ -143,9 +145,24 @@ public final class ClickHouseCluster
     }
   }
 
-  /** Starts every node a test stopped, and waits until they are up. */
+  /**
+   * Starts every node a test stopped, and waits until they are up.
+   *
+   * @throws IllegalStateException with its log if a node ended without being stopped (it crashed);
+   *     it is started again all the same, and the cluster's files are kept for a look
+   */
   public void startStopped() {
+    StringBuilder crashes = new StringBuilder();
+    for (ClusterNode n : nodes) {
+      if (n.crashed()) {
+        crashes.append(n.name()).append(" crashed:\n").append(n.tail());
+      }
+    }
     start(nodes.stream().filter(n -> !n.isRunning()).toArray(ClusterNode[]::new));
+    if (crashes.length() > 0) {
+      keepFiles = true;
+      throw new IllegalStateException(crashes + "(files kept in " + dir.toAbsolutePath() + ")");
+    }
   }
 
   /** A one-line summary of start time and memory, for the test output. */
@@ -200,7 +217,11 @@ public final class ClickHouseCluster
     } catch (IllegalStateException e) {
       // the JVM is shutting down already
     }
-    ChildProcess.deleteTree(dir);
+    if (keepFiles) {
+      System.err.println("ClickHouse test cluster files kept in " + dir.toAbsolutePath());
+    } else {
+      ChildProcess.deleteTree(dir);
+    }
     System.err.println(
         "ClickHouse test cluster stopped: four nodes in "
             + (t1 - t0) / 1_000_000

@@ -53,6 +53,7 @@ public final class ClusterNode {
   private final int interserverPort;
   private final Path dir;
   private final ChildProcess process;
+  private volatile boolean stopped;
 
   ClusterNode(
       int shard,
@@ -249,7 +250,8 @@ public final class ClusterNode {
    * Its data stays; {@link #start()} brings it back on the same ports.
    */
   public void stop() {
-    process.stop(STOP_GRACE);
+    terminate();
+    awaitExit();
   }
 
   /**
@@ -262,11 +264,18 @@ public final class ClusterNode {
   }
 
   void launch() {
+    stopped = false;
     process.launch();
   }
 
   void terminate() {
+    stopped = true;
     process.terminate();
+  }
+
+  /** Whether the server ended without being stopped: it crashed. */
+  boolean crashed() {
+    return !stopped && !process.isAlive();
   }
 
   void awaitExit() {
