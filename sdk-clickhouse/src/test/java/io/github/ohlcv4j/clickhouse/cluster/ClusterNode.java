@@ -11,7 +11,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -215,12 +214,6 @@ public final class ClusterNode {
     } catch (IOException e) {
       throw new UncheckedIOException(name() + " at " + url() + ": " + e, e);
     }
-  }
-
-  /** The rows of a {@code FORMAT TSV} answer, each split at tabs. */
-  public List<List<String>> rows(String sql) {
-    String body = sql(sql + " FORMAT TSV");
-    return body.lines().map(l -> List.of(l.split("\t", -1))).toList();
   }
 
   /**
