@@ -174,7 +174,11 @@ public final class ClickHouseServer
     throw last;
   }
 
-  private static Optional<List<String>> binary() {
+  /**
+   * The command that runs a server, as the class comment says where it is looked for; empty if
+   * there is none. Shared with the cluster of {@code cluster.ClickHouseCluster}.
+   */
+  public static Optional<List<String>> binary() {
     String env = System.getenv("CH_SERVER_BIN");
     if (env != null && !env.isBlank()) {
       return Files.isExecutable(Path.of(env)) ? Optional.of(List.of(env)) : Optional.empty();
