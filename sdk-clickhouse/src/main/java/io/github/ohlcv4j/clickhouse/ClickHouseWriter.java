@@ -2,7 +2,6 @@ package io.github.ohlcv4j.clickhouse;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.OhlcvException;
-import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import java.util.Objects;
@@ -58,13 +57,15 @@ public final class ClickHouseWriter {
   }
 
   private final ClickHouseSource source;
+  private final TableHandle table;
   private final int batchSize;
   private final boolean compression;
 
   private ClickHouseWriter(Builder b) {
     this.source = b.source;
+    this.table = b.source.tableHandle();
     this.batchSize = b.batchSize;
-    this.compression = b.compression != null ? b.compression : b.source.compression();
+    this.compression = b.compression != null ? b.compression : table.settings().compression();
   }
 
   /** A builder for a writer into {@code source}'s table, over its connection. */
@@ -105,7 +106,7 @@ public final class ClickHouseWriter {
     if (series.isEmpty()) {
       return WriteResult.NONE;
     }
-    Resolved r = source.await(source.resolve(), null);
+    Resolved r = table.await(table.resolve(), "looking up the table");
     checkWritable(r);
     TimeColumnType type = r.timeType();
     for (int i = 0; i < series.size(); i++) {
@@ -145,15 +146,15 @@ public final class ClickHouseWriter {
                 + source.database()
                 + "."
                 + source.table();
-        source.await(
-            source
+        table.await(
+            table
                 .connection()
                 .insert(
                     sql.toString(),
                     RowBinaryWriter.body(series, from, to, symbol, type, compression),
                     compression,
                     asked),
-            null);
+            asked);
       }
       total = total.plus(new WriteResult(rows, skipped, rows > 0 ? 1 : 0, rows * (long) rowBytes));
     }
@@ -179,9 +180,8 @@ public final class ClickHouseWriter {
     ColumnMapping c = source.columns();
     for (String col : new String[] {c.open(), c.high(), c.low(), c.close(), c.volume()}) {
       if (!r.info().isFloat64(col)) {
-        throw new SourceUnavailableException(
-            source.name()
-                + ": column "
+        throw table.unfit(
+            "column "
                 + col
                 + " of "
                 + source.database()
@@ -190,12 +190,7 @@ public final class ClickHouseWriter {
                 + " is "
                 + r.info().type(col).orElse("?")
                 + "; the writer stores Float64 columns only (tables made by ClickHouseSchema have"
-                + " them)",
-            source.name(),
-            false,
-            null,
-            null,
-            null);
+                + " them)");
       }
     }
   }
