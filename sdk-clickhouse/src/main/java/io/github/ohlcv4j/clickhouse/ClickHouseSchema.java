@@ -172,14 +172,10 @@ public final class ClickHouseSchema {
    * @throws OhlcvException if the server cannot be reached
    */
   public int version() {
-    String asked = "looking for " + source.database() + "." + MIGRATIONS_TABLE;
     TableInfo info =
         table.await(
-            table
-                .connection()
-                .text(TableInfo.query(source.database(), MIGRATIONS_TABLE), asked)
-                .thenApply(TableInfo::parse),
-            asked);
+            table.describe(MIGRATIONS_TABLE),
+            "looking for " + source.database() + "." + MIGRATIONS_TABLE);
     return info.exists() ? recorded() : 0;
   }
 
@@ -263,11 +259,15 @@ public final class ClickHouseSchema {
     try {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
+      String shown = table.connection().credentials().redact(text.strip());
       throw new DataFormatException(
-          source.name() + ": unexpected schema version \"" + text.strip() + "\"",
+          source.name()
+              + ": unexpected schema version \""
+              + (shown.length() <= 200 ? shown : shown.substring(0, 200) + "…")
+              + "\"",
           source.name(),
           null,
-          e);
+          null);
     }
   }
 

@@ -1,7 +1,11 @@
 package io.github.ohlcv4j.clickhouse;
 
+import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import java.util.Objects;
@@ -29,9 +33,11 @@ import org.jspecify.annotations.Nullable;
  * counted in {@link WriteResult#skipped()}; candles still in progress are written and replaced when
  * written again complete.
  *
- * <p>A batch that fails is not retried here; the exception says whether trying again may help
- * ({@link OhlcvException#isRetryable()}), and with a {@code ReplacingMergeTree} table it is safe to
- * write the whole series again. Thread-safe.
+ * <p>A batch that fails is not retried here, and never sent twice by the HTTP client either (a
+ * connection that fails after the server took the rows would store them twice). The exception says
+ * whether trying again may help ({@link OhlcvException#isRetryable()}) and how many rows are stored
+ * for certain; with a {@code ReplacingMergeTree} table it is safe to write the whole series again.
+ * Thread-safe.
  */
 public final class ClickHouseWriter {
 
@@ -55,6 +61,9 @@ public final class ClickHouseWriter {
           rows + other.rows, skipped + other.skipped, batches + other.batches, bytes + other.bytes);
     }
   }
+
+  /** ClickHouse's default {@code max_insert_block_size}: rows it stores together or not at all. */
+  private static final long INSERT_BLOCK = 1_048_576;
 
   private final ClickHouseSource source;
   private final TableHandle table;
@@ -146,15 +155,19 @@ public final class ClickHouseWriter {
                 + source.database()
                 + "."
                 + source.table();
-        table.await(
-            table
-                .connection()
-                .insert(
-                    sql.toString(),
-                    RowBinaryWriter.body(series, from, to, symbol, type, compression),
-                    compression,
-                    asked),
-            asked);
+        try {
+          table.await(
+              table
+                  .connection()
+                  .insert(
+                      sql.toString(),
+                      RowBinaryWriter.body(series, from, to, symbol, type, compression),
+                      compression,
+                      asked),
+              asked);
+        } catch (OhlcvException e) {
+          throw failed(e, series, from, to, rows, total);
+        }
       }
       total = total.plus(new WriteResult(rows, skipped, rows > 0 ? 1 : 0, rows * (long) rowBytes));
     }
@@ -174,6 +187,64 @@ public final class ClickHouseWriter {
       total = total.plus(write(s));
     }
     return total;
+  }
+
+  /**
+   * The error of a failed batch, saying what is stored for certain: the batches before it. Of the
+   * failed batch, nothing is stored when the server refused it and it fits one insert block; a
+   * larger one may be stored in part, as ClickHouse stores each block of an insert on its own; and
+   * when the connection failed after the batch was sent, nobody can tell.
+   */
+  private OhlcvException failed(
+      OhlcvException e, CandleSeries series, int from, int to, long rows, WriteResult before) {
+    boolean serverSaidNo = e.venueCode().isPresent();
+    String fate;
+    if (serverSaidNo && rows <= INSERT_BLOCK) {
+      fate = "is not stored (the server refused it, and it fits in one insert block)";
+    } else if (serverSaidNo) {
+      fate =
+          "may be stored in part: ClickHouse stores an insert in blocks of max_insert_block_size"
+              + " rows (1,048,576 by default), each on its own, so the blocks before the failure may"
+              + " be stored";
+    } else {
+      fate =
+          "may be stored in whole, in part or not at all: the request failed without an answer from"
+              + " the server, after the batch may have reached it (it is not sent again, which could"
+              + " store it twice)";
+    }
+    String message =
+        e.getMessage()
+            + " Stored for certain by this write: "
+            + before.rows()
+            + " rows in "
+            + before.batches()
+            + " batches before this one. The failed batch of "
+            + rows
+            + " rows ("
+            + series.openTime(from)
+            + " to "
+            + series.openTime(to - 1)
+            + ") "
+            + fate
+            + ". Writing the series again is safe with a ReplacingMergeTree table (what"
+            + " ClickHouseSchema creates); a plain MergeTree table would keep both copies.";
+    String src = e.source().orElse(source.name());
+    String code = e.venueCode().orElse(null);
+    OhlcvException out;
+    if (e instanceof AuthenticationException) {
+      out = new AuthenticationException(message, src, code, e);
+    } else if (e instanceof InvalidQueryException) {
+      out = new InvalidQueryException(message, src, code, e);
+    } else if (e instanceof DataFormatException) {
+      out =
+          new DataFormatException(
+              message, src, e.isRetryable(), e.retryAfter().orElse(null), code, e);
+    } else {
+      out =
+          new SourceUnavailableException(
+              message, src, e.isRetryable(), e.retryAfter().orElse(null), code, e);
+    }
+    return out;
   }
 
   private void checkWritable(Resolved r) {

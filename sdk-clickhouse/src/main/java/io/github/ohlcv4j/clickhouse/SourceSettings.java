@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.clickhouse;
 
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.clickhouse.internal.Credentials;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
@@ -21,8 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param url the HTTP endpoint, without credentials
  * @param database the database
  * @param table the candle table
- * @param user the user
- * @param password the password, or null for none
+ * @param credentials the user and password, checked
  * @param columns the column names
  * @param interval the interval of the stored candles
  * @param timeType the configured time column type, or null to use the table's
@@ -38,8 +38,7 @@ record SourceSettings(
     HttpUrl url,
     String database,
     String table,
-    String user,
-    @Nullable String password,
+    Credentials credentials,
     ColumnMapping columns,
     Interval interval,
     @Nullable TimeColumnType timeType,
@@ -83,14 +82,16 @@ record SourceSettings(
             .readTimeout(b.readTimeout)
             .writeTimeout(b.readTimeout)
             .callTimeout(b.queryTimeout)
+            // A redirect would carry the credentials to wherever it points.
+            .followRedirects(false)
+            .followSslRedirects(false)
             .build();
     return new SourceSettings(
         name,
         url,
         database,
         table,
-        user,
-        password,
+        Credentials.of(user, password, name),
         b.columns,
         b.interval,
         b.timeType,
@@ -100,6 +101,11 @@ record SourceSettings(
         Map.copyOf(settings),
         ctx.clock(),
         client);
+  }
+
+  /** The user. */
+  String user() {
+    return credentials.user();
   }
 
   /** {@code database.table}, for messages. */
@@ -112,16 +118,20 @@ record SourceSettings(
     if (u == null) {
       throw new IllegalArgumentException(
           "Invalid ClickHouse URL \""
-              + Redact.text(raw, passwordOf(raw))
+              + withoutUserInfo(raw)
               + "\": expected http://host:8123 or https://host:8443");
     }
     return u;
   }
 
-  private static @Nullable String passwordOf(String raw) {
-    int at = raw.indexOf('@');
-    int colon = raw.indexOf(':', raw.indexOf("//") + 2);
-    return at > 0 && colon > 0 && colon < at ? raw.substring(colon + 1, at) : null;
+  /** {@code raw} with everything from {@code //} to the last {@code @} masked, for messages. */
+  private static String withoutUserInfo(String raw) {
+    int from = raw.indexOf("//");
+    int at = raw.lastIndexOf('@');
+    if (from < 0 || at < from) {
+      return raw.indexOf('@') >= 0 ? "***" : raw;
+    }
+    return raw.substring(0, from + 2) + "***" + raw.substring(at);
   }
 
   @SafeVarargs
@@ -146,6 +156,6 @@ record SourceSettings(
 
   @Override
   public String toString() {
-    return "SourceSettings{" + Redact.url(url) + ", " + qualifiedName() + ", user=" + user + "}";
+    return "SourceSettings{" + Redact.url(url) + ", " + qualifiedName() + ", user=" + user() + "}";
   }
 }

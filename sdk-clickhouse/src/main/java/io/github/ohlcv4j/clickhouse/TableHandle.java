@@ -34,8 +34,7 @@ final class TableHandle {
         new Connection(
             settings.client(),
             settings.url(),
-            settings.user(),
-            settings.password(),
+            settings.credentials(),
             settings.httpSettings(),
             settings.name(),
             Sql.qualified(settings.database(), settings.table()));
@@ -56,20 +55,34 @@ final class TableHandle {
 
   /** Reads version, engine and columns now, without caching. */
   CompletableFuture<TableInfo> describe() {
+    return describe(settings.table());
+  }
+
+  /**
+   * Reads the server version and the engine and columns of {@code table} in the source's database.
+   * An answer that is not a description fails with a {@link DataFormatException} whose message
+   * shows what came, with the password masked (a proxy may echo the request).
+   */
+  CompletableFuture<TableInfo> describe(String table) {
+    String asked = "describing " + settings.database() + "." + table;
     return connection
-        .text(
-            TableInfo.query(settings.database(), settings.table()),
-            "describing " + Sql.qualified(settings.database(), settings.table()))
+        .text(TableInfo.query(settings.database(), table), asked)
         .thenApply(
             tsv -> {
               try {
                 return TableInfo.parse(tsv);
               } catch (IllegalArgumentException e) {
                 throw new DataFormatException(
-                    "Unexpected answer from " + name() + " describing the table: " + e.getMessage(),
+                    "Unexpected answer from "
+                        + name()
+                        + " "
+                        + asked
+                        + ": "
+                        + connection.credentials().redact(String.valueOf(e.getMessage()))
+                        + ". Is the URL a ClickHouse HTTP endpoint?",
                     name(),
                     null,
-                    e);
+                    null);
               }
             });
   }
@@ -85,20 +98,25 @@ final class TableHandle {
       if (!resolved.compareAndSet(f, mine)) {
         continue;
       }
-      describe()
-          .whenComplete(
-              (info, error) -> {
-                if (error == null) {
-                  try {
-                    mine.complete(check(info));
-                    return;
-                  } catch (RuntimeException e) {
-                    error = e;
-                  }
-                }
-                resolved.compareAndSet(mine, null);
-                mine.completeExceptionally(Errors.unwrap(error));
-              });
+      CompletableFuture<TableInfo> described;
+      try {
+        described = describe();
+      } catch (RuntimeException e) {
+        described = CompletableFuture.failedFuture(e);
+      }
+      described.whenComplete(
+          (info, error) -> {
+            if (error == null) {
+              try {
+                mine.complete(check(info));
+                return;
+              } catch (RuntimeException e) {
+                error = e;
+              }
+            }
+            resolved.compareAndSet(mine, null);
+            mine.completeExceptionally(Errors.unwrap(error));
+          });
       return mine;
     }
   }

@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -129,6 +130,7 @@ public final class RowBinaryReader {
   private final @Nullable FullCount fullCount;
   private final String source;
   private final String what;
+  private final int maxSymbolLength;
   private byte[] buf;
   private int pos;
   private int end;
@@ -170,6 +172,11 @@ public final class RowBinaryReader {
     this.fullCount = fullCount;
     this.source = Objects.requireNonNull(source, "source");
     this.what = Objects.requireNonNull(what, "what");
+    int longest = 0;
+    for (Target t : this.targets) {
+      longest = Math.max(longest, t.symbol.length);
+    }
+    this.maxSymbolLength = longest;
     this.buf = new byte[4 * HOLD_BACK];
   }
 
@@ -482,7 +489,7 @@ public final class RowBinaryReader {
         d = q + 4;
       } else {
         long raw = (long) LONG.get(b, q);
-        t = kind == TimeKind.MILLIS ? raw : Buckets.startOf(kind, raw, zone);
+        t = kind == TimeKind.MILLIS ? raw : bucketStart(kind, raw, p);
         d = q + 8;
       }
       if (t < target.last || (hasCount && t == target.last) || t < minTime || t >= maxTime) {
@@ -509,6 +516,26 @@ public final class RowBinaryReader {
     return p;
   }
 
+  /** The start of the bucket a key denotes; a key that denotes no instant is a format error. */
+  private long bucketStart(TimeKind kind, long key, int rowStart) {
+    try {
+      return Buckets.startOf(kind, key, zone);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw error(
+          ": row "
+              + rows
+              + " at byte "
+              + (base + rowStart)
+              + " has the bucket key "
+              + key
+              + " ("
+              + kind
+              + "), which is no time: "
+              + e.getMessage()
+              + ". The response is not the expected RowBinary rows.");
+    }
+  }
+
   /**
    * Reads the LEB128 length of a string at {@code p}: returns where its bytes start and leaves the
    * length in {@link #symbolLength}; -1 if the length does not end before {@code limit}.
@@ -531,8 +558,18 @@ public final class RowBinaryReader {
         throw error(": malformed string length at byte " + (base + p) + " (row " + rows + ")");
       }
     }
-    if (len > Integer.MAX_VALUE - 64) {
-      throw error(": implausible symbol length " + len + " at byte " + (base + p));
+    if (len > maxSymbolLength) {
+      // No symbol asked for is that long; reading on would wait for (or allocate) up to gigabytes.
+      throw error(
+          ": row "
+              + rows
+              + " at byte "
+              + (base + p)
+              + " starts with a string of "
+              + len
+              + " bytes, longer than any symbol asked for ("
+              + maxSymbolLength
+              + "). The response is not the expected RowBinary rows.");
     }
     symbolLength = (int) len;
     return q;

@@ -4,12 +4,10 @@ import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
-import io.github.ohlcv4j.internal.http.Redact;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An exception text of a ClickHouse server, parsed, and turned into the SDK's error types. Both
@@ -82,21 +80,17 @@ public record ServerError(int code, String message) {
    * @param source the source's name
    * @param asked what was asked, for the message (e.g. "reading BTCUSDT 1m from md.ohlcv")
    * @param table the table, for the schema hint
-   * @param password the password, scrubbed from the message if it appears
+   * @param credentials mask the password wherever it appears (before any cutting, so that no part
+   *     of it is left)
    */
   public static OhlcvException toException(
-      int status,
-      String body,
-      String source,
-      String asked,
-      String table,
-      @Nullable String password) {
-    Optional<ServerError> parsed = parse(body);
+      int status, String body, String source, String asked, String table, Credentials credentials) {
+    String text = credentials.redact(body);
+    Optional<ServerError> parsed = parse(text);
     String detail =
         parsed
             .map(e -> "ClickHouse error " + e.code + ": " + e.message)
-            .orElseGet(() -> "HTTP " + status + ": " + snippet(body));
-    detail = Redact.text(detail, password);
+            .orElseGet(() -> "HTTP " + status + ": " + snippet(text));
     while (detail.endsWith(".")) {
       detail = detail.substring(0, detail.length() - 1);
     }

@@ -42,7 +42,8 @@ class ServerErrorTest {
   }
 
   private static OhlcvException map(int status, String body) {
-    return ServerError.toException(status, body, "ch", "reading X", "md.t", "pw-Secr3t");
+    return ServerError.toException(
+        status, body, "ch", "reading X", "md.t", Credentials.of("u", "pw-Secr3t", "ch"));
   }
 
   @Test
