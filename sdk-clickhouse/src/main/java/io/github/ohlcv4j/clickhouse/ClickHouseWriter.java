@@ -8,6 +8,8 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * filling ({@link CandleSeries#isFilled(int)}) and rows holding NaN or infinity are skipped and
  * counted in {@link WriteResult#skipped()}; candles still in progress are written and replaced when
  * written again complete.
+ *
+ * <p>A batch never spans more than {@value #MONTHS_PER_BATCH} calendar months (UTC): a table
+ * partitioned by month, as {@link ClickHouseSchema} makes them, then gets at most that many
+ * partitions per INSERT, the most a ClickHouse server takes by default.
  *
  * <p>A batch that fails is not retried here, and never sent twice by the HTTP client either (a
  * connection that fails after the server took the rows would store them twice). The exception says
@@ -61,6 +67,9 @@ public final class ClickHouseWriter {
           rows + other.rows, skipped + other.skipped, batches + other.batches, bytes + other.bytes);
     }
   }
+
+  /** Calendar months one INSERT may span: ClickHouse's default max_partitions_per_insert_block. */
+  static final int MONTHS_PER_BATCH = 100;
 
   /** ClickHouse's default {@code max_insert_block_size}: rows it stores together or not at all. */
   private static final long INSERT_BLOCK = 1_048_576;
@@ -132,8 +141,8 @@ public final class ClickHouseWriter {
     int rowBytes =
         RowBinaryWriter.string(symbol).length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
     WriteResult total = WriteResult.NONE;
-    for (int from = 0; from < series.size(); from += batchSize) {
-      int to = Math.min(series.size(), from + batchSize);
+    for (int from = 0, to; from < series.size(); from = to) {
+      to = batchEnd(series, from);
       long rows = 0;
       for (int i = from; i < to; i++) {
         if (RowBinaryWriter.writable(series, i)) {
@@ -187,6 +196,39 @@ public final class ClickHouseWriter {
       total = total.plus(write(s));
     }
     return total;
+  }
+
+  /**
+   * Where the batch starting at {@code from} ends: after {@link Builder#batchSize(int)} rows, or
+   * before the first candle of the {@value #MONTHS_PER_BATCH}th calendar month (UTC) after the
+   * month of the first, whichever comes first. Tables partitioned by month (as {@link
+   * ClickHouseSchema} makes them) then get at most {@value #MONTHS_PER_BATCH} partitions per
+   * INSERT, the most ClickHouse takes by default ({@code max_partitions_per_insert_block}).
+   */
+  private int batchEnd(CandleSeries series, int from) {
+    int end = (int) Math.min(series.size(), (long) from + batchSize);
+    YearMonth first = YearMonth.from(series.openTime(from).atOffset(ZoneOffset.UTC));
+    long limit =
+        first
+            .plusMonths(MONTHS_PER_BATCH)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+    if (series.openTimeMillis(end - 1) < limit) {
+      return end;
+    }
+    int lo = from + 1;
+    int hi = end - 1; // the first row at or after the limit lies in (from, end - 1]
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (series.openTimeMillis(mid) < limit) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**
