@@ -133,7 +133,7 @@ final class WindowReader {
     return table.connection().stream(
         sql.sql(),
         asked,
-        (in, serverTime) -> {
+        (in, answer) -> {
           List<RowBinaryReader.Target> targets = new ArrayList<>(symbols.size());
           for (int i = 0; i < symbols.size(); i++) {
             targets.add(
@@ -155,12 +155,12 @@ final class WindowReader {
                   plan.fullCount(),
                   name,
                   name + " " + asked);
-          long bytes = reader.read(in);
+          long bytes = reader.read(in, answer.exceptionTag());
           List<CandleSeries> out = new ArrayList<>(targets.size());
           for (RowBinaryReader.Target t : targets) {
             out.add(t.builder().build());
           }
-          return new Window(out, bytes, serverTime);
+          return new Window(out, bytes, answer.serverTime());
         });
   }
 }

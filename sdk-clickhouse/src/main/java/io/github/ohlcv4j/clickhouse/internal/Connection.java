@@ -43,9 +43,22 @@ public final class Connection {
      * Reads the body.
      *
      * @param body the body stream
-     * @param serverTime the server's clock from the {@code Date} header, if sent
+     * @param answer what the headers said
      */
-    T read(InputStream body, Optional<Instant> serverTime) throws IOException;
+    T read(InputStream body, Answer answer) throws IOException;
+  }
+
+  /**
+   * What the headers of a successful answer say.
+   *
+   * @param serverTime the server's clock from the {@code Date} header, if sent
+   * @param exceptionTag the {@code X-ClickHouse-Exception-Tag} (ClickHouse 25.11 and later): the
+   *     token that marks an error the server writes into the body after rows
+   */
+  public record Answer(Optional<Instant> serverTime, Optional<String> exceptionTag) {
+
+    /** An answer without headers of note. */
+    public static final Answer NONE = new Answer(Optional.empty(), Optional.empty());
   }
 
   private final Http http;
@@ -118,8 +131,13 @@ public final class Connection {
         response -> {
           checkOk(response, asked);
           checkBinary(response, asked);
+          Answer answer =
+              new Answer(
+                  Http.serverTime(response),
+                  Optional.ofNullable(response.header("X-ClickHouse-Exception-Tag"))
+                      .filter(t -> !t.isBlank()));
           try (InputStream in = body(response).byteStream()) {
-            return decode(reader, in, Http.serverTime(response), asked);
+            return decode(reader, in, answer, asked);
           }
         });
   }
@@ -130,11 +148,10 @@ public final class Connection {
    * else the reader throws that is not an {@link OhlcvException} (which would be a bug of the
    * reader) a {@link DataFormatException}, so that no untyped error leaves the source.
    */
-  public <T> T decode(
-      BodyReader<T> reader, InputStream in, Optional<Instant> serverTime, String asked)
+  public <T> T decode(BodyReader<T> reader, InputStream in, Answer answer, String asked)
       throws IOException {
     try {
-      return reader.read(in, serverTime);
+      return reader.read(in, answer);
     } catch (RowBinaryReader.TrailingServerError e) {
       OhlcvException x = ServerError.toException(200, e.text, source, asked, table, credentials);
       x.addSuppressed(new IllegalStateException("after " + e.rows + " rows"));
