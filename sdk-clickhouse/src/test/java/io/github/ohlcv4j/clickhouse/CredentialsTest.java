@@ -213,6 +213,34 @@ class CredentialsTest {
     assertNoPartOfTheSecret(ErrorsTest.everything(e));
   }
 
+  @Test
+  void rowsThatQuoteThePasswordDoNotShowIt() {
+    // Something that echoes the request as a RowBinary answer: the first "symbol" is the password.
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(
+                "v\t\t18.16.1\nt\t\tReplacingMergeTree\nc\tsymbol\tString\nc\tts\tDateTime"
+                    + "\nc\topen\tFloat64\nc\thigh\tFloat64\nc\tlow\tFloat64\nc\tclose\tFloat64"
+                    + "\nc\tvolume\tFloat64\n")
+            .build());
+    okio.Buffer body = new okio.Buffer().writeByte(SECRET.length()).writeUtf8(SECRET);
+    body.write(new byte[44]);
+    server.enqueue(
+        new MockResponse.Builder()
+            .setHeader("Content-Type", "application/octet-stream")
+            .body(body)
+            .build());
+    List<io.github.ohlcv4j.Symbol> symbols =
+        List.of(
+            io.github.ohlcv4j.Symbol.parse("BTCUSDT"),
+            io.github.ohlcv4j.Symbol.parse("A_SYMBOL_WITH_A_NAME_OF_FORTY_CHARACTERS"));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class, () -> source("u", SECRET).build().fetchAll(symbols, DAY));
+    assertTrue(e.getMessage().contains("which was not asked for"), e.getMessage());
+    assertNoPartOfTheSecret(ErrorsTest.everything(e));
+  }
+
   /** Sends a query that the server refuses at once, and returns what it received. */
   RecordedRequest firstRequest(ClickHouseSource source) throws InterruptedException {
     server.enqueue(

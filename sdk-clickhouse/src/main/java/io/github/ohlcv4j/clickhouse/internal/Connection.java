@@ -156,6 +156,21 @@ public final class Connection {
       OhlcvException x = ServerError.toException(200, e.text, source, asked, table, credentials);
       x.addSuppressed(new IllegalStateException("after " + e.rows + " rows"));
       throw x;
+    } catch (DataFormatException e) {
+      // The rows quote what came (a symbol nobody asked for, say): it could be an echo of the
+      // request.
+      String message = String.valueOf(e.getMessage());
+      String redacted = credentials.redact(message);
+      if (redacted.equals(message)) {
+        throw e;
+      }
+      throw new DataFormatException(
+          redacted,
+          e.source().orElse(source),
+          e.isRetryable(),
+          e.retryAfter().orElse(null),
+          e.venueCode().orElse(null),
+          null);
     } catch (OhlcvException e) {
       throw e;
     } catch (RuntimeException e) {
