@@ -66,13 +66,15 @@ public final class ClickHouseSchema {
       List.of(new Migration(1, "create the candle table"));
 
   private final ClickHouseSource source;
+  private final TableHandle table;
   private final Engine engine;
   private final @Nullable TimeColumnType timeType;
 
   private ClickHouseSchema(Builder b) {
     this.source = b.source;
+    this.table = b.source.tableHandle();
     this.engine = b.engine;
-    this.timeType = b.timeType != null ? b.timeType : b.source.configuredTimeType();
+    this.timeType = b.timeType != null ? b.timeType : table.settings().timeType();
   }
 
   /** A builder for the schema of {@code source}'s table. */
@@ -90,7 +92,7 @@ public final class ClickHouseSchema {
    * @throws OhlcvException if the server refuses a statement or cannot be reached
    */
   public int migrate() {
-    TableInfo before = source.await(source.describe(), null);
+    TableInfo before = table.await(table.describe(), "describing the table");
     Dialect dialect = before.dialect();
     String db = Sql.id(source.database());
     String migrations = Sql.qualified(source.database(), MIGRATIONS_TABLE);
@@ -138,8 +140,8 @@ public final class ClickHouseSchema {
           "recording schema version " + m.version());
       current = m.version();
     }
-    source.forget();
-    TableInfo after = source.await(source.describe(), null);
+    table.forget();
+    TableInfo after = table.await(table.describe(), "describing the table");
     Optional<String> problems = after.problems(source.columns());
     if (problems.isPresent()) {
       throw new SourceUnavailableException(
@@ -171,14 +173,9 @@ public final class ClickHouseSchema {
    */
   public int version() {
     TableInfo info =
-        source.await(
-            source
-                .connection()
-                .text(
-                    TableInfo.query(source.database(), MIGRATIONS_TABLE),
-                    "looking for " + source.database() + "." + MIGRATIONS_TABLE)
-                .thenApply(TableInfo::parse),
-            null);
+        table.await(
+            table.describe(MIGRATIONS_TABLE),
+            "looking for " + source.database() + "." + MIGRATIONS_TABLE);
     return info.exists() ? recorded() : 0;
   }
 
@@ -248,8 +245,8 @@ public final class ClickHouseSchema {
 
   private int recorded() {
     String text =
-        source.await(
-            source
+        table.await(
+            table
                 .connection()
                 .text(
                     "SELECT max(version) FROM "
@@ -258,20 +255,24 @@ public final class ClickHouseSchema {
                         + Sql.string(source.table())
                         + " FORMAT TabSeparated",
                     "reading the schema version"),
-            null);
+            "reading the schema version");
     try {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
+      String shown = table.connection().credentials().redact(text.strip());
       throw new DataFormatException(
-          source.name() + ": unexpected schema version \"" + text.strip() + "\"",
+          source.name()
+              + ": unexpected schema version \""
+              + (shown.length() <= 200 ? shown : shown.substring(0, 200) + "…")
+              + "\"",
           source.name(),
           null,
-          e);
+          null);
     }
   }
 
   private void run(String sql, String asked) {
-    source.await(source.connection().text(sql, asked), null);
+    table.await(table.connection().text(sql, asked), asked);
   }
 
   @Override

@@ -9,39 +9,27 @@ import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.UnsupportedIntervalException;
-import io.github.ohlcv4j.clickhouse.internal.Connection;
 import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
-import io.github.ohlcv4j.clickhouse.internal.QueryCompiler;
-import io.github.ohlcv4j.clickhouse.internal.RowBinaryReader;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
-import io.github.ohlcv4j.internal.Errors;
-import io.github.ohlcv4j.internal.SeriesProcessor;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
-import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,65 +100,19 @@ public final class ClickHouseSource implements CandleSource {
   /** Environment variable (or system property) with the table. */
   public static final String ENV_TABLE = "OHLCV4J_CLICKHOUSE_TABLE";
 
-  private final String name;
-  private final HttpUrl url;
-  private final String database;
-  private final String table;
-  private final String user;
-  private final @Nullable String password;
-  private final ColumnMapping columns;
-  private final Interval interval;
-  private final @Nullable TimeColumnType timeType;
-  private final @Nullable Boolean useFinal;
-  private final int pageSize;
-  private final boolean compression;
-  private final Clock clock;
-  private final Connection connection;
+  private final SourceSettings settings;
+  private final TableHandle table;
+  private final WindowReader reader;
   private final SourceCapabilities capabilities;
-  private final AtomicReference<@Nullable CompletableFuture<Resolved>> resolved =
-      new AtomicReference<>();
 
   private ClickHouseSource(Builder b) {
-    SourceContext ctx = b.context;
-    String rawUrl = first(b.url, ctx.env(ENV_URL).orElse(null), "http://localhost:8123");
-    HttpUrl parsed = parseUrl(rawUrl);
-    String urlUser = parsed.username().isEmpty() ? null : parsed.username();
-    String urlPassword = parsed.password().isEmpty() ? null : parsed.password();
-    this.url = parsed.newBuilder().username("").password("").build();
-    this.user = first(b.user, ctx.env(ENV_USER).orElse(null), urlUser, "default");
-    this.password = firstOrNull(b.password, ctx.env(ENV_PASSWORD).orElse(null), urlPassword);
-    this.database =
-        Sql.checkIdentifier(
-            first(b.database, ctx.env(ENV_DATABASE).orElse(null), "default"), "database");
-    this.table =
-        Sql.checkIdentifier(first(b.table, ctx.env(ENV_TABLE).orElse(null), "ohlcv"), "table");
-    this.columns = b.columns;
-    this.interval = b.interval;
-    this.timeType = b.timeType;
-    this.useFinal = b.useFinal;
-    this.pageSize = b.pageSize;
-    this.compression = b.compression;
-    this.clock = ctx.clock();
-    this.name = b.name != null ? b.name : "clickhouse:" + database + "." + table;
-    Map<String, String> settings = new LinkedHashMap<>(b.settings);
-    if (b.compression) {
-      // OkHttp asks for gzip and unpacks it; the server only compresses when told to.
-      settings.put("enable_http_compression", "1");
-    }
-    OkHttpClient client =
-        Http.client(ctx)
-            .newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .readTimeout(b.readTimeout)
-            .writeTimeout(b.readTimeout)
-            .callTimeout(b.queryTimeout)
-            .build();
-    this.connection =
-        new Connection(client, url, user, password, settings, name, Sql.qualified(database, table));
+    this.settings = SourceSettings.of(b);
+    this.table = new TableHandle(settings);
+    this.reader = new WindowReader(table);
     this.capabilities =
         SourceCapabilities.builder()
-            .anyMultipleOf(interval)
-            .maxRowsPerRequest(pageSize)
+            .anyMultipleOf(settings.interval())
+            .maxRowsPerRequest(settings.pageSize())
             .serverSideResample(true)
             .build();
   }
@@ -182,7 +124,7 @@ public final class ClickHouseSource implements CandleSource {
 
   @Override
   public String name() {
-    return name;
+    return settings.name();
   }
 
   /**
@@ -196,32 +138,32 @@ public final class ClickHouseSource implements CandleSource {
 
   /** The HTTP endpoint, without credentials. */
   public String url() {
-    return url.toString();
+    return settings.url().toString();
   }
 
   /** The database. */
   public String database() {
-    return database;
+    return settings.database();
   }
 
   /** The table. */
   public String table() {
-    return table;
+    return settings.table();
   }
 
   /** The user. */
   public String user() {
-    return user;
+    return settings.user();
   }
 
   /** The column names. */
   public ColumnMapping columns() {
-    return columns;
+    return settings.columns();
   }
 
   /** The interval of the stored candles. */
   public Interval interval() {
-    return interval;
+    return settings.interval();
   }
 
   /**
@@ -236,10 +178,12 @@ public final class ClickHouseSource implements CandleSource {
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    checkInterval(query);
-    TimeRange range = query.rangeAt(clock.instant());
-    FetchPlan plan = FetchPlan.of(query, interval, range, pageSize, 1);
-    return new Cursor(query, plan);
+    FetchPlan plan = plan(query, 1);
+    List<Symbol> symbols = List.of(query.symbol());
+    return new WindowCursor(
+        plan,
+        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end), 0),
+        query.toString());
   }
 
   /**
@@ -256,49 +200,19 @@ public final class ClickHouseSource implements CandleSource {
   public Map<Symbol, CandleSeries> fetchAll(Collection<Symbol> symbols, OhlcvQuery query) {
     Objects.requireNonNull(symbols, "symbols");
     Objects.requireNonNull(query, "query");
-    List<Symbol> list = new ArrayList<>(new java.util.LinkedHashSet<>(symbols));
+    List<Symbol> list = new ArrayList<>(new LinkedHashSet<>(symbols));
     if (list.isEmpty()) {
       throw new IllegalArgumentException("fetchAll needs at least one symbol");
     }
-    List<String> texts = new ArrayList<>();
+    Set<String> texts = new HashSet<>();
     for (Symbol s : list) {
-      String text = s.toString();
-      if (texts.contains(text)) {
+      if (!texts.add(s.toString())) {
         throw new IllegalArgumentException(
-            "Two symbols are stored as \"" + text + "\"; fetch them one at a time");
+            "Two symbols are stored as \"" + s + "\"; fetch them one at a time");
       }
-      texts.add(text);
     }
-    checkInterval(query);
-    TimeRange range = query.rangeAt(clock.instant());
-    FetchPlan plan = FetchPlan.of(query, interval, range, pageSize, list.size());
-    List<SeriesProcessor> processors = new ArrayList<>();
-    List<List<CandleSeries>> outputs = new ArrayList<>();
-    for (Symbol s : list) {
-      processors.add(new SeriesProcessor(query.toBuilder().symbol(s).build()));
-      outputs.add(new ArrayList<>());
-    }
-    Instant serverNow = null;
-    long start = plan.from();
-    while (plan.hasWindow(start) && !allDone(processors)) {
-      long end = plan.windowEnd(start);
-      Window w = await(window(list, query, plan, start, end), query);
-      if (w.serverTime.isPresent()) {
-        serverNow = w.serverTime.get();
-      }
-      for (int i = 0; i < list.size(); i++) {
-        outputs.get(i).add(processors.get(i).accept(w.series.get(i)));
-      }
-      start = end;
-    }
-    Instant now = serverNow != null ? serverNow : clock.instant();
-    Map<Symbol, CandleSeries> result = new LinkedHashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      List<CandleSeries> parts = outputs.get(i);
-      parts.add(processors.get(i).finish(now));
-      result.put(list.get(i), join(parts));
-    }
-    return result;
+    FetchPlan plan = plan(query, list.size());
+    return new SeveralSymbols(this, reader, list, query, plan).fetch(settings.clock());
   }
 
   /**
@@ -310,23 +224,24 @@ public final class ClickHouseSource implements CandleSource {
    */
   @Override
   public Health health() {
-    Instant at = clock.instant();
+    Instant at = settings.clock().instant();
+    String name = name();
     Duration latency;
     try {
-      latency = await(connection.ping(), null);
+      latency = table.await(table.connection().ping(), "pinging the server");
     } catch (OhlcvException e) {
       return new Health(name, Health.Status.DOWN, Optional.empty(), Optional.empty(), msg(e), at);
     }
     TableInfo info;
     try {
-      info = await(describe(), null);
+      info = table.await(table.describe(), "describing the table");
     } catch (OhlcvException e) {
       return new Health(
           name, Health.Status.DOWN, Optional.of(latency), Optional.empty(), msg(e), at);
     }
     String version = info.version().text();
     try {
-      check(info);
+      table.check(info);
     } catch (OhlcvException e) {
       return new Health(
           name, Health.Status.DEGRADED, Optional.of(latency), Optional.of(version), msg(e), at);
@@ -341,442 +256,45 @@ public final class ClickHouseSource implements CandleSource {
   @Override
   public String toString() {
     return "ClickHouseSource{"
-        + Redact.url(url)
+        + Redact.url(settings.url())
         + ", "
-        + database
-        + "."
-        + table
+        + settings.qualifiedName()
         + ", "
-        + interval
+        + settings.interval()
         + ", user="
-        + user
+        + settings.user()
         + "}";
   }
 
-  // ---------------------------------------------------------------- shared with writer and schema
-
-  Connection connection() {
-    return connection;
+  /** The table this source reads, shared with its writers and schema. */
+  TableHandle tableHandle() {
+    return table;
   }
 
-  Clock clock() {
-    return clock;
-  }
-
-  @Nullable TimeColumnType configuredTimeType() {
-    return timeType;
-  }
-
-  boolean compression() {
-    return compression;
-  }
-
-  /** Reads version, engine and columns now, without caching. */
-  CompletableFuture<TableInfo> describe() {
-    return connection
-        .text(TableInfo.query(database, table), "describing " + Sql.qualified(database, table))
-        .thenApply(
-            tsv -> {
-              try {
-                return TableInfo.parse(tsv);
-              } catch (IllegalArgumentException e) {
-                throw new DataFormatException(
-                    "Unexpected answer from " + name + " describing the table: " + e.getMessage(),
-                    name,
-                    null,
-                    e);
-              }
-            });
-  }
-
-  /** The server and table as first seen; looked up again after a failure. */
-  CompletableFuture<Resolved> resolve() {
-    while (true) {
-      CompletableFuture<Resolved> f = resolved.get();
-      if (f != null && !f.isCompletedExceptionally()) {
-        return f;
-      }
-      CompletableFuture<Resolved> mine = new CompletableFuture<>();
-      if (!resolved.compareAndSet(f, mine)) {
-        continue;
-      }
-      describe()
-          .whenComplete(
-              (info, error) -> {
-                if (error == null) {
-                  try {
-                    mine.complete(check(info));
-                    return;
-                  } catch (RuntimeException e) {
-                    error = e;
-                  }
-                }
-                resolved.compareAndSet(mine, null);
-                mine.completeExceptionally(Errors.unwrap(error));
-              });
-      return mine;
-    }
-  }
-
-  /** Forgets what {@link #resolve()} learned, after the schema changed. */
-  void forget() {
-    resolved.set(null);
-  }
-
-  private Resolved check(TableInfo info) {
-    String qualified = database + "." + table;
-    if (!info.exists()) {
-      throw new SourceUnavailableException(
-          name
-              + ": the table "
-              + qualified
-              + " does not exist on "
-              + Redact.url(url)
-              + " (ClickHouse "
-              + info.version()
-              + "). Create it with ClickHouseSchema.builder(source).build().migrate(), or point"
-              + " the source at an existing table with database(..) and table(..).",
-          name,
-          false,
-          null,
-          "60",
-          null);
-    }
-    Optional<String> problems = info.problems(columns);
-    if (problems.isPresent()) {
-      throw new SourceUnavailableException(
-          name
-              + ": the table "
-              + qualified
-              + " does not fit the column mapping "
-              + columns.all()
-              + ": "
-              + problems.get()
-              + ". Map the columns with columns(ColumnMapping.builder()...), or create a table"
-              + " with ClickHouseSchema.",
-          name,
-          false,
-          null,
-          null,
-          null);
-    }
-    TimeColumnType actual = info.timeType(columns);
-    if (timeType != null && timeType != actual) {
-      throw new SourceUnavailableException(
-          name
-              + ": timeColumnType("
-              + timeType
-              + ") was set, but "
-              + qualified
-              + "."
-              + columns.time()
-              + " is "
-              + info.type(columns.time()).orElse("?")
-              + "; set "
-              + actual
-              + " or leave it unset to use the table's type.",
-          name,
-          false,
-          null,
-          null,
-          null);
-    }
-    if (actual == TimeColumnType.DATE_TIME64_3 && !info.dialect().hasDateTime64()) {
-      throw new SourceUnavailableException(
-          name + ": ClickHouse " + info.version() + " cannot read DateTime64 columns",
-          name,
-          false,
-          null,
-          null,
-          null);
-    }
-    boolean fin = useFinal != null ? useFinal : info.isReplacing();
-    QueryCompiler compiler =
-        new QueryCompiler(database, table, columns, info.dialect(), actual, fin, info);
-    return new Resolved(info, actual, fin, compiler);
-  }
-
-  private void checkInterval(OhlcvQuery query) {
+  private FetchPlan plan(OhlcvQuery query, int symbols) {
     if (!capabilities.supports(query.interval())) {
+      Interval stored = settings.interval();
       throw new UnsupportedIntervalException(
           query.symbol()
               + ": "
-              + name
+              + name()
               + " stores "
-              + interval
+              + stored
               + " candles and serves whole multiples of it, not "
               + query.interval()
               + ". Ask for a multiple of "
-              + interval
+              + stored
               + " and resample, or read a table of finer candles.",
-          name,
+          name(),
           null,
           null);
     }
-  }
-
-  /** The candles of one window, one series per symbol. */
-  private static final class Window {
-    final List<CandleSeries> series;
-    final long bytes;
-    final Optional<Instant> serverTime;
-
-    Window(List<CandleSeries> series, long bytes, Optional<Instant> serverTime) {
-      this.series = series;
-      this.bytes = bytes;
-      this.serverTime = serverTime;
-    }
-  }
-
-  /**
-   * Reads one window. The returned future cancels the HTTP call when cancelled; {@code inflight}
-   * receives that call.
-   */
-  private CompletableFuture<Window> window(
-      List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end) {
-    CompletableFuture<Window> result = new CompletableFuture<>();
-    AtomicReference<@Nullable CompletableFuture<?>> call = new AtomicReference<>();
-    result.whenComplete(
-        (w, e) -> {
-          CompletableFuture<?> c = call.get();
-          if (result.isCancelled() && c != null) {
-            c.cancel(true);
-          }
-        });
-    resolve()
-        .whenComplete(
-            (r, error) -> {
-              if (error != null) {
-                result.completeExceptionally(Errors.unwrap(error));
-                return;
-              }
-              if (result.isDone()) {
-                return;
-              }
-              CompletableFuture<Window> http;
-              try {
-                http = read(r, symbols, query, plan, start, end);
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-                return;
-              }
-              call.set(http);
-              if (result.isCancelled()) {
-                http.cancel(true);
-              }
-              http.whenComplete(
-                  (w, e) -> {
-                    if (e != null) {
-                      result.completeExceptionally(Errors.unwrap(e));
-                    } else {
-                      result.complete(w);
-                    }
-                  });
-            });
-    return result;
-  }
-
-  private CompletableFuture<Window> read(
-      Resolved r, List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end) {
-    List<String> texts = new ArrayList<>(symbols.size());
-    for (Symbol s : symbols) {
-      texts.add(s.toString());
-    }
-    QueryCompiler.Compiled sql = plan.compile(r.compiler(), texts, start, end);
-    String asked =
-        "reading "
-            + (symbols.size() == 1 ? symbols.get(0).toString() : symbols.size() + " symbols")
-            + " "
-            + plan.pageInterval()
-            + " ["
-            + Instant.ofEpochMilli(start)
-            + ", "
-            + Instant.ofEpochMilli(end)
-            + ") from "
-            + database
-            + "."
-            + table;
-    int hint = plan.sizeHint(start, end);
-    return connection.stream(
-        sql.sql(),
-        asked,
-        (in, serverTime) -> {
-          List<RowBinaryReader.Target> targets = new ArrayList<>(symbols.size());
-          for (int i = 0; i < symbols.size(); i++) {
-            targets.add(
-                new RowBinaryReader.Target(
-                    texts.get(i),
-                    CandleSeries.builder(symbols.get(i), plan.pageInterval())
-                        .zone(query.zone())
-                        .source(name)
-                        .badRows(query.badRows())
-                        .expectedSize(hint)));
-          }
-          RowBinaryReader reader =
-              new RowBinaryReader(
-                  sql.layout(),
-                  targets,
-                  query.zone(),
-                  plan.minTime(start),
-                  end,
-                  plan.fullCount(),
-                  name,
-                  name + " " + asked);
-          long bytes = reader.read(in);
-          List<CandleSeries> out = new ArrayList<>(targets.size());
-          for (RowBinaryReader.Target t : targets) {
-            out.add(t.builder().build());
-          }
-          return new Window(out, bytes, serverTime);
-        });
-  }
-
-  /** Walks the windows of one query. */
-  private final class Cursor implements PageCursor {
-    private final OhlcvQuery query;
-    private final FetchPlan plan;
-    private final List<Symbol> symbols;
-    private volatile long next;
-    private volatile boolean closed;
-    private volatile @Nullable CompletableFuture<Window> inflight;
-
-    Cursor(OhlcvQuery query, FetchPlan plan) {
-      this.query = query;
-      this.plan = plan;
-      this.symbols = List.of(query.symbol());
-      this.next = plan.from();
-    }
-
-    @Override
-    public boolean hasNext() {
-      return !closed && plan.hasWindow(next);
-    }
-
-    @Override
-    public int remainingEstimate() {
-      return closed ? 0 : plan.remainingWindows(next);
-    }
-
-    @Override
-    public CompletableFuture<Page> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException("No more windows for " + query);
-      }
-      long start = next;
-      long end = plan.windowEnd(start);
-      CompletableFuture<Window> w = window(symbols, query, plan, start, end);
-      inflight = w;
-      CompletableFuture<Page> page = new CompletableFuture<>();
-      page.whenComplete(
-          (p, e) -> {
-            if (page.isCancelled()) {
-              w.cancel(true);
-            }
-          });
-      w.whenComplete(
-          (win, e) -> {
-            if (e != null) {
-              page.completeExceptionally(Errors.unwrap(e));
-              return;
-            }
-            next = end;
-            page.complete(new Page(win.series.get(0), win.bytes, win.serverTime));
-          });
-      return page;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      CompletableFuture<Window> w = inflight;
-      if (w != null) {
-        w.cancel(true);
-      }
-    }
-  }
-
-  private static boolean allDone(List<SeriesProcessor> processors) {
-    for (SeriesProcessor p : processors) {
-      if (!p.isDone()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static CandleSeries join(List<CandleSeries> parts) {
-    List<CandleSeries> nonEmpty = new ArrayList<>();
-    for (CandleSeries p : parts) {
-      if (!p.isEmpty()) {
-        nonEmpty.add(p);
-      }
-    }
-    if (nonEmpty.isEmpty()) {
-      return parts.get(parts.size() - 1);
-    }
-    return nonEmpty.size() == 1 ? nonEmpty.get(0) : CandleSeries.concat(nonEmpty);
-  }
-
-  /** Waits for a future of this source's; {@code query} names the cause if interrupted. */
-  <T> T await(CompletableFuture<T> f, @Nullable OhlcvQuery query) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new OhlcvException(
-          "Interrupted while " + (query != null ? "fetching " + query : "talking to") + " " + name,
-          e);
-    } catch (ExecutionException | CancellationException e) {
-      Throwable c = Errors.unwrap(e);
-      if (c instanceof OhlcvException) {
-        OhlcvException x = (OhlcvException) c;
-        x.addSuppressed(new IllegalStateException("the caller waited here"));
-        throw x;
-      }
-      throw new OhlcvException("Unexpected error from " + name + ": " + c, c);
-    }
+    TimeRange range = query.rangeAt(settings.clock().instant());
+    return FetchPlan.of(query, settings.interval(), range, settings.pageSize(), symbols);
   }
 
   private static String msg(OhlcvException e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
-  }
-
-  private static HttpUrl parseUrl(String raw) {
-    HttpUrl u = HttpUrl.parse(raw.trim());
-    if (u == null) {
-      throw new IllegalArgumentException(
-          "Invalid ClickHouse URL \""
-              + Redact.text(raw, passwordOf(raw))
-              + "\": expected http://host:8123 or https://host:8443");
-    }
-    return u;
-  }
-
-  private static @Nullable String passwordOf(String raw) {
-    int at = raw.indexOf('@');
-    int colon = raw.indexOf(':', raw.indexOf("//") + 2);
-    return at > 0 && colon > 0 && colon < at ? raw.substring(colon + 1, at) : null;
-  }
-
-  @SafeVarargs
-  private static <T> T first(@Nullable T... values) {
-    for (T v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    throw new IllegalStateException("no default");
-  }
-
-  @SafeVarargs
-  private static <T> @Nullable T firstOrNull(@Nullable T... values) {
-    for (T v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
   }
 
   /**
@@ -788,23 +306,23 @@ public final class ClickHouseSource implements CandleSource {
    * table {@code ohlcv}. Not thread-safe.
    */
   public static final class Builder {
-    private @Nullable String url;
-    private @Nullable String database;
-    private @Nullable String table;
-    private @Nullable String user;
-    private @Nullable String password;
-    private ColumnMapping columns = ColumnMapping.defaults();
-    private Interval interval = Interval.M1;
-    private @Nullable TimeColumnType timeType;
-    private @Nullable Boolean useFinal;
-    private boolean compression;
-    private final Map<String, String> settings = new LinkedHashMap<>();
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(60);
-    private Duration queryTimeout = Duration.ofMinutes(5);
-    private int pageSize = 1_000_000;
-    private @Nullable String name;
-    private SourceContext context = SourceContext.defaults();
+    @Nullable String url;
+    @Nullable String database;
+    @Nullable String table;
+    @Nullable String user;
+    @Nullable String password;
+    ColumnMapping columns = ColumnMapping.defaults();
+    Interval interval = Interval.M1;
+    @Nullable TimeColumnType timeType;
+    @Nullable Boolean useFinal;
+    boolean compression;
+    final Map<String, String> settings = new LinkedHashMap<>();
+    Duration connectTimeout = Duration.ofSeconds(10);
+    Duration readTimeout = Duration.ofSeconds(60);
+    Duration queryTimeout = Duration.ofMinutes(5);
+    int pageSize = 1_000_000;
+    @Nullable String name;
+    SourceContext context = SourceContext.defaults();
 
     Builder() {}
 

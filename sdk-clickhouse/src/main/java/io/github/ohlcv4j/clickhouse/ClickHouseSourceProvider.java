@@ -5,8 +5,8 @@ import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.SourceContext;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -144,8 +144,38 @@ public final class ClickHouseSourceProvider implements CandleSourceProvider {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  /**
+   * Percent-decodes user info as RFC 3986 says: {@code %XX} is a byte of UTF-8 text and {@code +}
+   * is a plus (unlike form encoding, where it is a space).
+   *
+   * @throws IllegalArgumentException if a {@code %} is not followed by two hex digits (the message
+   *     does not show the text, which may be a password)
+   */
+  static String decode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != '%') {
+        int next = s.indexOf('%', i);
+        int end = next < 0 ? s.length() : next;
+        out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end - 1;
+        continue;
+      }
+      int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+      int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+      if (hi < 0 || lo < 0) {
+        throw new IllegalArgumentException(
+            "Malformed percent-encoding at character "
+                + (i + 1)
+                + " of the user info of a clickhouse: URI; write a % as %25");
+      }
+      out.write(hi * 16 + lo);
+      i += 2;
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static TimeColumnType timeType(URI uri, String v) {

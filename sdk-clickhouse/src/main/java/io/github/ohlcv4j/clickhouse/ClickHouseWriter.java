@@ -1,10 +1,15 @@
 package io.github.ohlcv4j.clickhouse;
 
+import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryWriter;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -30,9 +35,15 @@ import org.jspecify.annotations.Nullable;
  * counted in {@link WriteResult#skipped()}; candles still in progress are written and replaced when
  * written again complete.
  *
- * <p>A batch that fails is not retried here; the exception says whether trying again may help
- * ({@link OhlcvException#isRetryable()}), and with a {@code ReplacingMergeTree} table it is safe to
- * write the whole series again. Thread-safe.
+ * <p>A batch never spans more than {@value #MONTHS_PER_BATCH} calendar months (UTC): a table
+ * partitioned by month, as {@link ClickHouseSchema} makes them, then gets at most that many
+ * partitions per INSERT, the most a ClickHouse server takes by default.
+ *
+ * <p>A batch that fails is not retried here, and never sent twice by the HTTP client either (a
+ * connection that fails after the server took the rows would store them twice). The exception says
+ * whether trying again may help ({@link OhlcvException#isRetryable()}) and how many rows are stored
+ * for certain; with a {@code ReplacingMergeTree} table it is safe to write the whole series again.
+ * Thread-safe.
  */
 public final class ClickHouseWriter {
 
@@ -57,14 +68,22 @@ public final class ClickHouseWriter {
     }
   }
 
+  /** Calendar months one INSERT may span: ClickHouse's default max_partitions_per_insert_block. */
+  static final int MONTHS_PER_BATCH = 100;
+
+  /** ClickHouse's default {@code max_insert_block_size}: rows it stores together or not at all. */
+  private static final long INSERT_BLOCK = 1_048_576;
+
   private final ClickHouseSource source;
+  private final TableHandle table;
   private final int batchSize;
   private final boolean compression;
 
   private ClickHouseWriter(Builder b) {
     this.source = b.source;
+    this.table = b.source.tableHandle();
     this.batchSize = b.batchSize;
-    this.compression = b.compression != null ? b.compression : b.source.compression();
+    this.compression = b.compression != null ? b.compression : table.settings().compression();
   }
 
   /** A builder for a writer into {@code source}'s table, over its connection. */
@@ -105,7 +124,7 @@ public final class ClickHouseWriter {
     if (series.isEmpty()) {
       return WriteResult.NONE;
     }
-    Resolved r = source.await(source.resolve(), null);
+    Resolved r = table.await(table.resolve(), "looking up the table");
     checkWritable(r);
     TimeColumnType type = r.timeType();
     for (int i = 0; i < series.size(); i++) {
@@ -122,8 +141,8 @@ public final class ClickHouseWriter {
     int rowBytes =
         RowBinaryWriter.string(symbol).length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
     WriteResult total = WriteResult.NONE;
-    for (int from = 0; from < series.size(); from += batchSize) {
-      int to = Math.min(series.size(), from + batchSize);
+    for (int from = 0, to; from < series.size(); from = to) {
+      to = batchEnd(series, from);
       long rows = 0;
       for (int i = from; i < to; i++) {
         if (RowBinaryWriter.writable(series, i)) {
@@ -145,15 +164,19 @@ public final class ClickHouseWriter {
                 + source.database()
                 + "."
                 + source.table();
-        source.await(
-            source
-                .connection()
-                .insert(
-                    sql.toString(),
-                    RowBinaryWriter.body(series, from, to, symbol, type, compression),
-                    compression,
-                    asked),
-            null);
+        try {
+          table.await(
+              table
+                  .connection()
+                  .insert(
+                      sql.toString(),
+                      RowBinaryWriter.body(series, from, to, symbol, type, compression),
+                      compression,
+                      asked),
+              asked);
+        } catch (OhlcvException e) {
+          throw failed(e, series, from, to, rows, total);
+        }
       }
       total = total.plus(new WriteResult(rows, skipped, rows > 0 ? 1 : 0, rows * (long) rowBytes));
     }
@@ -175,13 +198,103 @@ public final class ClickHouseWriter {
     return total;
   }
 
+  /**
+   * Where the batch starting at {@code from} ends: after {@link Builder#batchSize(int)} rows, or
+   * before the first candle of the {@value #MONTHS_PER_BATCH}th calendar month (UTC) after the
+   * month of the first, whichever comes first. Tables partitioned by month (as {@link
+   * ClickHouseSchema} makes them) then get at most {@value #MONTHS_PER_BATCH} partitions per
+   * INSERT, the most ClickHouse takes by default ({@code max_partitions_per_insert_block}).
+   */
+  private int batchEnd(CandleSeries series, int from) {
+    int end = (int) Math.min(series.size(), (long) from + batchSize);
+    YearMonth first = YearMonth.from(series.openTime(from).atOffset(ZoneOffset.UTC));
+    long limit =
+        first
+            .plusMonths(MONTHS_PER_BATCH)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+    if (series.openTimeMillis(end - 1) < limit) {
+      return end;
+    }
+    int lo = from + 1;
+    int hi = end - 1; // the first row at or after the limit lies in (from, end - 1]
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (series.openTimeMillis(mid) < limit) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The error of a failed batch, saying what is stored for certain: the batches before it. Of the
+   * failed batch, nothing is stored when the server refused it and it fits one insert block; a
+   * larger one may be stored in part, as ClickHouse stores each block of an insert on its own; and
+   * when the connection failed after the batch was sent, nobody can tell.
+   */
+  private OhlcvException failed(
+      OhlcvException e, CandleSeries series, int from, int to, long rows, WriteResult before) {
+    boolean serverSaidNo = e.venueCode().isPresent();
+    String fate;
+    if (serverSaidNo && rows <= INSERT_BLOCK) {
+      fate = "is not stored (the server refused it, and it fits in one insert block)";
+    } else if (serverSaidNo) {
+      fate =
+          "may be stored in part: ClickHouse stores an insert in blocks of max_insert_block_size"
+              + " rows (1,048,576 by default), each on its own, so the blocks before the failure may"
+              + " be stored";
+    } else {
+      fate =
+          "may be stored in whole, in part or not at all: the request failed without an answer from"
+              + " the server, after the batch may have reached it (it is not sent again, which could"
+              + " store it twice)";
+    }
+    String message =
+        e.getMessage()
+            + " Stored for certain by this write: "
+            + before.rows()
+            + " rows in "
+            + before.batches()
+            + " batches before this one. The failed batch of "
+            + rows
+            + " rows ("
+            + series.openTime(from)
+            + " to "
+            + series.openTime(to - 1)
+            + ") "
+            + fate
+            + ". Writing the series again is safe with a ReplacingMergeTree table (what"
+            + " ClickHouseSchema creates); a plain MergeTree table would keep both copies.";
+    String src = e.source().orElse(source.name());
+    String code = e.venueCode().orElse(null);
+    OhlcvException out;
+    if (e instanceof AuthenticationException) {
+      out = new AuthenticationException(message, src, code, e);
+    } else if (e instanceof InvalidQueryException) {
+      out = new InvalidQueryException(message, src, code, e);
+    } else if (e instanceof DataFormatException) {
+      out =
+          new DataFormatException(
+              message, src, e.isRetryable(), e.retryAfter().orElse(null), code, e);
+    } else {
+      out =
+          new SourceUnavailableException(
+              message, src, e.isRetryable(), e.retryAfter().orElse(null), code, e);
+    }
+    return out;
+  }
+
   private void checkWritable(Resolved r) {
     ColumnMapping c = source.columns();
     for (String col : new String[] {c.open(), c.high(), c.low(), c.close(), c.volume()}) {
       if (!r.info().isFloat64(col)) {
-        throw new SourceUnavailableException(
-            source.name()
-                + ": column "
+        throw table.unfit(
+            "column "
                 + col
                 + " of "
                 + source.database()
@@ -190,12 +303,7 @@ public final class ClickHouseWriter {
                 + " is "
                 + r.info().type(col).orElse("?")
                 + "; the writer stores Float64 columns only (tables made by ClickHouseSchema have"
-                + " them)",
-            source.name(),
-            false,
-            null,
-            null,
-            null);
+                + " them)");
       }
     }
   }

@@ -2,7 +2,10 @@ package io.github.ohlcv4j.clickhouse;
 
 import io.github.ohlcv4j.testing.Fault;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,6 +16,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -20,12 +24,15 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.Buffer;
+import okio.ByteString;
 
 /**
  * A proxy in front of a real ClickHouse server, on a MockWebServer: passes every request on and
  * sends the server's answer back, except that it applies scripted {@link Fault}s to the answers to
  * candle queries ({@code ... FORMAT RowBinary}): a body cut short, a connection dropped, a proxy's
- * own error page. Records the candle queries it saw. Close it after the test.
+ * own error page; and to the answers to inserts, after the server has had the insert (or, with
+ * {@link #cutInsertsAfter}, part of it). Records the candle queries and inserts it saw. Close it
+ * after the test.
  */
 final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
 
@@ -37,7 +44,10 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
   private final OkHttpClient client =
       new OkHttpClient.Builder().readTimeout(60, TimeUnit.SECONDS).build();
   private final Deque<Fault> faults = new ArrayDeque<>();
+  private final Deque<Fault> insertFaults = new ArrayDeque<>();
   private final List<Hit> hits = new ArrayList<>();
+  private final List<Hit> inserts = new ArrayList<>();
+  private long cutInsertsAfter = -1;
 
   ClickHouseProxy(String upstream) {
     this.upstream = HttpUrl.get(upstream);
@@ -60,24 +70,68 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Applies these faults to the answers to the next inserts, in order, after passing each insert on
+   * to the server.
+   */
+  synchronized ClickHouseProxy insertFaults(Fault... faults) {
+    this.insertFaults.addAll(List.of(faults));
+    return this;
+  }
+
+  /**
+   * Passes on only the first {@code bytes} of each insert's body and then breaks off the upload, as
+   * a connection lost mid-request would: the server has a part of the rows.
+   */
+  synchronized ClickHouseProxy cutInsertsAfter(long bytes) {
+    this.cutInsertsAfter = bytes;
+    return this;
+  }
+
   /** The candle queries seen so far. */
   synchronized List<Hit> hits() {
     return List.copyOf(hits);
   }
 
+  /** The inserts seen so far, with the number of body bytes each carried. */
+  synchronized List<Hit> inserts() {
+    return List.copyOf(inserts);
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    String sql = request.getBody() == null ? "" : request.getBody().utf8();
-    HttpUrl url = upstream.newBuilder().encodedQuery(request.getUrl().encodedQuery()).build();
+    ByteString bytes = request.getBody() == null ? ByteString.EMPTY : request.getBody();
+    String query = request.getUrl().queryParameter("query");
+    boolean insert = query != null && query.startsWith("INSERT");
+    String sql = insert ? "" : bytes.utf8();
+    HttpUrl url =
+        upstream
+            .newBuilder()
+            .encodedPath(request.getUrl().encodedPath())
+            .encodedQuery(request.getUrl().encodedQuery())
+            .build();
     Request.Builder forward = new Request.Builder().url(url);
-    for (String h : List.of("X-ClickHouse-User", "X-ClickHouse-Key")) {
+    for (String h :
+        List.of("X-ClickHouse-User", "X-ClickHouse-Key", "Authorization", "Content-Encoding")) {
       String v = request.getHeaders().get(h);
       if (v != null) {
         forward.header(h, v);
       }
     }
+    long cut;
+    synchronized (this) {
+      cut = insert ? cutInsertsAfter : -1;
+    }
+    if (cut >= 0) {
+      return cutInsert(url, request, bytes, cut);
+    }
     if (request.getMethod().equals("POST")) {
-      forward.post(RequestBody.create(sql, MediaType.get("text/plain; charset=utf-8")));
+      String type = request.getHeaders().get("Content-Type");
+      MediaType media = MediaType.get(type != null ? type : "text/plain; charset=utf-8");
+      forward.post(RequestBody.create(bytes, media));
+    }
+    if (insert) {
+      return forwardInsert(forward.build(), bytes.size());
     }
     MockResponse answer;
     try (Response r = client.newCall(forward.build()).execute()) {
@@ -105,6 +159,84 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
       hits.add(new Hit(fault == null ? "none" : fault.name(), out.getCode(), bodySize(answer)));
     }
     return out;
+  }
+
+  private MockResponse forwardInsert(Request forward, long size) {
+    MockResponse answer;
+    try (Response r = client.newCall(forward).execute()) {
+      answer =
+          new MockResponse.Builder()
+              .code(r.code())
+              .setHeader("Content-Type", r.header("Content-Type", "text/plain"))
+              .body(r.body().string())
+              .build();
+    } catch (IOException e) {
+      return new MockResponse.Builder().code(502).body("proxy: " + e).build();
+    }
+    return insertAnswer(answer, size);
+  }
+
+  /**
+   * Sends the server an insert whose upload ends after {@code keep} of its bytes (the request says
+   * it has them all, then the proxy's side of the connection closes), waits for the server's
+   * answer, and drops the client's connection: what a connection lost mid-upload does.
+   */
+  private MockResponse cutInsert(HttpUrl url, RecordedRequest request, ByteString body, long keep) {
+    StringBuilder head =
+        new StringBuilder("POST ")
+            .append(url.encodedPath())
+            .append('?')
+            .append(url.encodedQuery())
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(url.host())
+            .append("\r\nConnection: close\r\nContent-Length: ")
+            .append(body.size())
+            .append("\r\n");
+    for (String h : List.of("X-ClickHouse-User", "X-ClickHouse-Key", "Authorization")) {
+      String v = request.getHeaders().get(h);
+      if (v != null) {
+        head.append(h).append(": ").append(v).append("\r\n");
+      }
+    }
+    head.append("\r\n");
+    try (Socket socket = new Socket(url.host(), url.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body.substring(0, (int) Math.min(keep, body.size())).toByteArray());
+      out.flush();
+      socket.shutdownOutput();
+      socket.getInputStream().readAllBytes(); // the server's answer: it had only part of the rows
+    } catch (IOException e) {
+      // the server may reset the connection instead of answering: the same for the test
+    }
+    MockResponse dropped =
+        new MockResponse.Builder()
+            .onResponseStart(new SocketEffect.CloseSocket(true, false, false))
+            .build();
+    return insertAnswer(dropped, body.size());
+  }
+
+  private MockResponse insertAnswer(MockResponse answer, long size) {
+    Fault fault;
+    synchronized (this) {
+      fault = insertFaults.poll();
+    }
+    MockResponse out = fault == null ? answer : fault.applyTo(answer);
+    synchronized (this) {
+      inserts.add(new Hit(fault == null ? "none" : fault.name(), out.getCode(), size));
+    }
+    return out;
+  }
+
+  /** The connection is closed as the answer would start: the client gets no answer at all. */
+  static Fault dropBeforeAnswer() {
+    return new Fault(
+        "connection dropped before the answer",
+        r ->
+            r.newBuilder()
+                .onResponseStart(new SocketEffect.CloseSocket(true, false, false))
+                .build());
   }
 
   private static long bodySize(MockResponse r) {

@@ -46,6 +46,12 @@ public final class ClickHouseServer
   /** Its password. */
   public static final String PASSWORD = "pw-Secr3t-ohlcv4j";
 
+  /** A user whose password is not ASCII: it can only travel in HTTP Basic authentication. */
+  public static final String UNICODE_USER = "unicode";
+
+  /** Its password. */
+  public static final String UNICODE_PASSWORD = "pässwörd-€-日本-\uD83D\uDE80";
+
   /** A user whose profile is read-only. */
   public static final String READONLY_USER = "reader";
 
@@ -444,6 +450,15 @@ public final class ClickHouseServer
           + LOCAL
           + "<profile>readonly</profile><quota>default</quota></"
           + READONLY_USER
+          + ">\n"
+          + "    <"
+          + UNICODE_USER
+          + "><password>"
+          + UNICODE_PASSWORD
+          + "</password>"
+          + LOCAL
+          + "<profile>default</profile><quota>default</quota></"
+          + UNICODE_USER
           + ">\n"
           + user(LIMITED_USER, "limited")
           + user(HURRIED_USER, "hurried")

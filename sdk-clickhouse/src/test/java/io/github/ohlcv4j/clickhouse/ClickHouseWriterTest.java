@@ -128,4 +128,30 @@ class ClickHouseWriterTest {
     assertTrue(e2.getMessage().contains("whole seconds"), e2.getMessage());
     assertEquals(WriteResult.NONE, writer.write(CandleSeries.empty(SYM, Interval.M1)));
   }
+
+  @Test
+  void aBatchNeverSpansMoreThan100Months(ClickHouseServer server) {
+    // Newer servers refuse an INSERT into more than 100 partitions
+    // (max_partitions_per_insert_block);
+    // tables are partitioned by month.
+    ClickHouseSource daily = server.source(DB, "daily").interval(Interval.D1).build();
+    ClickHouseSchema.builder(daily).build().migrate();
+    Instant from = Instant.parse("2010-01-01T00:00:00Z");
+    CandleSeries.Builder b = CandleSeries.builder(SYM, Interval.D1);
+    for (int i = 0; i < 3650; i++) { // 2010-01-01 to 2019-12-29: 120 months
+      b.add(from.toEpochMilli() + 86_400_000L * i, 1, 2, 0.5, 1.5, i);
+    }
+    CandleSeries days = b.build();
+    WriteResult r = ClickHouseWriter.builder(daily).build().write(days);
+    assertEquals(2, r.batches());
+    assertEquals(3650, r.rows());
+    assertEquals(
+        days,
+        daily.fetch(
+            OhlcvQuery.builder()
+                .symbol(SYM)
+                .interval(Interval.D1)
+                .between(from, from.plusSeconds(86_400L * 3650))
+                .build()));
+  }
 }

@@ -88,6 +88,9 @@ class ServerRestartTest {
                   .retryPolicy(
                       RetryPolicy.fixed(Duration.ofMillis(100), 100)
                           .withMaxElapsed(Duration.ofSeconds(60)))
+                  // A retries until the server is back, however long its restart takes on a busy
+                  // machine; the breaker is B's part of the test.
+                  .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
                   .eventListener(eventsA)
                   .autoDiscover(false)
                   .build();

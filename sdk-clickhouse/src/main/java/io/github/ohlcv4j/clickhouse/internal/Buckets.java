@@ -10,12 +10,17 @@ public final class Buckets {
 
   private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
 
-  /** The start of the bucket a key denotes; the inverse of the SQL key expressions. */
+  /**
+   * The start of the bucket a key denotes; the inverse of the SQL key expressions.
+   *
+   * @throws java.time.DateTimeException if the key denotes no date {@code java.time} can hold
+   * @throws ArithmeticException if the instant is beyond epoch milliseconds
+   */
   public static long startOf(RowLayout.TimeKind kind, long key, ZoneId zone) {
     switch (kind) {
       case SECONDS:
       case KEY_SECONDS:
-        return key * 1000;
+        return Math.multiplyExact(key, 1000L);
       case MILLIS:
       case KEY_MILLIS:
         return key;

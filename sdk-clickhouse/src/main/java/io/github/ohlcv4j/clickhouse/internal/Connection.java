@@ -1,7 +1,9 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
 import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
 import java.io.IOException;
@@ -21,14 +23,13 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Talks to ClickHouse's HTTP interface: SQL in the POST body, settings as URL parameters (only real
- * settings: the server rejects any unknown parameter), credentials in the {@code X-ClickHouse-User}
- * and {@code X-ClickHouse-Key} headers (never in the URL, never together with Basic auth, which the
- * server refuses). Failed requests become typed errors through {@link ServerError}. Immutable and
- * thread-safe.
+ * settings: the server rejects any unknown parameter), credentials as {@link Credentials} says
+ * (never in the URL). Failed requests become typed errors through {@link ServerError}, with the
+ * password masked in every message. A redirect is not followed (the client must not follow them
+ * either): it would carry the credentials to another host. Immutable and thread-safe.
  */
 public final class Connection {
 
@@ -42,24 +43,35 @@ public final class Connection {
      * Reads the body.
      *
      * @param body the body stream
-     * @param serverTime the server's clock from the {@code Date} header, if sent
+     * @param answer what the headers said
      */
-    T read(InputStream body, Optional<Instant> serverTime) throws IOException;
+    T read(InputStream body, Answer answer) throws IOException;
+  }
+
+  /**
+   * What the headers of a successful answer say.
+   *
+   * @param serverTime the server's clock from the {@code Date} header, if sent
+   * @param exceptionTag the {@code X-ClickHouse-Exception-Tag} (ClickHouse 25.11 and later): the
+   *     token that marks an error the server writes into the body after rows
+   */
+  public record Answer(Optional<Instant> serverTime, Optional<String> exceptionTag) {
+
+    /** An answer without headers of note. */
+    public static final Answer NONE = new Answer(Optional.empty(), Optional.empty());
   }
 
   private final Http http;
   private final HttpUrl url;
-  private final String user;
-  private final @Nullable String password;
+  private final Credentials credentials;
   private final Map<String, String> settings;
   private final String source;
   private final String table;
 
   /**
-   * @param client the HTTP client (with the source's timeouts)
+   * @param client the HTTP client (with the source's timeouts, following no redirects)
    * @param url the server's HTTP endpoint, without credentials
-   * @param user the user
-   * @param password the password, or null for none
+   * @param credentials the user and password
    * @param settings ClickHouse settings sent with every query (names already checked)
    * @param source the source's name, for errors
    * @param table the qualified table, for schema hints in errors
@@ -67,15 +79,13 @@ public final class Connection {
   public Connection(
       OkHttpClient client,
       HttpUrl url,
-      String user,
-      @Nullable String password,
+      Credentials credentials,
       Map<String, String> settings,
       String source,
       String table) {
     this.http = new Http(client, source);
     this.url = Objects.requireNonNull(url, "url");
-    this.user = Objects.requireNonNull(user, "user");
-    this.password = password == null || password.isEmpty() ? null : password;
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.settings = new LinkedHashMap<>(settings);
     this.source = Objects.requireNonNull(source, "source");
     this.table = Objects.requireNonNull(table, "table");
@@ -96,10 +106,15 @@ public final class Connection {
     return http.client();
   }
 
+  /** The credentials, which also mask the password in texts. */
+  public Credentials credentials() {
+    return credentials;
+  }
+
   /** Runs a statement and returns its whole (small) text answer. */
   public CompletableFuture<String> text(String sql, String asked) {
-    return http.send(
-        post(sql),
+    return send(
+        () -> post(sql),
         response -> {
           checkOk(response, asked);
           return body(response).string();
@@ -107,39 +122,89 @@ public final class Connection {
   }
 
   /**
-   * Runs a query and streams its answer through {@code reader}. An error the server appended to the
-   * stream ({@link RowBinaryReader.TrailingServerError}) becomes a typed error.
+   * Runs a query and streams its answer through {@code reader}; see {@link #decode} for what
+   * becomes of its errors.
    */
   public <T> CompletableFuture<T> stream(String sql, String asked, BodyReader<T> reader) {
-    return http.send(
-        post(sql),
+    return send(
+        () -> post(sql),
         response -> {
           checkOk(response, asked);
           checkBinary(response, asked);
+          Answer answer =
+              new Answer(
+                  Http.serverTime(response),
+                  Optional.ofNullable(response.header("X-ClickHouse-Exception-Tag"))
+                      .filter(t -> !t.isBlank()));
           try (InputStream in = body(response).byteStream()) {
-            return reader.read(in, Http.serverTime(response));
-          } catch (RowBinaryReader.TrailingServerError e) {
-            OhlcvException x = ServerError.toException(200, e.text, source, asked, table, password);
-            x.addSuppressed(new IllegalStateException("after " + e.rows + " rows"));
-            throw x;
+            return decode(reader, in, answer, asked);
           }
         });
   }
 
   /**
+   * Runs {@code reader} over a result stream. An error the server appended to the stream ({@link
+   * RowBinaryReader.TrailingServerError}) becomes the typed error of the server's code; anything
+   * else the reader throws that is not an {@link OhlcvException} (which would be a bug of the
+   * reader) a {@link DataFormatException}, so that no untyped error leaves the source.
+   */
+  public <T> T decode(BodyReader<T> reader, InputStream in, Answer answer, String asked)
+      throws IOException {
+    try {
+      return reader.read(in, answer);
+    } catch (RowBinaryReader.TrailingServerError e) {
+      OhlcvException x = ServerError.toException(200, e.text, source, asked, table, credentials);
+      x.addSuppressed(new IllegalStateException("after " + e.rows + " rows"));
+      throw x;
+    } catch (DataFormatException e) {
+      // The rows quote what came (a symbol nobody asked for, say): it could be an echo of the
+      // request.
+      String message = String.valueOf(e.getMessage());
+      String redacted = credentials.redact(message);
+      if (redacted.equals(message)) {
+        throw e;
+      }
+      throw new DataFormatException(
+          redacted,
+          e.source().orElse(source),
+          e.isRetryable(),
+          e.retryAfter().orElse(null),
+          e.venueCode().orElse(null),
+          null);
+    } catch (OhlcvException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new DataFormatException(
+          "ClickHouse ("
+              + source
+              + ") failed "
+              + asked
+              + ": the answer could not be decoded ("
+              + credentials.redact(String.valueOf(e))
+              + "). The response is not the expected RowBinary rows.",
+          source,
+          null,
+          e);
+    }
+  }
+
+  /**
    * Sends {@code body} as the data of an {@code INSERT ... FORMAT ...} statement (which goes into
-   * the {@code query} URL parameter, as the body holds the data).
+   * the {@code query} URL parameter, as the body holds the data). The body should be {@linkplain
+   * RequestBody#isOneShot() one-shot}: then the HTTP client never sends it twice on its own, which
+   * could store the rows twice when a connection fails after the server has taken them.
    */
   public CompletableFuture<Void> insert(
       String insertSql, RequestBody body, boolean gzip, String asked) {
-    HttpUrl u = withSettings(url.newBuilder()).addQueryParameter("query", insertSql).build();
-    Request.Builder b = auth(new Request.Builder().url(u)).post(body);
-    if (gzip) {
-      b.header("Content-Encoding", "gzip");
-    }
-    Request request = b.build();
-    return http.send(
-        request,
+    return send(
+        () -> {
+          HttpUrl u = withSettings(url.newBuilder()).addQueryParameter("query", insertSql).build();
+          Request.Builder b = credentials.apply(new Request.Builder().url(u)).post(body);
+          if (gzip) {
+            b.header("Content-Encoding", "gzip");
+          }
+          return b.build();
+        },
         response -> {
           checkOk(response, asked);
           return null;
@@ -148,10 +213,13 @@ public final class Connection {
 
   /** {@code GET /ping}: {@code Ok.} when the server is up. */
   public CompletableFuture<Duration> ping() {
-    HttpUrl u = url.newBuilder().addPathSegment("ping").build();
     long start = System.nanoTime();
-    return http.send(
-        new Request.Builder().url(u).get().build(),
+    return send(
+        () ->
+            new Request.Builder()
+                .url(url.newBuilder().addPathSegment("ping").build())
+                .get()
+                .build(),
         response -> {
           checkOk(response, "answering /ping");
           String s = body(response).string().strip();
@@ -162,14 +230,35 @@ public final class Connection {
                 source,
                 "answering /ping",
                 table,
-                password);
+                credentials);
           }
           return Duration.ofNanos(System.nanoTime() - start);
         });
   }
 
+  /** Builds the request and sends it; a request that cannot be built is a failed future. */
+  private <T> CompletableFuture<T> send(
+      java.util.function.Supplier<Request> request, Http.Handler<T> handler) {
+    Request r;
+    try {
+      r = request.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new InvalidQueryException(
+              "ClickHouse ("
+                  + source
+                  + "): cannot build the HTTP request: "
+                  + credentials.redact(String.valueOf(e.getMessage())),
+              source,
+              null,
+              null));
+    }
+    return http.send(r, handler);
+  }
+
   private Request post(String sql) {
-    return auth(new Request.Builder().url(withSettings(url.newBuilder()).build()))
+    return credentials
+        .apply(new Request.Builder().url(withSettings(url.newBuilder()).build()))
         .post(RequestBody.create(sql, TEXT))
         .build();
   }
@@ -181,23 +270,39 @@ public final class Connection {
     return b;
   }
 
-  private Request.Builder auth(Request.Builder b) {
-    b.header("X-ClickHouse-User", user);
-    if (password != null) {
-      b.header("X-ClickHouse-Key", password);
-    }
-    return b;
-  }
-
   private void checkOk(Response response, String asked) throws IOException {
     if (response.isSuccessful()) {
       return;
     }
+    if (response.isRedirect()) {
+      String location = response.header("Location");
+      HttpUrl to = location == null ? null : response.request().url().resolve(location);
+      throw new SourceUnavailableException(
+          "ClickHouse ("
+              + source
+              + ") failed "
+              + asked
+              + ": HTTP "
+              + response.code()
+              + " redirects to "
+              + (to == null ? "nowhere" : Redact.url(to))
+              + ". Redirects are not followed, so that the credentials never go to another host;"
+              + " ClickHouse itself never redirects, so something else answers at "
+              + Redact.url(url)
+              + ". Point the source at the ClickHouse server's URL.",
+          source,
+          false,
+          null,
+          null,
+          null);
+    }
     BufferedSource s = body(response).source();
     s.request(ERROR_BODY_LIMIT);
     long n = Math.min(ERROR_BODY_LIMIT, s.getBuffer().size());
+    boolean cut = n < s.getBuffer().size() || !s.exhausted();
     String text = s.getBuffer().readUtf8(n);
-    throw ServerError.toException(response.code(), text, source, asked, table, password);
+    text = cut ? credentials.redactCut(text) : credentials.redact(text);
+    throw ServerError.toException(response.code(), text, source, asked, table, credentials);
   }
 
   /**
@@ -214,8 +319,10 @@ public final class Connection {
     }
     BufferedSource s = body(response).source();
     s.request(ERROR_BODY_LIMIT);
-    String text = s.getBuffer().readUtf8(Math.min(ERROR_BODY_LIMIT, s.getBuffer().size()));
-    String snippet = Redact.text(text.strip().replaceAll("\\s+", " "), password);
+    String text =
+        credentials.redactCut(
+            s.getBuffer().readUtf8(Math.min(ERROR_BODY_LIMIT, s.getBuffer().size())));
+    String snippet = text.strip().replaceAll("\\s+", " ");
     throw new DataFormatException(
         "ClickHouse ("
             + source
@@ -241,6 +348,6 @@ public final class Connection {
 
   @Override
   public String toString() {
-    return "Connection{" + Redact.url(url) + ", user=" + user + "}";
+    return "Connection{" + Redact.url(url) + ", user=" + credentials.user() + "}";
   }
 }

@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.clickhouse.ColumnMapping;
 import io.github.ohlcv4j.clickhouse.TimeColumnType;
 import io.github.ohlcv4j.clickhouse.internal.RowLayout.TimeKind;
@@ -49,6 +50,7 @@ public final class QueryCompiler {
   private final TimeColumnType timeType;
   private final boolean useFinal;
   private final TableInfo info;
+  private final boolean date32;
 
   /**
    * @param database the database
@@ -73,6 +75,9 @@ public final class QueryCompiler {
     this.timeType = Objects.requireNonNull(timeType, "timeType");
     this.useFinal = useFinal;
     this.info = Objects.requireNonNull(info, "info");
+    // Date32 (21.9+) spans 1900-2299 like DateTime64; the day and month functions of DateTime64 do
+    // not: before 1970 toRelativeDayNum wraps modulo 65536 and toStartOfInterval to 2106.
+    this.date32 = timeType == TimeColumnType.DATE_TIME64_3 && info.version().atLeast(21, 9);
     if (columns.all().contains(KEY_ALIAS)) {
       throw new IllegalArgumentException(KEY_ALIAS + " is reserved and cannot be a column name");
     }
@@ -137,6 +142,8 @@ public final class QueryCompiler {
    * @param limit at most this many buckets per symbol; 0 for no limit
    * @throws IllegalArgumentException if a calendar interval is asked for in a zone ClickHouse
    *     cannot name (see {@link #zoneName(ZoneId)})
+   * @throws InvalidQueryException if calendar buckets before 1970 are asked of a {@code DateTime64}
+   *     table on a server without {@code Date32} (before 21.9), which cannot compute them
    */
   public Compiled aggregate(
       List<String> symbols,
@@ -148,6 +155,17 @@ public final class QueryCompiler {
       long to,
       int limit) {
     boolean multi = symbols.size() > 1;
+    boolean calendar = !target.isFixed() || (!unitIsStored && !unit.isFixed());
+    if (calendar && from < 0 && timeType == TimeColumnType.DATE_TIME64_3 && !date32) {
+      throw new InvalidQueryException(
+          "ClickHouse "
+              + info.version()
+              + " cannot put candles before 1970 into "
+              + (target.isFixed() ? unit : target)
+              + " buckets: its day and month functions of DateTime64 wrap before 1970 (Date32, from"
+              + " 21.9, does not). Resample in the JVM (read the stored candles and call"
+              + " CandleSeries.resample), start the range at 1970, or upgrade the server.");
+    }
     Key key = key(target, zone);
     String t = Sql.id(columns.time());
     String sym = Sql.id(columns.symbol());
@@ -259,6 +277,11 @@ public final class QueryCompiler {
     String t = Sql.id(columns.time());
     if (interval.isFixed()) {
       long seconds = interval.fixedMillis() / 1000;
+      if (timeType == TimeColumnType.DATE_TIME64_3) {
+        // Plain arithmetic on the milliseconds holds before 1970 too.
+        return new Key(
+            floor("toUnixTimestamp64Milli(" + t + ")", seconds * 1000), TimeKind.KEY_MILLIS);
+      }
       boolean dividesDay = 86_400 % seconds == 0;
       if (dialect == Dialect.MODERN && dividesDay) {
         // Within a UTC day the midnight alignment of toStartOfInterval is the epoch alignment.
@@ -266,12 +289,8 @@ public final class QueryCompiler {
             "toUnixTimestamp(toStartOfInterval(" + t + ", " + sqlInterval(interval) + ", 'UTC'))",
             TimeKind.KEY_SECONDS);
       }
-      if (timeType == TimeColumnType.DATE_TIME) {
-        return new Key(
-            "intDiv(toUInt32(" + t + "), " + seconds + ") * " + seconds, TimeKind.KEY_SECONDS);
-      }
       return new Key(
-          floor("toUnixTimestamp64Milli(" + t + ")", seconds * 1000), TimeKind.KEY_MILLIS);
+          "intDiv(toUInt32(" + t + "), " + seconds + ") * " + seconds, TimeKind.KEY_SECONDS);
     }
     String z =
         zoneName(zone)
@@ -280,7 +299,9 @@ public final class QueryCompiler {
                 () ->
                     new IllegalArgumentException(
                         "ClickHouse has no time zone for " + zone + "; use a region id"));
-    String day = "toInt64(toRelativeDayNum(" + t + ", " + z + "))";
+    String local = "toDate32(" + t + ", " + z + ")";
+    String day =
+        date32 ? "toInt64(" + local + ")" : "toInt64(toRelativeDayNum(" + t + ", " + z + "))";
     int n = interval.amount();
     switch (interval.unit()) {
       case DAY:
@@ -300,7 +321,10 @@ public final class QueryCompiler {
       default:
         {
           // toRelativeMonthNum counts year * 12 + month: January 1970 is 23641.
-          String month = "(toInt64(toRelativeMonthNum(" + t + ", " + z + ")) - 23641)";
+          String month =
+              date32
+                  ? "((toInt64(toYear(" + local + ")) - 1970) * 12 + toMonth(" + local + ") - 1)"
+                  : "(toInt64(toRelativeMonthNum(" + t + ", " + z + ")) - 23641)";
           return new Key(n == 1 ? month : floor(month, n), TimeKind.KEY_MONTH);
         }
     }

@@ -9,11 +9,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,12 +37,22 @@ import org.jspecify.annotations.Nullable;
  * stream for a server error that would explain it. Either way no series is built from the rows read
  * so far: the caller drops the builders.
  *
+ * <p><b>Tagged errors (ClickHouse 25.11 and later).</b> These servers name a random token in the
+ * {@code X-ClickHouse-Exception-Tag} header of every answer, and write an error that happens after
+ * rows as a block marked with it, {@code __exception__\r\n<tag>\r\n<text>\n<length>
+ * <tag>\r\n__exception__\r\n}, before they cut the connection. Given the tag, the reader looks for
+ * that block when the stream ends or breaks, before anything else. Servers from 24.11 also cut the
+ * connection after an error text without a tag; a stream that breaks is therefore searched for a
+ * trailing error text too, before the I/O error is passed on.
+ *
  * <p>Not thread-safe; one instance per response.
  */
 public final class RowBinaryReader {
 
   /** Bytes held back from decoding until the end of the stream, where an error text could be. */
   static final int HOLD_BACK = 64 * 1024;
+
+  private static final byte[] EXCEPTION_MARK = "__exception__".getBytes(StandardCharsets.US_ASCII);
 
   /** How much more of the stream to read after a bad row, looking for the server's error. */
   private static final int ERROR_SCAN = 1 << 20;
@@ -129,6 +141,7 @@ public final class RowBinaryReader {
   private final @Nullable FullCount fullCount;
   private final String source;
   private final String what;
+  private final int maxSymbolLength;
   private byte[] buf;
   private int pos;
   private int end;
@@ -136,6 +149,7 @@ public final class RowBinaryReader {
   private long rows;
   private int current; // index of the target of the last row
   private int symbolLength; // set by symbolStart
+  private byte @Nullable [] tag; // X-ClickHouse-Exception-Tag, if the server sent one
 
   /**
    * @param layout the row shape
@@ -170,6 +184,11 @@ public final class RowBinaryReader {
     this.fullCount = fullCount;
     this.source = Objects.requireNonNull(source, "source");
     this.what = Objects.requireNonNull(what, "what");
+    int longest = 0;
+    for (Target t : this.targets) {
+      longest = Math.max(longest, t.symbol.length);
+    }
+    this.maxSymbolLength = longest;
     this.buf = new byte[4 * HOLD_BACK];
   }
 
@@ -187,13 +206,27 @@ public final class RowBinaryReader {
    * @throws TrailingServerError if the server appended an error
    */
   public long read(InputStream in) throws IOException {
+    return read(in, Optional.empty());
+  }
+
+  /**
+   * Reads the whole stream (without closing it) of an answer that named an exception tag.
+   *
+   * @param exceptionTag the {@code X-ClickHouse-Exception-Tag} of the answer, if any
+   * @return the number of bytes read
+   * @throws IOException if reading fails, and no error of the server's explains it
+   * @throws DataFormatException if the stream is not whole rows of the expected shape
+   * @throws TrailingServerError if the server wrote an error into the stream
+   */
+  public long read(InputStream in, Optional<String> exceptionTag) throws IOException {
+    this.tag = exceptionTag.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     boolean eof = false;
     while (true) {
       if (!eof) {
         if (end == buf.length) {
           makeRoom();
         }
-        int n = in.read(buf, end, buf.length - end);
+        int n = receive(in, buf, end, buf.length - end);
         if (n < 0) {
           eof = true;
         } else {
@@ -217,6 +250,10 @@ public final class RowBinaryReader {
 
   /** Decodes the rest once the stream has ended: an error text, else whole rows. */
   private void finish(InputStream in) throws IOException {
+    TrailingServerError tagged = taggedError();
+    if (tagged != null) {
+      throw tagged;
+    }
     int errorAt = errorStart(buf, pos, end);
     if (errorAt >= 0) {
       String text = new String(buf, errorAt, end - errorAt, StandardCharsets.UTF_8).strip();
@@ -261,7 +298,7 @@ public final class RowBinaryReader {
         }
         buf = Arrays.copyOf(buf, buf.length * 2);
       }
-      int n = in.read(buf, end, Math.min(room, buf.length - end));
+      int n = receive(in, buf, end, Math.min(room, buf.length - end));
       if (n < 0) {
         break;
       }
@@ -274,6 +311,75 @@ public final class RowBinaryReader {
       return new TrailingServerError(text, rows, base + at);
     }
     return e;
+  }
+
+  /**
+   * Reads from the stream. When it breaks, an error the server wrote before it cut the connection
+   * is the real cause, and is thrown instead of the I/O error (which goes along as suppressed).
+   */
+  private int receive(InputStream in, byte[] b, int off, int len) throws IOException {
+    try {
+      return in.read(b, off, len);
+    } catch (IOException e) {
+      TrailingServerError server = taggedError();
+      if (server == null) {
+        int at = errorStart(buf, pos, end);
+        if (at >= 0) {
+          String text = new String(buf, at, end - at, StandardCharsets.UTF_8).strip();
+          server = new TrailingServerError(text, rows, base + at);
+        }
+      }
+      if (server != null) {
+        server.addSuppressed(e);
+        throw server;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The error block of a server that named an exception tag, if the bytes not yet decoded hold one:
+   * {@code __exception__}, line break, the tag, line break, the text, and normally a line break,
+   * the text's length, a space, the tag, a line break and {@code __exception__} again.
+   */
+  private @Nullable TrailingServerError taggedError() {
+    byte[] t = tag;
+    if (t == null) {
+      return null;
+    }
+    for (int i = pos; i + EXCEPTION_MARK.length <= end; i++) {
+      if (!Arrays.equals(
+          buf, i, i + EXCEPTION_MARK.length, EXCEPTION_MARK, 0, EXCEPTION_MARK.length)) {
+        continue;
+      }
+      int start = skipLineBreaks(i + EXCEPTION_MARK.length);
+      if (start + t.length > end || !Arrays.equals(buf, start, start + t.length, t, 0, t.length)) {
+        continue;
+      }
+      int from = skipLineBreaks(start + t.length);
+      int to = end;
+      for (int j = from; j + t.length <= end; j++) {
+        if (Arrays.equals(buf, j, j + t.length, t, 0, t.length)) {
+          to = j; // the closing "<length> <tag>"; the length and the line break before go too
+          while (to > from && (buf[to - 1] == ' ' || Character.isDigit(buf[to - 1]))) {
+            to--;
+          }
+          break;
+        }
+      }
+      String text = new String(buf, from, Math.max(0, to - from), StandardCharsets.UTF_8).strip();
+      return new TrailingServerError(
+          text.isEmpty() ? "the server reported an error without a text" : text, rows, base + i);
+    }
+    return null;
+  }
+
+  private int skipLineBreaks(int i) {
+    int j = i;
+    while (j < end && (buf[j] == '\r' || buf[j] == '\n')) {
+      j++;
+    }
+    return j;
   }
 
   private void makeRoom() {
@@ -482,7 +588,7 @@ public final class RowBinaryReader {
         d = q + 4;
       } else {
         long raw = (long) LONG.get(b, q);
-        t = kind == TimeKind.MILLIS ? raw : Buckets.startOf(kind, raw, zone);
+        t = kind == TimeKind.MILLIS ? raw : bucketStart(kind, raw, p);
         d = q + 8;
       }
       if (t < target.last || (hasCount && t == target.last) || t < minTime || t >= maxTime) {
@@ -509,6 +615,26 @@ public final class RowBinaryReader {
     return p;
   }
 
+  /** The start of the bucket a key denotes; a key that denotes no instant is a format error. */
+  private long bucketStart(TimeKind kind, long key, int rowStart) {
+    try {
+      return Buckets.startOf(kind, key, zone);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw error(
+          ": row "
+              + rows
+              + " at byte "
+              + (base + rowStart)
+              + " has the bucket key "
+              + key
+              + " ("
+              + kind
+              + "), which is no time: "
+              + e.getMessage()
+              + ". The response is not the expected RowBinary rows.");
+    }
+  }
+
   /**
    * Reads the LEB128 length of a string at {@code p}: returns where its bytes start and leaves the
    * length in {@link #symbolLength}; -1 if the length does not end before {@code limit}.
@@ -531,8 +657,18 @@ public final class RowBinaryReader {
         throw error(": malformed string length at byte " + (base + p) + " (row " + rows + ")");
       }
     }
-    if (len > Integer.MAX_VALUE - 64) {
-      throw error(": implausible symbol length " + len + " at byte " + (base + p));
+    if (len > maxSymbolLength) {
+      // No symbol asked for is that long; reading on would wait for (or allocate) up to gigabytes.
+      throw error(
+          ": row "
+              + rows
+              + " at byte "
+              + (base + p)
+              + " starts with a string of "
+              + len
+              + " bytes, longer than any symbol asked for ("
+              + maxSymbolLength
+              + "). The response is not the expected RowBinary rows.");
     }
     symbolLength = (int) len;
     return q;

@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes candles as {@code RowBinary} rows of {@code (symbol String, time, open, high, low, close,
  * volume Float64)}: the body of an {@code INSERT ... FORMAT RowBinary}. Rows are encoded into a
- * small buffer and streamed into the request, never held as a whole; the body can be written again
- * if the HTTP client retries.
+ * small buffer and streamed into the request, never held as a whole. The body is {@linkplain
+ * RequestBody#isOneShot() one-shot}: the HTTP client must not send it again by itself when a
+ * connection fails, as the server may have stored the rows already.
  */
 public final class RowBinaryWriter {
   private RowBinaryWriter() {}
@@ -106,6 +107,11 @@ public final class RowBinaryWriter {
       @Override
       public long contentLength() {
         return gzip ? -1 : length;
+      }
+
+      @Override
+      public boolean isOneShot() {
+        return true;
       }
 
       @Override

@@ -4,12 +4,10 @@ import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
-import io.github.ohlcv4j.internal.http.Redact;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An exception text of a ClickHouse server, parsed, and turned into the SDK's error types. Both
@@ -41,14 +39,19 @@ public record ServerError(int code, String message) {
   /** The table, database or a column is missing: the schema has not been created. */
   private static final Set<Integer> NO_SCHEMA = Set.of(16, 47, 60, 81);
 
+  /** {@code TOO_MANY_PARTS}: too many parts (transient), or too many partitions in one INSERT. */
+  private static final int TOO_MANY_PARTS = 252;
+
+  private static final String TOO_MANY_PARTITIONS = "Too many partitions for single INSERT block";
+
   /**
    * Refusals of the request itself, which a retry repeats: bad syntax, types, arguments, formats,
    * settings or input data, and result limits. Old servers answer most of them with HTTP 500.
    */
   private static final Set<Integer> REFUSED =
       Set.of(
-          6, 27, 36, 38, 41, 42, 43, 44, 46, 48, 50, 53, 62, 69, 70, 72, 73, 115, 117, 158, 161,
-          181, 307, 396);
+          6, 27, 36, 38, 41, 42, 43, 44, 46, 48, 49, 50, 53, 62, 69, 70, 72, 73, 80, 115, 117, 158,
+          161, 181, 184, 215, 307, 386, 395, 396, 407, 452);
 
   /**
    * Parses an exception text; empty if {@code text} does not start with {@code Code: N}. Leading
@@ -82,21 +85,17 @@ public record ServerError(int code, String message) {
    * @param source the source's name
    * @param asked what was asked, for the message (e.g. "reading BTCUSDT 1m from md.ohlcv")
    * @param table the table, for the schema hint
-   * @param password the password, scrubbed from the message if it appears
+   * @param credentials mask the password wherever it appears (before any cutting, so that no part
+   *     of it is left)
    */
   public static OhlcvException toException(
-      int status,
-      String body,
-      String source,
-      String asked,
-      String table,
-      @Nullable String password) {
-    Optional<ServerError> parsed = parse(body);
+      int status, String body, String source, String asked, String table, Credentials credentials) {
+    String text = credentials.redact(body);
+    Optional<ServerError> parsed = parse(text);
     String detail =
         parsed
             .map(e -> "ClickHouse error " + e.code + ": " + e.message)
-            .orElseGet(() -> "HTTP " + status + ": " + snippet(body));
-    detail = Redact.text(detail, password);
+            .orElseGet(() -> "HTTP " + status + ": " + snippet(text));
     while (detail.endsWith(".")) {
       detail = detail.substring(0, detail.length() - 1);
     }
@@ -141,6 +140,17 @@ public record ServerError(int code, String message) {
           false,
           null,
           null,
+          null);
+    }
+    if (c == TOO_MANY_PARTS && parsed.get().message.contains(TOO_MANY_PARTITIONS)) {
+      // Code 252 is also "too many parts", which passes once merges catch up; this one never does.
+      return new InvalidQueryException(
+          what
+              + ". The rows of one INSERT fall into more partitions than the server takes"
+              + " (max_partitions_per_insert_block); write fewer at a time (a smaller batchSize), as"
+              + " sending the same batch again fails the same way.",
+          source,
+          code,
           null);
     }
     // An error appended to a 200 result stream is a server-side failure like a 500.

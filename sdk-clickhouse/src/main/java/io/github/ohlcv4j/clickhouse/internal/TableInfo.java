@@ -55,7 +55,8 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
       }
       String[] f = line.split("\t", -1);
       if (f.length != 3) {
-        throw new IllegalArgumentException("Unexpected line in the table description: " + line);
+        throw new IllegalArgumentException(
+            "Unexpected line in the table description: " + Sql.printable(line));
       }
       switch (f[0]) {
         case "v":
@@ -68,7 +69,8 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
           columns.put(unescape(f[1]), unescape(f[2]));
           break;
         default:
-          throw new IllegalArgumentException("Unexpected line in the table description: " + line);
+          throw new IllegalArgumentException(
+              "Unexpected line in the table description: " + Sql.printable(line));
       }
     }
     if (version == null) {

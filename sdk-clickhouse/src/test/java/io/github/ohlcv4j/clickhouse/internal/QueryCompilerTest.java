@@ -121,19 +121,77 @@ class QueryCompilerTest {
 
   @Test
   void modernBucketsUseToStartOfIntervalWhereItIsEpochAligned() {
-    for (TimeColumnType type : TimeColumnType.values()) {
-      String sql =
-          modern(type)
-              .aggregate(List.of("X"), Interval.M15, Interval.M1, true, ZoneOffset.UTC, FROM, TO, 0)
-              .sql();
-      assertTrue(
-          sql.contains("toUnixTimestamp(toStartOfInterval(`ts`, INTERVAL 15 MINUTE, 'UTC'))"), sql);
-      String hours =
-          modern(type)
-              .aggregate(List.of("X"), Interval.H4, Interval.M1, true, ZoneOffset.UTC, FROM, TO, 0)
-              .sql();
-      assertTrue(hours.contains("INTERVAL 4 HOUR, 'UTC'"), hours);
-    }
+    QueryCompiler q = modern(TimeColumnType.DATE_TIME);
+    String sql =
+        q.aggregate(List.of("X"), Interval.M15, Interval.M1, true, ZoneOffset.UTC, FROM, TO, 0)
+            .sql();
+    assertTrue(
+        sql.contains("toUnixTimestamp(toStartOfInterval(`ts`, INTERVAL 15 MINUTE, 'UTC'))"), sql);
+    String hours =
+        q.aggregate(List.of("X"), Interval.H4, Interval.M1, true, ZoneOffset.UTC, FROM, TO, 0)
+            .sql();
+    assertTrue(hours.contains("INTERVAL 4 HOUR, 'UTC'"), hours);
+  }
+
+  @Test
+  void fixedBucketsOfDateTime64AreMillisecondArithmeticWhichHoldsBefore1970() {
+    // toStartOfInterval of a DateTime64 before 1970 returns a DateTime that wraps to 2106.
+    QueryCompiler.Compiled c =
+        modern(TimeColumnType.DATE_TIME64_3)
+            .aggregate(List.of("X"), Interval.M15, Interval.M1, true, ZoneOffset.UTC, -TO, TO, 0);
+    assertFalse(c.sql().contains("toStartOfInterval"), c.sql());
+    assertTrue(
+        c.sql()
+            .contains(
+                "(toUnixTimestamp64Milli(`ts`) - ((toUnixTimestamp64Milli(`ts`) % 900000) + 900000)"
+                    + " % 900000)"),
+        c.sql());
+    assertEquals(TimeKind.KEY_MILLIS, c.layout().time());
+  }
+
+  @Test
+  void calendarBucketsOfDateTime64AreDate32DaysWhichHoldBefore1970() {
+    // toRelativeDayNum of a DateTime64 before 1970 is the day number modulo 65536.
+    QueryCompiler q = modern(TimeColumnType.DATE_TIME64_3);
+    ZoneId ny = ZoneId.of("America/New_York");
+    String day = q.aggregate(List.of("X"), Interval.D1, Interval.M1, true, ny, -TO, TO, 0).sql();
+    assertTrue(day.contains("toInt64(toInt64(toDate32(`ts`, 'America/New_York'))) AS"), day);
+    assertFalse(day.contains("toRelativeDayNum"), day);
+    String week = q.aggregate(List.of("X"), Interval.W1, Interval.M1, true, ny, -TO, TO, 0).sql();
+    assertTrue(week.contains("toInt64(toDate32(`ts`, 'America/New_York')) + 3) % 7"), week);
+    String month = q.aggregate(List.of("X"), Interval.MN1, Interval.M1, true, ny, -TO, TO, 0).sql();
+    assertTrue(
+        month.contains(
+            "((toInt64(toYear(toDate32(`ts`, 'America/New_York'))) - 1970) * 12"
+                + " + toMonth(toDate32(`ts`, 'America/New_York')) - 1)"),
+        month);
+  }
+
+  @Test
+  void calendarBucketsBefore1970AreRefusedWhereTheServerHasNoDate32() {
+    TableInfo i = info("21.8.15.7", "DateTime64(3, 'UTC')", "Float64");
+    QueryCompiler q =
+        new QueryCompiler(
+            "md",
+            "t",
+            ColumnMapping.defaults(),
+            i.dialect(),
+            TimeColumnType.DATE_TIME64_3,
+            true,
+            i);
+    io.github.ohlcv4j.InvalidQueryException e =
+        assertThrows(
+            io.github.ohlcv4j.InvalidQueryException.class,
+            () ->
+                q.aggregate(
+                    List.of("X"), Interval.D1, Interval.M1, true, ZoneOffset.UTC, -TO, TO, 0));
+    assertTrue(e.getMessage().contains("before 1970"), e.getMessage());
+    // Fixed buckets, and days from 1970 on, are fine.
+    q.aggregate(List.of("X"), Interval.H4, Interval.M1, true, ZoneOffset.UTC, -TO, TO, 0);
+    String days =
+        q.aggregate(List.of("X"), Interval.D1, Interval.M1, true, ZoneOffset.UTC, FROM, TO, 0)
+            .sql();
+    assertTrue(days.contains("toRelativeDayNum"), days);
   }
 
   @Test
@@ -186,7 +244,7 @@ class QueryCompilerTest {
   @Test
   void calendarBucketsAreLocalDayAndMonthNumbersInTheZone() {
     ZoneId berlin = ZoneId.of("Europe/Berlin");
-    for (QueryCompiler q : List.of(legacy(), modern(TimeColumnType.DATE_TIME64_3))) {
+    for (QueryCompiler q : List.of(legacy(), modern(TimeColumnType.DATE_TIME))) {
       QueryCompiler.Compiled day =
           q.aggregate(List.of("X"), Interval.D1, Interval.M1, true, berlin, FROM, TO, 0);
       assertTrue(

@@ -327,4 +327,86 @@ class RowBinaryReaderTest {
         Instant.parse("2024-02-01T00:00:00Z").toEpochMilli(),
         t.builder().build().openTimeMillis(0));
   }
+
+  @Test
+  void aGiantStringLengthIsAFormatErrorNotAnOverflow() {
+    // A symbol length of 2^31 - 100 passed the old plausibility check, then overflowed an int.
+    Rows rows = new Rows().string("BTCUSDT").u32(T0 / 1000).candle(1);
+    rows.out.writeBytes(new byte[] {(byte) 0x9C, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
+    for (int i = 0; i < 40; i++) {
+      rows.u32(T0 / 1000 + 60).candle(2);
+    }
+    byte[] data = rows.bytes();
+    for (int chunk : new int[] {data.length, 3}) {
+      RowBinaryReader r =
+          raw(
+              new RowLayout(true, TimeKind.SECONDS, false),
+              List.of(target(BTC, Interval.M1), target(ETH, Interval.M1)));
+      DataFormatException e =
+          assertThrows(DataFormatException.class, () -> r.read(trickle(data, chunk)));
+      assertTrue(e.getMessage().contains("longer than any symbol asked for"), e.getMessage());
+      assertTrue(e.getMessage().contains("byte 52"), e.getMessage());
+    }
+  }
+
+  @Test
+  void bucketKeysThatAreNoDateAreFormatErrors() {
+    for (TimeKind kind :
+        new TimeKind[] {TimeKind.KEY_DAY, TimeKind.KEY_MONTH, TimeKind.KEY_SECONDS}) {
+      long[] keys =
+          kind == TimeKind.KEY_SECONDS
+              ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 999}
+              : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 400_000_000_000L};
+      for (long key : keys) {
+        byte[] data = new Rows().i64(key).candle(1).i64(1).bytes();
+        RowBinaryReader r =
+            new RowBinaryReader(
+                new RowLayout(false, kind, true),
+                List.of(target(BTC, Interval.D1)),
+                ZoneOffset.UTC,
+                0,
+                Long.MAX_VALUE,
+                start -> 1,
+                "test",
+                "reading");
+        DataFormatException e =
+            assertThrows(
+                DataFormatException.class,
+                () -> r.read(new ByteArrayInputStream(data)),
+                kind + " " + key);
+        assertTrue(e.getMessage().contains("byte 0"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aBucketKeyThatIsNoDateDoesNotHideTheServersErrorAfterIt() {
+    // The server broke off: what came before its error text is no row at all.
+    byte[] data =
+        new Rows()
+            .i64(LocalDate.of(2024, 1, 1).toEpochDay())
+            .candle(1)
+            .i64(1)
+            .i64(Long.MAX_VALUE / 3)
+            .candle(2)
+            .i64(1)
+            .text(
+                "Code: 241, e.displayText() = DB::Exception: Memory limit exceeded, e.what() = E\n")
+            .bytes();
+    RowBinaryReader r =
+        new RowBinaryReader(
+            new RowLayout(false, TimeKind.KEY_DAY, true),
+            List.of(target(BTC, Interval.D1)),
+            ZoneOffset.UTC,
+            0,
+            Long.MAX_VALUE,
+            start -> 1,
+            "test",
+            "reading");
+    RowBinaryReader.TrailingServerError e =
+        assertThrows(
+            RowBinaryReader.TrailingServerError.class,
+            () -> r.read(new ByteArrayInputStream(data)));
+    assertEquals(241, ServerError.parse(e.text).orElseThrow().code());
+  }
 }

@@ -42,7 +42,8 @@ class ServerErrorTest {
   }
 
   private static OhlcvException map(int status, String body) {
-    return ServerError.toException(status, body, "ch", "reading X", "md.t", "pw-Secr3t");
+    return ServerError.toException(
+        status, body, "ch", "reading X", "md.t", Credentials.of("u", "pw-Secr3t", "ch"));
   }
 
   @Test
@@ -113,5 +114,38 @@ class ServerErrorTest {
     OhlcvException e = map(200, "<html>login</html>");
     assertInstanceOf(SourceUnavailableException.class, e);
     assertTrue(e.getMessage().contains("ClickHouse HTTP endpoint"), e.getMessage());
+  }
+
+  @Test
+  void tooManyPartitionsForOneInsertIsNotRetryableButTooManyPartsIs() {
+    // As ClickHouse 26.7 words it (code 252 is TOO_MANY_PARTS for both).
+    OhlcvException partitions =
+        map(
+            500,
+            "Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100)."
+                + " The limit is controlled by 'max_partitions_per_insert_block' setting. Large"
+                + " number of partitions is a common misconception. (TOO_MANY_PARTS) (version"
+                + " 26.7.2.1)\n");
+    assertInstanceOf(InvalidQueryException.class, partitions);
+    assertFalse(partitions.isRetryable());
+    assertEquals("252", partitions.venueCode().orElseThrow());
+    assertTrue(partitions.getMessage().contains("batchSize"), partitions.getMessage());
+    OhlcvException parts =
+        map(
+            500,
+            "Code: 252. DB::Exception: Too many parts (300 with average size of 1.00 MiB) in table"
+                + " 'md.t'. Merges are processing significantly slower than inserts."
+                + " (TOO_MANY_PARTS) (version 24.3.1.2672)\n");
+    assertInstanceOf(SourceUnavailableException.class, parts);
+    assertTrue(parts.isRetryable());
+  }
+
+  @Test
+  void aFailedThrowIfAndALogicalErrorAreNotRetried() {
+    for (int code : new int[] {395, 49}) {
+      OhlcvException e = map(200, "Code: " + code + ". DB::Exception: x. (X) (version 25.11.1.1)");
+      assertInstanceOf(InvalidQueryException.class, e);
+      assertFalse(e.isRetryable());
+    }
   }
 }
