@@ -9,14 +9,15 @@ import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
+import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.PolygonAggs;
 import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
-import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
@@ -98,6 +99,7 @@ public final class PolygonSource implements CandleSource {
   private final int pageSize;
   private final int requestsPerMinute;
   private final Http http;
+  private final int maxBody;
   private final Clock clock;
   private final VenueLimits limits;
   private final SourceCapabilities capabilities;
@@ -109,6 +111,7 @@ public final class PolygonSource implements CandleSource {
     this.pageSize = b.pageSize;
     this.requestsPerMinute = b.requestsPerMinute;
     this.http = Http.of(b.context, "polygon");
+    this.maxBody = BodyBuffer.maxBody(b.context);
     this.clock = b.context.clock();
     this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     SourceCapabilities.Builder caps =
@@ -346,7 +349,7 @@ public final class PolygonSource implements CandleSource {
     private volatile HttpUrl current = baseUrl;
 
     Cursor(OhlcvQuery query, PagePlan plan, ZoneId zone, String key) {
-      super(http, "polygon", query);
+      super(http, "polygon", query, maxBody);
       this.query = query;
       this.plan = plan;
       this.zone = zone;
@@ -411,7 +414,7 @@ public final class PolygonSource implements CandleSource {
       HttpUrl asked = current;
       Optional<Instant> date = Http.serverTime(response);
       Instant serverNow = date.orElseGet(clock::instant);
-      BodyBuffer.Body body = buffer.read(response.body());
+      BodyBuffer.Body body = buffer.read(response);
       try {
         if (response.code() != 200) {
           throw errors.http(response, body, serverNow);
@@ -423,7 +426,7 @@ public final class PolygonSource implements CandleSource {
                 .badRows(query.badRows());
         PolygonAggs.Result r;
         try {
-          r = PolygonAggs.parse(body.bytes(), body.length(), b, "polygon", what);
+          r = PolygonAggs.parse(new JsonBytes(body, "polygon", what), b, "polygon", what);
         } catch (DataFormatException e) {
           throw errors.redacted(e);
         }
@@ -451,8 +454,9 @@ public final class PolygonSource implements CandleSource {
         throw new DataFormatException(
             "polygon: the response to "
                 + what
-                + " has a next_url that is not a URL: "
-                + Redact.text(next, key),
+                + " has a next_url that is not a URL ("
+                + next.length()
+                + " characters, not shown: it may carry credentials)",
             "polygon",
             null,
             null);
@@ -526,7 +530,7 @@ public final class PolygonSource implements CandleSource {
       HttpUrl u = HttpUrl.parse(baseUrl);
       if (u == null) {
         throw new IllegalArgumentException(
-            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
       }
       this.baseUrl = u;
       return this;

@@ -214,7 +214,7 @@ class PolygonSourceTest extends VenueTest {
         failWith(200, "{\"status\":\"OK\",\"results\":[{\"t\":1714521600000,\"o\":1.5");
     assertInstanceOf(DataFormatException.class, cut);
     assertTrue(cut.isRetryable(), cut.getMessage());
-    assertTrue(cut.getMessage().contains("results[0]"), cut.getMessage());
+    assertTrue(cut.getMessage().contains("row 0"), cut.getMessage());
     OhlcvException missing =
         failWith(
             200,
