@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.source;
 
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.internal.SourceUris;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class CandleSources {
     if (scheme == null) {
       throw new IllegalArgumentException(
           "Source URI \""
-              + uri
+              + SourceUris.redact(uri)
               + "\" has no scheme; expected e.g. \"sample:\", \"bybit:linear\", \"binance:spot\","
               + " \"polygon:\" or \"clickhouse://host:8123/db?table=ohlcv\"");
     }
@@ -122,8 +123,14 @@ public final class CandleSources {
     try {
       return new URI(u);
     } catch (URISyntaxException e) {
+      // Not chained: the cause's message holds the whole input, credentials included.
       throw new IllegalArgumentException(
-          "Malformed source URI \"" + uri + "\": " + e.getReason(), e);
+          "Malformed source URI \""
+              + SourceUris.redact(uri)
+              + "\": "
+              + e.getReason()
+              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+              + ". Percent-encode special characters in values (a space as %20).");
     }
   }
 }

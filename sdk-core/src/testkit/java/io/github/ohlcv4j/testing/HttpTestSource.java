@@ -35,6 +35,7 @@ import java.util.function.IntUnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
+import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,10 +53,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpTestSource implements CandleSource {
 
+  /** The largest body read, in bytes. */
+  public static final int MAX_BODY = 8 * 1024 * 1024;
+
   private final String name;
   private final HttpUrl base;
   private final String apiKey;
   private final String password;
+  private final String[] secrets;
   private final int pageSize;
   private final IntUnaryOperator weight;
   private final Http http;
@@ -68,6 +73,8 @@ public final class HttpTestSource implements CandleSource {
     this.base = Objects.requireNonNull(b.base, "base");
     this.apiKey = b.apiKey;
     this.password = b.password;
+    this.secrets =
+        new String[] {apiKey, password, "user:" + password, FakeVenue.base64("user:" + password)};
     this.pageSize = b.pageSize;
     this.weight = b.weight;
     this.context = b.context;
@@ -185,7 +192,7 @@ public final class HttpTestSource implements CandleSource {
     Page read(Response r, long start, long stop) throws IOException {
       String where = Redact.url(r.request().url());
       Instant now = context.clock().instant();
-      String body = r.body().string();
+      String body = body(r, where);
       int code = r.code();
       if (code == 429) {
         Optional<Duration> after = Http.retryAfter(r, now);
@@ -229,7 +236,7 @@ public final class HttpTestSource implements CandleSource {
                 + " at "
                 + where
                 + ": "
-                + Http.snippet(body, 120),
+                + Http.snippet(body, 120, secrets),
             name,
             true,
             null,
@@ -238,7 +245,13 @@ public final class HttpTestSource implements CandleSource {
       }
       if (code != 200) {
         throw new OhlcvException(
-            query + ": " + name + " answered HTTP " + code + ": " + Http.snippet(body, 120));
+            query
+                + ": "
+                + name
+                + " answered HTTP "
+                + code
+                + ": "
+                + Http.snippet(body, 120, secrets));
       }
       String type = r.header("Content-Type", "");
       if (!type.startsWith("text/csv")) {
@@ -251,7 +264,7 @@ public final class HttpTestSource implements CandleSource {
                 + " instead of text/csv at "
                 + where
                 + ": "
-                + Http.snippet(body, 120),
+                + Http.snippet(body, 120, secrets),
             name,
             null,
             null);
@@ -276,6 +289,28 @@ public final class HttpTestSource implements CandleSource {
             Instant.ofEpochMilli(Long.parseLong(u[2])));
       }
       return new Page(series, body.length(), Http.serverTime(r));
+    }
+
+    /**
+     * The body as text, read as its bytes arrive (never sized by {@code Content-Length}) and at
+     * most {@link HttpTestSource#MAX_BODY} bytes; a larger one is a {@link DataFormatException}.
+     */
+    String body(Response r, String where) throws IOException {
+      long declared = r.body().contentLength();
+      BufferedSource source = r.body().source();
+      if (declared > MAX_BODY || source.request(MAX_BODY + 1L)) {
+        throw new DataFormatException(
+            query
+                + ": the answer at "
+                + where
+                + " is larger than "
+                + MAX_BODY
+                + " bytes, more than any page holds.",
+            name,
+            null,
+            null);
+      }
+      return source.getBuffer().readUtf8();
     }
 
     CandleSeries parse(String body, String where) {
@@ -311,7 +346,13 @@ public final class HttpTestSource implements CandleSource {
             throw cut(where, rows, "its last line is incomplete");
           }
           throw new DataFormatException(
-              query + ": line " + (i + 1) + " of the answer at " + where + " is malformed: " + line,
+              query
+                  + ": line "
+                  + (i + 1)
+                  + " of the answer at "
+                  + where
+                  + " is malformed: "
+                  + Http.snippet(line, 120, secrets),
               name,
               null,
               e);

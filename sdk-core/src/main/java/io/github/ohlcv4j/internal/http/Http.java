@@ -222,12 +222,11 @@ public final class Http {
     }
   }
 
-  /** The first {@code max} characters of a text body, for error messages; null-safe. */
-  public static String snippet(@Nullable String body, int max) {
-    if (body == null) {
-      return "";
-    }
-    String s = body.strip().replaceAll("\\s+", " ");
-    return s.length() <= max ? s : s.substring(0, max) + "…";
+  /**
+   * The first {@code max} characters of a text body, for error messages, with every secret (and its
+   * encoded forms, see {@link Redact#forms}) masked before the text is cut; null-safe.
+   */
+  public static String snippet(@Nullable String body, int max, String... secrets) {
+    return Redact.snippet(body, max, Redact.forms(java.util.Arrays.asList(secrets)));
   }
 }

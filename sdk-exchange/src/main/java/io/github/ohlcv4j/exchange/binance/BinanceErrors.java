@@ -62,9 +62,9 @@ final class BinanceErrors {
     int status = r.code();
     Optional<ErrorBodies.Fields> f = ErrorBodies.read(body.bytes(), body.length());
     Long code = f.flatMap(x -> x.whole("code")).orElse(null);
+    String raw = f.flatMap(x -> x.text("msg")).orElse(null);
     String msg =
-        f.flatMap(x -> x.text("msg"))
-            .orElseGet(() -> ErrorBodies.snippet(body.bytes(), body.length(), 200));
+        raw != null ? ErrorBodies.quote(raw, body.secrets()) : ErrorBodies.snippet(body, 200);
     String venueCode = code != null ? code.toString() : Integer.toString(status);
     String said =
         source
@@ -78,7 +78,7 @@ final class BinanceErrors {
             + "\")";
     Duration retryAfter = Http.retryAfter(r, now).orElse(null);
     if (status == 418) {
-      Instant until = bannedUntil(msg);
+      Instant until = raw != null ? bannedUntil(raw) : null;
       if (until == null) {
         until = now.plus(retryAfter != null ? retryAfter : Duration.ofMinutes(2));
       }

@@ -15,6 +15,7 @@ import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
@@ -185,6 +186,7 @@ public final class BinanceSource implements CandleSource {
   private final int pageSize;
   private final int weightLimit;
   private final Http http;
+  private final int maxBody;
   private final Clock clock;
   private final VenueLimits limits;
   private final String name;
@@ -207,6 +209,7 @@ public final class BinanceSource implements CandleSource {
     this.weightLimit = b.weightLimit > 0 ? b.weightLimit : market.weightLimit;
     this.name = "binance:" + market.id();
     this.http = Http.of(b.context, name);
+    this.maxBody = BodyBuffer.maxBody(b.context);
     this.clock = b.context.clock();
     this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     this.intervals = intervals(market);
@@ -432,7 +435,7 @@ public final class BinanceSource implements CandleSource {
     private volatile int limit;
 
     Cursor(OhlcvQuery query, PagePlan plan, @Nullable String timeZone) {
-      super(http, name, query);
+      super(http, name, query, maxBody);
       this.query = query;
       this.plan = plan;
       this.timeZone = timeZone;
@@ -485,7 +488,7 @@ public final class BinanceSource implements CandleSource {
       Optional<Instant> date = Http.serverTime(response);
       Instant serverNow = date.orElseGet(clock::instant);
       errors.reportUsage(response, serverNow);
-      BodyBuffer.Body body = buffer.read(response.body());
+      BodyBuffer.Body body = buffer.read(response);
       try {
         if (response.code() != 200) {
           throw errors.http(response, body, serverNow);
@@ -496,7 +499,7 @@ public final class BinanceSource implements CandleSource {
                 .source(name)
                 .badRows(query.badRows())
                 .expectedSize(asked);
-        JsonBytes in = new JsonBytes(body.bytes(), body.length(), name, what);
+        JsonBytes in = new JsonBytes(body, name, what);
         int rows;
         try {
           rows = BinanceKlines.parse(in, b);
@@ -574,7 +577,7 @@ public final class BinanceSource implements CandleSource {
       HttpUrl u = HttpUrl.parse(baseUrl);
       if (u == null) {
         throw new IllegalArgumentException(
-            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
       }
       this.baseUrl = u;
       return this;

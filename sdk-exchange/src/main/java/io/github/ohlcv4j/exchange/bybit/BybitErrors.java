@@ -11,6 +11,7 @@ import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
+import io.github.ohlcv4j.internal.http.Redact;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -62,7 +63,7 @@ final class BybitErrors {
   /** The error for a response whose HTTP status is not 200. */
   OhlcvException http(Response r, BodyBuffer.Body body, Instant now) {
     int status = r.code();
-    String said = ErrorBodies.snippet(body.bytes(), body.length(), 200);
+    String said = ErrorBodies.snippet(body, 200);
     if (status == 403) {
       Instant until = now.plus(IP_BAN);
       limits.banUntil(BybitSource.RATE_LIMIT_GROUP, until);
@@ -136,7 +137,7 @@ final class BybitErrors {
               + ": HTTP 404 for "
               + what
               + " at "
-              + r.request().url().newBuilder().query(null).build()
+              + Redact.url(r.request().url().newBuilder().query(null).build())
               + ": no such path. Check the baseUrl (Bybit's is "
               + BybitSource.DEFAULT_BASE_URL
               + ").",
@@ -157,10 +158,11 @@ final class BybitErrors {
   OhlcvException retCode(Response r, BodyBuffer.Body body, Instant now) {
     Optional<ErrorBodies.Fields> f = ErrorBodies.read(body.bytes(), body.length());
     long code = f.flatMap(x -> x.whole("retCode")).orElse(-1L);
-    String msg = f.flatMap(x -> x.text("retMsg")).orElse("");
+    String raw = f.flatMap(x -> x.text("retMsg")).orElse("");
+    String msg = ErrorBodies.quote(raw, body.secrets());
     String said = source + ": Bybit refused " + what + ": retCode " + code + " \"" + msg + "\"";
     String c = Long.toString(code);
-    String lower = msg.toLowerCase(Locale.ROOT);
+    String lower = raw.toLowerCase(Locale.ROOT);
     switch ((int) code) {
       case 10001:
         if (lower.contains("symbol")) {

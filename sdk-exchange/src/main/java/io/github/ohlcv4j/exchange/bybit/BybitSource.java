@@ -15,6 +15,7 @@ import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
@@ -148,6 +149,7 @@ public final class BybitSource implements CandleSource {
   private final HttpUrl baseUrl;
   private final int pageSize;
   private final Http http;
+  private final int maxBody;
   private final Clock clock;
   private final VenueLimits limits;
   private final String name;
@@ -159,6 +161,7 @@ public final class BybitSource implements CandleSource {
     this.pageSize = b.pageSize;
     this.name = "bybit:" + category.id();
     this.http = Http.of(b.context, name);
+    this.maxBody = BodyBuffer.maxBody(b.context);
     this.clock = b.context.clock();
     this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     this.capabilities =
@@ -353,7 +356,7 @@ public final class BybitSource implements CandleSource {
     private volatile Window window = new Window(0, 0, 0);
 
     Cursor(OhlcvQuery query, PagePlan plan) {
-      super(http, name, query);
+      super(http, name, query, maxBody);
       this.query = query;
       this.plan = plan;
       this.position = plan.first();
@@ -397,7 +400,7 @@ public final class BybitSource implements CandleSource {
       Optional<Instant> date = Http.serverTime(response);
       Instant serverNow = date.orElseGet(clock::instant);
       errors.reportUsage(response, serverNow);
-      BodyBuffer.Body body = buffer.read(response.body());
+      BodyBuffer.Body body = buffer.read(response);
       try {
         if (response.code() != 200) {
           throw errors.http(response, body, serverNow);
@@ -408,7 +411,7 @@ public final class BybitSource implements CandleSource {
                 .source(name)
                 .badRows(query.badRows())
                 .expectedSize(w.rows);
-        JsonBytes in = new JsonBytes(body.bytes(), body.length(), name, what);
+        JsonBytes in = new JsonBytes(body, name, what);
         BybitKlines.Result r;
         try {
           r = BybitKlines.parse(in, b);
@@ -429,7 +432,7 @@ public final class BybitSource implements CandleSource {
                     + what
                     + " has no retCode; expected Bybit's {\"retCode\":0,\"result\":{\"list\":[...]}}"
                     + " (check baseUrl). Body: "
-                    + ErrorBodies.snippet(body.bytes(), body.length(), 200),
+                    + ErrorBodies.snippet(body, 200),
                 name,
                 null,
                 null);
@@ -442,7 +445,7 @@ public final class BybitSource implements CandleSource {
                   + ": the response to "
                   + what
                   + " has retCode 0 but no result.list. Body: "
-                  + ErrorBodies.snippet(body.bytes(), body.length(), 200),
+                  + ErrorBodies.snippet(body, 200),
               name,
               null,
               null);
@@ -490,7 +493,7 @@ public final class BybitSource implements CandleSource {
       HttpUrl u = HttpUrl.parse(baseUrl);
       if (u == null) {
         throw new IllegalArgumentException(
-            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
       }
       this.baseUrl = u;
       return this;

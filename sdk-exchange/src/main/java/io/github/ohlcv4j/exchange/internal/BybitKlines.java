@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * envelope {@code {"retCode":0,"retMsg":"OK","result":{"list":[...]}}} and rows of seven strings
  * {@code [startTime, open, high, low, close, volume, turnover]}, newest first (the builder turns
  * them around). Turnover goes to {@link ExtraColumn#QUOTE_VOLUME}. Keys may come in any order; a
- * non-zero {@code retCode} is returned for the caller to map, whatever else the body holds.
+ * non-zero {@code retCode} is returned for the caller to map, whatever else the body holds. A
+ * {@code retCode}, {@code result} or {@code list} given twice is refused, since which of the two
+ * counts is not defined.
  */
 public final class BybitKlines {
   private BybitKlines() {}
@@ -41,9 +43,18 @@ public final class BybitKlines {
     in.expect('{', "'{'");
     long retCode = NO_CODE;
     boolean list = false;
+    int seen = 0;
     if (!in.consume('}')) {
       do {
-        switch (in.key(TOP)) {
+        int k = in.key(TOP);
+        if (k >= 0) {
+          if ((seen & (1 << k)) != 0) {
+            throw in.fail(
+                "no second \"" + (k == 0 ? "retCode" : "result") + "\" in the response object");
+          }
+          seen |= 1 << k;
+        }
+        switch (k) {
           case 0:
             in.field("retCode");
             retCode = in.whole();
@@ -72,8 +83,14 @@ public final class BybitKlines {
     if (in.consume('}')) {
       return false;
     }
+    boolean seen = false;
     do {
-      if (in.key(RESULT) == 0 && in.peek() == '[') {
+      int k = in.key(RESULT);
+      if (k == 0 && seen) {
+        throw in.fail("no second \"list\" in the result object");
+      }
+      seen |= k == 0;
+      if (k == 0 && in.peek() == '[') {
         rows(in, out);
         list = true;
       } else {

@@ -1,8 +1,9 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import com.squareup.moshi.JsonReader;
+import io.github.ohlcv4j.internal.http.Redact;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import okio.Buffer;
@@ -70,10 +71,20 @@ public final class ErrorBodies {
     }
   }
 
-  /** The body as text for a message: white space collapsed, at most {@code max} characters. */
-  public static String snippet(byte[] body, int length, int max) {
-    String s = new String(body, 0, Math.min(length, max * 4), StandardCharsets.UTF_8);
-    s = s.strip().replaceAll("\\s+", " ");
-    return s.length() <= max ? s : s.substring(0, max) + "…";
+  /**
+   * The body as text for a message: the secrets of the request masked first, then white space
+   * collapsed and the text cut to at most {@code max} characters.
+   */
+  public static String snippet(BodyBuffer.Body body, int max) {
+    return Redact.snippet(body.bytes(), body.length(), 0, body.length(), max, body.secrets(), true);
+  }
+
+  /**
+   * A text the venue sent (an error object's message), as a message may quote it: the secrets of
+   * the request masked first, then white space collapsed and the text cut to at most 200
+   * characters.
+   */
+  public static String quote(String text, List<String> secrets) {
+    return Redact.snippet(text, 200, secrets);
   }
 }

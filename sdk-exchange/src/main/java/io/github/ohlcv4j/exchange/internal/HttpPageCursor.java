@@ -35,17 +35,32 @@ public abstract class HttpPageCursor<S> implements PageCursor {
   private volatile boolean closed;
 
   /** The buffer the cursor's responses are read into. */
-  protected final BodyBuffer buffer = new BodyBuffer(64 * 1024);
+  protected final BodyBuffer buffer;
 
   /**
+   * A cursor whose bodies may hold up to {@link BodyBuffer#DEFAULT_MAX_BODY} bytes.
+   *
    * @param http sends the requests
    * @param source the source's name
    * @param query the query, for messages
    */
   protected HttpPageCursor(Http http, String source, OhlcvQuery query) {
+    this(http, source, query, BodyBuffer.DEFAULT_MAX_BODY);
+  }
+
+  /**
+   * @param http sends the requests
+   * @param source the source's name
+   * @param query the query, for messages
+   * @param maxBody the largest response body accepted, in bytes ({@link BodyBuffer#maxBody})
+   */
+  protected HttpPageCursor(Http http, String source, OhlcvQuery query, int maxBody) {
     this.http = http;
     this.source = source;
     this.query = query;
+    this.buffer =
+        new BodyBuffer(
+            64 * 1024, maxBody, source, query.symbol() + " " + query.interval() + " candles");
   }
 
   /** Whether the plan has another request. */

@@ -1,21 +1,39 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.internal.http.Redact;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A forward-only reader of JSON in a byte array, for the kline parsers: reads numbers and decimal
+ * A forward-only reader of JSON in a byte array, for the venue parsers: reads numbers and decimal
  * strings straight into doubles and longs without creating strings, and skips what it does not
  * need. It keeps track of the row and field being read, so that an error says where it happened:
  * the byte offset, the row, the field, what was expected and what was found. Not thread-safe.
+ *
+ * <p><b>Strict and linear.</b> It accepts JSON as RFC 8259 defines it and nothing else, also in the
+ * values it skips: literals spelled out, strings without raw control characters and with valid
+ * escapes, numbers in JSON's grammar ({@code -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?}, also
+ * when a venue puts them in a string) and no deeper than {@value #MAX_DEPTH} levels of nesting.
+ * Every byte is looked at a bounded number of times, so any body parses or fails in time linear in
+ * its size. Numbers are correctly rounded; one too large for a double is refused, not made
+ * infinite.
+ *
+ * <p>Messages never show a secret: text quoted from the body has every occurrence of the secrets
+ * given to the constructor masked before it is cut ({@link Redact#snippet}).
  */
 public final class JsonBytes {
+  /** The deepest nesting of arrays and objects accepted. */
+  public static final int MAX_DEPTH = 512;
+
   private final byte[] b;
   private final int end;
   private final String source;
   private final String what;
+  private final List<String> secrets;
   private int pos;
+  private int depth;
   private int row = -1;
   private @Nullable String field;
 
@@ -26,10 +44,27 @@ public final class JsonBytes {
    * @param what what was asked, for errors (e.g. {@code "BYBIT:BTCUSDT.P 1m klines"})
    */
   public JsonBytes(byte[] body, int length, String source, String what) {
+    this(body, length, source, what, List.of());
+  }
+
+  /**
+   * @param body the response body
+   * @param length how many bytes of {@code body} hold the response
+   * @param source the source's name, for errors
+   * @param what what was asked, for errors (e.g. {@code "BYBIT:BTCUSDT.P 1m klines"})
+   * @param secrets texts never to show in an error (see {@link BodyBuffer.Body#secrets()})
+   */
+  public JsonBytes(byte[] body, int length, String source, String what, List<String> secrets) {
     this.b = body;
     this.end = length;
     this.source = source;
     this.what = what;
+    this.secrets = secrets;
+  }
+
+  /** A reader of a body, with the secrets of the request it answered. */
+  public JsonBytes(BodyBuffer.Body body, String source, String what) {
+    this(body.bytes(), body.length(), source, what, body.secrets());
   }
 
   /** The offset of the next byte to read. */
@@ -59,22 +94,36 @@ public final class JsonBytes {
     return -1;
   }
 
-  /** Skips white space and consumes {@code c}, or fails saying {@code expected}. */
+  /**
+   * Skips white space and consumes {@code c}, or fails saying {@code expected}. Opening {@code
+   * '{'} or {@code '['} counts towards the nesting limit.
+   */
   public void expect(char c, String expected) {
     int n = peek();
     if (n != c) {
       throw fail(expected);
     }
+    open(c);
     pos++;
   }
 
   /** Skips white space and consumes {@code c} if it comes next. */
   public boolean consume(char c) {
     if (peek() == c) {
+      open(c);
       pos++;
+      if (c == '}' || c == ']') {
+        depth--;
+      }
       return true;
     }
     return false;
+  }
+
+  private void open(char c) {
+    if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
+      throw fail("nesting no deeper than " + MAX_DEPTH + " levels");
+    }
   }
 
   /**
@@ -89,6 +138,7 @@ public final class JsonBytes {
     }
     if (n == close) {
       pos++;
+      depth--;
       return false;
     }
     throw fail(expected);
@@ -96,14 +146,26 @@ public final class JsonBytes {
 
   /**
    * Reads an object key and the colon after it; returns the index of the key in {@code keys}, or -1
-   * if it is none of them.
+   * if it is none of them. A key written with escapes is compared once decoded.
    */
   public int key(byte[][] keys) {
-    expect('"', "a key in quotes");
-    int s = pos;
+    if (peek() != '"') {
+      throw fail("a key in quotes");
+    }
+    int s = pos + 1;
     int e = stringEnd();
+    boolean escaped = escapes;
     pos = e + 1;
     expect(':', "':' after a key");
+    if (escaped) {
+      String k = decode(s, e);
+      for (int i = 0; i < keys.length; i++) {
+        if (k.equals(new String(keys[i], StandardCharsets.US_ASCII))) {
+          return i;
+        }
+      }
+      return -1;
+    }
     int n = e - s;
     outer:
     for (int k = 0; k < keys.length; k++) {
@@ -121,7 +183,32 @@ public final class JsonBytes {
     return -1;
   }
 
-  /** Reads a number or a string holding a number, as a correctly rounded double. */
+  /** Reads a string, decoding its escapes; bytes that are not UTF-8 become U+FFFD. */
+  public String string() {
+    if (peek() != '"') {
+      throw fail("a string");
+    }
+    int s = pos + 1;
+    int e = stringEnd();
+    pos = e + 1;
+    return escapes ? decode(s, e) : new String(b, s, e - s, StandardCharsets.UTF_8);
+  }
+
+  /** Reads {@code null} if it comes next and returns true. */
+  public boolean nullValue() {
+    if (peek() == 'n') {
+      literal("null");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Reads a number or a string holding a number, as a correctly rounded double.
+   *
+   * @throws DataFormatException if it is neither, is not in JSON's number grammar, or is too large
+   *     for a double
+   */
   public double number() {
     int c = peek();
     boolean quoted = c == '"';
@@ -129,22 +216,51 @@ public final class JsonBytes {
       throw fail("a number or a decimal string");
     }
     int s = quoted ? pos + 1 : pos;
-    double v = fastDecimal(s, quoted);
-    if (fastEnd >= 0) {
-      pos = quoted ? fastEnd + 1 : fastEnd;
-      return v;
+    int e = scanNumber(s, quoted);
+    double v;
+    if (exact) {
+      v = (double) mantissa;
+      if (mantissa != 0 && e10 != 0) {
+        v = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
+      }
+      if (b[s] == '-') {
+        v = -v;
+      }
+    } else {
+      v = Decimals.parse(b, s, e);
+      if (Double.isInfinite(v)) {
+        pos = quoted ? s - 1 : s;
+        throw fail("a number a double can hold, got " + text(s, Math.min(e, s + 40)));
+      }
     }
-    int e = slowEnd(s, quoted);
-    try {
-      return Decimals.parse(b, s, e);
-    } catch (NumberFormatException x) {
-      pos = s;
-      throw fail("a decimal number, got " + x.getMessage().replace("not a number: ", ""));
-    }
+    pos = quoted ? e + 1 : e;
+    return v;
   }
 
-  /** Where {@link #fastDecimal} or {@link #fastWhole} stopped, or -1 if it gave up. */
-  private int fastEnd;
+  /**
+   * Reads a whole number, bare or in a string: one in JSON's number grammar whose value is a whole
+   * number below 10<sup>18</sup> in magnitude ({@code 1.6725312E12} and {@code 1672531200000.0} are
+   * whole).
+   *
+   * @throws DataFormatException otherwise
+   */
+  public long whole() {
+    int c = peek();
+    boolean quoted = c == '"';
+    if (!quoted && c != '-' && (c < '0' || c > '9')) {
+      throw fail("a whole number");
+    }
+    int s = quoted ? pos + 1 : pos;
+    int e = scanNumber(s, quoted);
+    long v;
+    if (plainDigits > 0) {
+      v = plainValue;
+    } else {
+      v = exactWhole(s, e);
+    }
+    pos = quoted ? e + 1 : e;
+    return v;
+  }
 
   private static final long TWO_53 = 1L << 53;
   private static final double[] POW10 = {
@@ -173,14 +289,24 @@ public final class JsonBytes {
     1_000_000_000_000_000_000L
   };
 
+  // What scanNumber found: the fast path's inputs, and a plain whole number.
+  private boolean exact;
+  private long mantissa;
+  private int e10;
+  private long plainValue;
+  private int plainDigits;
+
   /**
-   * The common case in one pass: {@code -?digits[.digits]} closed by a quote (or, bare, by anything
-   * but an exponent), at most 18 significant digits below 2<sup>53</sup>, scaled by at most
-   * 10<sup>22</sup>: one exact division or multiplication, as in {@link Decimals#parse}. Sets
-   * {@link #fastEnd} to the closing byte, or to -1 to leave the number to {@link Decimals}.
+   * Checks the number starting at {@code s} against JSON's grammar, in one pass that also gathers
+   * what the common case needs: {@link #exact} with {@link #mantissa} and {@link #e10} when at most
+   * 18 significant digits below 2<sup>53</sup> scaled by at most 10<sup>22</sup> make the value one
+   * exact IEEE division or multiplication (Clinger's fast path, so correctly rounded), and {@link
+   * #plainValue} when the text is {@code -?digits} with at most 18 digits. Returns where the number
+   * ends (at the closing quote if quoted).
    */
-  private double fastDecimal(int s, boolean quoted) {
-    fastEnd = -1;
+  private int scanNumber(int s, boolean quoted) {
+    exact = false;
+    plainDigits = 0;
     int i = s;
     boolean negative = false;
     if (i < end && b[i] == '-') {
@@ -191,170 +317,284 @@ public final class JsonBytes {
     int digits = 0;
     int pending = 0;
     int fraction = 0;
-    boolean point = false;
-    boolean any = false;
-    while (i < end) {
-      byte ch = b[i];
-      int d = ch - '0';
-      if (d >= 0 && d <= 9) {
-        any = true;
-        if (point) {
-          fraction++;
+    boolean fits = true;
+    int first = i;
+    if (i >= end) {
+      pos = i;
+      throw fail("a digit");
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        int d = b[i] - '0';
+        if (d == 0) {
+          pending++;
+        } else if (fits) {
+          int grow = pending + 1;
+          if (digits + grow > 18) {
+            fits = false;
+          } else {
+            m = m * LONG_POW10[grow] + d;
+            digits += grow;
+            pending = 0;
+          }
         }
+        i++;
+      }
+    } else {
+      pos = i;
+      throw fail("a digit");
+    }
+    int intDigits = i - first;
+    boolean plain = true;
+    if (i < end && b[i] == '.') {
+      plain = false;
+      i++;
+      int f = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        int d = b[i] - '0';
+        fraction++;
         if (d == 0) {
           if (m != 0) {
             pending++;
           }
-        } else {
-          int grow = pending + 1;
+        } else if (fits) {
+          int grow = m == 0 ? 1 : pending + 1;
           if (digits + grow > 18) {
-            return 0;
+            fits = false;
+          } else {
+            m = m * LONG_POW10[grow] + d;
+            digits += grow;
+            pending = 0;
           }
-          m = m * LONG_POW10[grow] + d;
-          digits += grow;
-          pending = 0;
         }
         i++;
-      } else if (ch == '.' && !point) {
-        point = true;
+      }
+      if (i == f) {
+        pos = i;
+        throw fail("a digit after the decimal point");
+      }
+    }
+    long exponent = 0;
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      plain = false;
+      i++;
+      boolean negativeExponent = false;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        negativeExponent = b[i] == '-';
         i++;
-      } else {
-        break;
       }
-    }
-    if (!any || i >= end || m >= TWO_53) {
-      return 0;
-    }
-    byte t = b[i];
-    if (quoted ? t != '"' : (t == 'e' || t == 'E' || t == '+' || t == '-' || t == '.')) {
-      return 0;
-    }
-    int e10 = pending - fraction;
-    double v = m;
-    if (m != 0 && e10 != 0) {
-      if (e10 < 0) {
-        if (e10 < -22) {
-          return 0;
+      int x = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        if (exponent < 1_000_000_000_000L) {
+          exponent = exponent * 10 + (b[i] - '0');
         }
-        v = v / POW10[-e10];
-      } else {
-        if (e10 > 22) {
-          return 0;
-        }
-        v = v * POW10[e10];
+        i++;
+      }
+      if (i == x) {
+        pos = i;
+        throw fail("a digit in the exponent");
+      }
+      if (negativeExponent) {
+        exponent = -exponent;
       }
     }
-    fastEnd = i;
-    return negative ? -v : v;
-  }
-
-  /** Plain {@code -?digits} (at most 18) closed by a quote, or bare by anything but a fraction. */
-  private long fastWhole(int s, boolean quoted) {
-    fastEnd = -1;
-    int i = s;
-    boolean negative = false;
-    if (i < end && b[i] == '-') {
-      negative = true;
-      i++;
+    if (quoted && (i >= end || b[i] != '"')) {
+      pos = i;
+      throw fail("'\"' closing the number");
     }
-    int first = i;
-    long v = 0;
-    while (i < end) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        break;
+    if (fits && m < TWO_53) {
+      // Zeros after the last non-zero digit: before the point they scale up, after it they were
+      // counted in fraction.
+      long scale = exponent - fraction + (m == 0 ? 0 : pending);
+      if (m == 0) {
+        exact = true;
+        mantissa = 0;
+        e10 = 0;
+      } else if (scale >= -22 && scale <= 22) {
+        exact = true;
+        mantissa = m;
+        e10 = (int) scale;
       }
-      v = v * 10 + d;
-      i++;
     }
-    if (i == first || i - first > 18 || i >= end) {
-      return 0;
+    if (plain && intDigits <= 18) {
+      long v = 0;
+      for (int k = first; k < i; k++) {
+        v = v * 10 + (b[k] - '0');
+      }
+      plainValue = negative ? -v : v;
+      plainDigits = intDigits;
     }
-    byte t = b[i];
-    if (quoted ? t != '"' : (t == '.' || t == 'e' || t == 'E' || t == '+' || t == '-')) {
-      return 0;
-    }
-    fastEnd = i;
-    return negative ? -v : v;
+    return i;
   }
 
   /**
-   * Where a number that the fast path could not take ends, for the exact parser: at the closing
-   * quote of a string, or where a bare number's characters stop. Moves past it.
+   * The value of a number already checked by {@link #scanNumber} if it is a whole number below
+   * 10<sup>18</sup>, computed exactly from its digits (a double would round {@code
+   * 1672531200000.0000000000000000001} to a whole number).
    */
-  private int slowEnd(int s, boolean quoted) {
-    if (!quoted) {
-      pos = numberEnd(s);
-      return pos;
+  private long exactWhole(int s, int e) {
+    int i = s;
+    boolean negative = b[i] == '-';
+    if (negative) {
+      i++;
     }
-    int e = s;
-    while (e < end && b[e] != '"') {
-      e++;
-    }
-    if (e >= end) {
-      pos = end;
-      throw fail("a closing '\"'");
-    }
-    pos = e + 1;
-    return e;
-  }
-
-  /** Reads a whole number, bare or in a string. */
-  public long whole() {
-    int c = peek();
-    boolean quoted = c == '"';
-    if (!quoted && c != '-' && (c < '0' || c > '9')) {
-      throw fail("a whole number");
-    }
-    int s = quoted ? pos + 1 : pos;
-    long fast = fastWhole(s, quoted);
-    if (fastEnd >= 0) {
-      pos = quoted ? fastEnd + 1 : fastEnd;
-      return fast;
-    }
-    int e = slowEnd(s, quoted);
-    try {
-      return Decimals.parseLong(b, s, e);
-    } catch (NumberFormatException x) {
-      // A whole number may come as 1.0E12 or 1672531200000.0; accept it if it is whole.
-      try {
-        double d = Decimals.parse(b, s, e);
-        if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
-          return (long) d;
+    // The significant digits, and the power of ten that scales them.
+    StringBuilder digits = new StringBuilder();
+    long scale = 0;
+    boolean point = false;
+    for (; i < e; i++) {
+      byte c = b[i];
+      if (c == '.') {
+        point = true;
+      } else if (c == 'e' || c == 'E') {
+        break;
+      } else {
+        if (digits.length() > 0 || c != '0') {
+          digits.append((char) c);
         }
-      } catch (NumberFormatException ignored) {
-        // reported below
+        if (point) {
+          scale--;
+        }
       }
+    }
+    if (i < e) {
+      i++;
+      boolean negativeExponent = b[i] == '-';
+      if (b[i] == '-' || b[i] == '+') {
+        i++;
+      }
+      long x = 0;
+      for (; i < e; i++) {
+        if (x < 1_000_000_000_000L) {
+          x = x * 10 + (b[i] - '0');
+        }
+      }
+      scale += negativeExponent ? -x : x;
+    }
+    int n = digits.length();
+    while (n > 0 && digits.charAt(n - 1) == '0') {
+      n--;
+      scale++;
+    }
+    if (n == 0) {
+      return 0;
+    }
+    if (scale < 0 || n + scale > 18) {
       pos = s;
-      throw fail("a whole number, got " + x.getMessage().replace("not a number: ", ""));
+      throw fail("a whole number below 10^18, got " + text(s, (int) Math.min(e, (long) s + 40)));
+    }
+    long v = 0;
+    for (int k = 0; k < n; k++) {
+      v = v * 10 + (digits.charAt(k) - '0');
+    }
+    v *= LONG_POW10[(int) scale];
+    return negative ? -v : v;
+  }
+
+  /** Skips one value of any kind, checking it is well-formed JSON. */
+  public void skipValue() {
+    int base = depth;
+    while (true) {
+      // a value
+      int c = peek();
+      switch (c) {
+        case '"':
+          pos = stringEnd() + 1;
+          break;
+        case '{':
+          expect('{', "'{'");
+          container(true);
+          if (consume('}')) {
+            break;
+          }
+          skipKey();
+          continue;
+        case '[':
+          expect('[', "'['");
+          container(false);
+          if (consume(']')) {
+            break;
+          }
+          continue;
+        case 't':
+          literal("true");
+          break;
+        case 'f':
+          literal("false");
+          break;
+        case 'n':
+          literal("null");
+          break;
+        default:
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            pos = scanNumber(pos, false);
+            break;
+          }
+          throw fail("a value");
+      }
+      // after a value: close what is complete, or go on to the next value
+      while (depth > base) {
+        int n = peek();
+        if (n == ',') {
+          pos++;
+          if (inObject()) {
+            skipKey();
+          }
+          break;
+        }
+        if (n == '}' || n == ']') {
+          if ((n == '}') != inObject()) {
+            throw fail(inObject() ? "',' or '}'" : "',' or ']'");
+          }
+          pos++;
+          depth--;
+          continue;
+        }
+        throw fail(inObject() ? "',' or '}'" : "',' or ']'");
+      }
+      if (depth == base) {
+        return;
+      }
     }
   }
 
-  /** Skips one value of any kind. */
-  public void skipValue() {
-    int c = peek();
-    switch (c) {
-      case '"':
-        pos = stringEnd() + 1;
-        return;
-      case '{':
-      case '[':
-        skipNested();
-        return;
-      case 't':
-      case 'f':
-      case 'n':
-        while (pos < end && b[pos] >= 'a' && b[pos] <= 'z') {
-          pos++;
-        }
-        return;
-      default:
-        if (c == '-' || (c >= '0' && c <= '9')) {
-          pos = numberEnd(pos);
-          return;
-        }
-        throw fail("a value");
+  // The kinds of the containers skipValue is in, by depth: true for an object.
+  private boolean[] objects = new boolean[0];
+
+  private void container(boolean object) {
+    if (objects.length == 0) {
+      objects = new boolean[MAX_DEPTH + 1];
     }
+    objects[depth] = object;
+  }
+
+  private boolean inObject() {
+    return objects[depth];
+  }
+
+  private void skipKey() {
+    if (peek() != '"') {
+      throw fail("a key in quotes");
+    }
+    pos = stringEnd() + 1;
+    expect(':', "':' after a key");
+  }
+
+  private void literal(String word) {
+    int n = word.length();
+    for (int k = 0; k < n; k++) {
+      if (pos + k >= end) {
+        pos = end;
+        throw fail(word);
+      }
+      if (b[pos + k] != word.charAt(k)) {
+        pos += k;
+        throw fail(word);
+      }
+    }
+    pos += n;
   }
 
   /** Fails unless only white space is left. */
@@ -364,52 +604,103 @@ public final class JsonBytes {
     }
   }
 
-  private void skipNested() {
-    int depth = 0;
-    while (pos < end) {
-      byte c = b[pos];
-      if (c == '"') {
-        pos = stringEnd() + 1;
-        continue;
-      }
-      pos++;
-      if (c == '{' || c == '[') {
-        depth++;
-      } else if (c == '}' || c == ']') {
-        depth--;
-        if (depth == 0) {
-          return;
-        }
-      }
-    }
-    throw fail("the end of a nested value");
-  }
+  /** Whether the string {@link #stringEnd} last looked at has escapes. */
+  private boolean escapes;
 
-  /** The offset of the quote closing the string whose opening quote is at {@code pos}. */
+  /**
+   * The offset of the quote closing the string whose opening quote is at {@code pos}; checks that
+   * it holds no raw control character and only valid escapes.
+   */
   private int stringEnd() {
+    escapes = false;
     int i = pos + 1;
     while (i < end) {
       byte c = b[i];
       if (c == '"') {
         return i;
       }
-      i += c == '\\' ? 2 : 1;
+      if (c >= 0 && c < 0x20) {
+        pos = i;
+        throw fail("no raw control character in a string (JSON escapes them)");
+      }
+      if (c == '\\') {
+        escapes = true;
+        if (i + 1 >= end) {
+          break;
+        }
+        byte x = b[i + 1];
+        if (x == 'u') {
+          for (int k = 2; k < 6; k++) {
+            if (i + k >= end) {
+              pos = end;
+              throw fail("four hex digits after \\u");
+            }
+            if (Character.digit(b[i + k], 16) < 0) {
+              pos = i + k;
+              throw fail("four hex digits after \\u");
+            }
+          }
+          i += 6;
+          continue;
+        }
+        if (x != '"' && x != '\\' && x != '/' && x != 'b' && x != 'f' && x != 'n' && x != 'r'
+            && x != 't') {
+          pos = i + 1;
+          throw fail("an escape (\\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)");
+        }
+        i += 2;
+        continue;
+      }
+      i++;
     }
     pos = end;
     throw fail("a closing '\"'");
   }
 
-  private int numberEnd(int s) {
+  /** The text of a string's contents {@code b[s, e)}, checked by {@link #stringEnd}. */
+  private String decode(int s, int e) {
+    StringBuilder out = new StringBuilder(e - s);
+    int run = s;
     int i = s;
-    while (i < end) {
-      byte c = b[i];
-      if ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+    while (i < e) {
+      if (b[i] != '\\') {
         i++;
-      } else {
-        break;
+        continue;
       }
+      if (i > run) {
+        out.append(new String(b, run, i - run, StandardCharsets.UTF_8));
+      }
+      byte x = b[i + 1];
+      switch (x) {
+        case 'b':
+          out.append('\b');
+          break;
+        case 'f':
+          out.append('\f');
+          break;
+        case 'n':
+          out.append('\n');
+          break;
+        case 'r':
+          out.append('\r');
+          break;
+        case 't':
+          out.append('\t');
+          break;
+        case 'u':
+          out.append(
+              (char) Integer.parseInt(new String(b, i + 2, 4, StandardCharsets.US_ASCII), 16));
+          i += 4;
+          break;
+        default:
+          out.append((char) x);
+          break;
+      }
+      i += 2;
+      run = i;
     }
-    return i;
+    out.append(new String(b, run, e - run, StandardCharsets.UTF_8));
+    return out.toString();
   }
 
   /**
@@ -423,7 +714,7 @@ public final class JsonBytes {
     if (truncated) {
       m.append("the body ends after ").append(end).append(" bytes, in the middle of the data");
     } else {
-      m.append("unexpected ").append(describe(b[pos])).append(" at byte ").append(pos);
+      m.append("unexpected ").append(describe(pos)).append(" at byte ").append(pos);
     }
     if (row >= 0) {
       m.append(", row ").append(row);
@@ -468,28 +759,28 @@ public final class JsonBytes {
   /** Whether the body starts like an HTML page. */
   public boolean looksLikeHtml() {
     int i = 0;
-    while (i < end && b[i] <= ' ') {
+    while (i < end && b[i] <= ' ' && b[i] >= 0) {
       i++;
     }
     return i < end && b[i] == '<';
   }
 
-  /** The first {@code max} characters of the body, white space collapsed, for messages. */
+  /** The first {@code max} characters of the body, secrets masked, white space collapsed. */
   public String snippet(int max) {
-    return text(0, Math.min(end, max)).strip().replaceAll("\\s+", " ");
+    return Redact.snippet(b, end, 0, end, max, secrets, true);
   }
 
+  /** {@code b[from, to)} as text, secrets masked (also where one runs over either end). */
   private String text(int from, int to) {
-    StringBuilder s = new StringBuilder();
-    for (char ch : new String(b, from, to - from, StandardCharsets.UTF_8).toCharArray()) {
-      s.append(Character.isISOControl(ch) ? ' ' : ch);
-    }
-    return s.toString();
+    return Redact.snippet(b, end, from, to, Integer.MAX_VALUE - 8, secrets, false);
   }
 
-  private static String describe(byte c) {
+  private String describe(int at) {
+    byte c = b[at];
     if (c >= ' ' && c < 127) {
-      return "'" + (char) c + "'";
+      // A byte of a secret is not shown either.
+      String masked = text(at, at + 1);
+      return masked.equals(Redact.MASK) ? "a byte of a secret" : "'" + (char) c + "'";
     }
     return String.format("byte 0x%02x", c & 0xff);
   }

@@ -13,6 +13,8 @@ import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import okhttp3.Response;
@@ -41,7 +43,7 @@ final class PolygonErrors {
     String text =
         f.flatMap(x -> x.text("error"))
             .or(() -> f.flatMap(x -> x.text("message")))
-            .orElseGet(() -> ErrorBodies.snippet(body.bytes(), body.length(), 200));
+            .orElseGet(() -> ErrorBodies.snippet(body, 200));
     return map(r.code(), r, status, text, now);
   }
 
@@ -62,7 +64,9 @@ final class PolygonErrors {
   }
 
   private OhlcvException map(int http, Response r, String status, String text, Instant now) {
-    String clean = Redact.text(text, key);
+    List<String> secrets = new ArrayList<>(Redact.secrets(r.request()));
+    secrets.addAll(Redact.forms(List.of(key)));
+    String clean = ErrorBodies.quote(text, secrets);
     String said =
         "polygon: Polygon refused "
             + what
@@ -73,7 +77,7 @@ final class PolygonErrors {
             + clean
             + "\")";
     String code = status.isEmpty() ? Integer.toString(http) : status;
-    String lower = clean.toLowerCase(Locale.ROOT);
+    String lower = text.toLowerCase(Locale.ROOT);
     if (http == 429 || lower.contains("exceeded the maximum requests")) {
       Duration wait = Http.retryAfter(r, now).orElse(null);
       if (wait == null) {

@@ -9,14 +9,16 @@ import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
+import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.Markets;
+import io.github.ohlcv4j.exchange.internal.NextPages;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.PolygonAggs;
 import io.github.ohlcv4j.exchange.internal.Probe;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.internal.http.Http;
-import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
@@ -98,6 +100,7 @@ public final class PolygonSource implements CandleSource {
   private final int pageSize;
   private final int requestsPerMinute;
   private final Http http;
+  private final int maxBody;
   private final Clock clock;
   private final VenueLimits limits;
   private final SourceCapabilities capabilities;
@@ -109,6 +112,7 @@ public final class PolygonSource implements CandleSource {
     this.pageSize = b.pageSize;
     this.requestsPerMinute = b.requestsPerMinute;
     this.http = Http.of(b.context, "polygon");
+    this.maxBody = BodyBuffer.maxBody(b.context);
     this.clock = b.context.clock();
     this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     SourceCapabilities.Builder caps =
@@ -174,13 +178,15 @@ public final class PolygonSource implements CandleSource {
    *
    * @throws io.github.ohlcv4j.UnsupportedIntervalException if the interval is not offered
    * @throws AuthenticationException if no API key is configured
-   * @throws InvalidQueryException for a perpetual symbol, or a day or month query in a zone other
-   *     than UTC or New York
+   * @throws InvalidQueryException for a perpetual symbol, a code that is no Polygon ticker (one
+   *     that would change the request's path, such as {@code ..} or {@code a/b}), or a day or month
+   *     query in a zone other than UTC or New York
    */
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
     QueryEngine.check(this, query);
+    checkTicker(query);
     if (query.symbol().marketType() == MarketType.PERPETUAL) {
       throw new InvalidQueryException(
           query.symbol()
@@ -229,6 +235,55 @@ public final class PolygonSource implements CandleSource {
     PagePlan plan =
         PagePlan.of(query, clock.instant(), query.interval().isCalendar() ? NEW_YORK : zone);
     return new Cursor(query, plan, zone, apiKey);
+  }
+
+  /**
+   * Refuses a ticker that would change the request's path: the ticker is a path segment, and a
+   * segment {@code .} or {@code ..} is resolved away by the client, while {@code /}, {@code \},
+   * {@code %}, {@code ?}, {@code #}, {@code ;} or white space may be read by a server or proxy as
+   * something else than the ticker. Polygon's tickers are letters, digits, {@code :}, {@code .} and
+   * {@code -} ({@code AAPL}, {@code BRK.A}, {@code X:BTCUSD}, {@code O:SPY251219C00650000}).
+   */
+  private static void checkTicker(OhlcvQuery query) {
+    String code = query.symbol().code();
+    boolean dots = true;
+    int bad = -1;
+    for (int i = 0; i < code.length() && bad < 0; i++) {
+      char c = code.charAt(i);
+      dots &= c == '.';
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == ':'
+              || c == '.'
+              || c == '-'
+              || c == '_'
+              || c == '~';
+      if (!ok) {
+        bad = i;
+      }
+    }
+    if (bad < 0 && !dots) {
+      return;
+    }
+    String why =
+        dots
+            ? "a ticker of dots would be resolved as a relative path"
+            : String.format(
+                Locale.ROOT,
+                "the character U+%04X at index %d would change the request's path",
+                (int) code.charAt(bad),
+                bad);
+    throw new InvalidQueryException(
+        query.symbol()
+            + ": not a Polygon ticker ("
+            + why
+            + "). Polygon's tickers are letters, digits, ':', '.' and '-', e.g. POLYGON:AAPL,"
+            + " POLYGON:BRK.A, POLYGON:X:BTCUSD.",
+        "polygon",
+        null,
+        null);
   }
 
   /**
@@ -340,13 +395,14 @@ public final class PolygonSource implements CandleSource {
     private final int rowsPerWindow;
     private final String what;
     private final PolygonErrors errors;
+    private final NextPages pages;
     private volatile long position;
     private volatile @Nullable HttpUrl nextUrl;
     private volatile long windowEnd;
     private volatile HttpUrl current = baseUrl;
 
     Cursor(OhlcvQuery query, PagePlan plan, ZoneId zone, String key) {
-      super(http, "polygon", query);
+      super(http, "polygon", query, maxBody);
       this.query = query;
       this.plan = plan;
       this.zone = zone;
@@ -361,6 +417,9 @@ public final class PolygonSource implements CandleSource {
       this.rowsPerWindow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, rows));
       this.what = query.symbol() + " " + query.interval() + " bars";
       this.errors = new PolygonErrors(what, key, limits);
+      this.pages =
+          new NextPages(
+              "polygon", what, plan.count(plan.first(), plan.end(), Integer.MAX_VALUE), "apiKey");
     }
 
     @Override
@@ -411,7 +470,7 @@ public final class PolygonSource implements CandleSource {
       HttpUrl asked = current;
       Optional<Instant> date = Http.serverTime(response);
       Instant serverNow = date.orElseGet(clock::instant);
-      BodyBuffer.Body body = buffer.read(response.body());
+      BodyBuffer.Body body = buffer.read(response);
       try {
         if (response.code() != 200) {
           throw errors.http(response, body, serverNow);
@@ -423,7 +482,7 @@ public final class PolygonSource implements CandleSource {
                 .badRows(query.badRows());
         PolygonAggs.Result r;
         try {
-          r = PolygonAggs.parse(body.bytes(), body.length(), b, "polygon", what);
+          r = PolygonAggs.parse(new JsonBytes(body, "polygon", what), b, "polygon", what);
         } catch (DataFormatException e) {
           throw errors.redacted(e);
         }
@@ -451,8 +510,9 @@ public final class PolygonSource implements CandleSource {
         throw new DataFormatException(
             "polygon: the response to "
                 + what
-                + " has a next_url that is not a URL: "
-                + Redact.text(next, key),
+                + " has a next_url that is not a URL ("
+                + next.length()
+                + " characters, not shown: it may carry credentials)",
             "polygon",
             null,
             null);
@@ -471,8 +531,8 @@ public final class PolygonSource implements CandleSource {
                 .encodedQuery(n.encodedQuery())
                 .build();
       }
-      HttpUrl withKey = n.newBuilder().setQueryParameter("apiKey", key).build();
-      return withKey.equals(asked) ? null : n; // a next_url pointing back at itself ends the window
+      pages.check(asked, n); // a next_url back to a page already fetched is an error, not a loop
+      return n;
     }
 
     @Override
@@ -526,7 +586,7 @@ public final class PolygonSource implements CandleSource {
       HttpUrl u = HttpUrl.parse(baseUrl);
       if (u == null) {
         throw new IllegalArgumentException(
-            "baseUrl \"" + baseUrl + "\" is not an http or https URL");
+            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
       }
       this.baseUrl = u;
       return this;

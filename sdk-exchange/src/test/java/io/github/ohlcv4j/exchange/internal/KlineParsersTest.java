@@ -128,7 +128,7 @@ class KlineParsersTest {
         assertThrows(DataFormatException.class, () -> BybitKlines.parse(in(body), builder()));
     assertFalse(e.isRetryable());
     int at = body.indexOf("2O45.25");
-    assertTrue(e.getMessage().contains("at byte " + at), e.getMessage());
+    assertTrue(e.getMessage().contains("unexpected 'O' at byte " + (at + 1)), e.getMessage());
     assertTrue(e.getMessage().contains("row 1"), e.getMessage());
     assertTrue(e.getMessage().contains("field 'lowPrice'"), e.getMessage());
     assertTrue(e.getMessage().contains("2O45.25"), e.getMessage());

@@ -214,7 +214,7 @@ class PolygonSourceTest extends VenueTest {
         failWith(200, "{\"status\":\"OK\",\"results\":[{\"t\":1714521600000,\"o\":1.5");
     assertInstanceOf(DataFormatException.class, cut);
     assertTrue(cut.isRetryable(), cut.getMessage());
-    assertTrue(cut.getMessage().contains("results[0]"), cut.getMessage());
+    assertTrue(cut.getMessage().contains("row 0"), cut.getMessage());
     OhlcvException missing =
         failWith(
             200,
@@ -307,7 +307,7 @@ class PolygonSourceTest extends VenueTest {
   }
 
   @Test
-  void aNextUrlPointingBackAtItselfEndsTheWindow() {
+  void aNextUrlPointingBackAtItselfIsATypedErrorNotALoop() {
     PolygonSource s = source(50_000, 5000);
     HttpUrl self =
         server.url("/v2/aggs/ticker/AAPL/range/5/minute/" + DAY + "/" + (DAY + 60 * M - 1));
@@ -323,9 +323,13 @@ class PolygonSourceTest extends VenueTest {
                     .addQueryParameter("limit", "50000")
                     .build()
                 + "\"}"));
-    CandleSeries c = s.fetch(query("POLYGON:AAPL", Interval.M5, DAY, DAY + 60 * M));
-    assertEquals(1, c.size());
-    assertEquals(1, venue.requests().size());
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> s.fetch(query("POLYGON:AAPL", Interval.M5, DAY, DAY + 60 * M)));
+    assertTrue(e.getMessage().contains("back to a page already fetched"), e.getMessage());
+    assertFalse(e.getMessage().contains(KEY), e.getMessage());
+    assertEquals(1, venue.requests().size(), "the same page is not asked for again");
   }
 
   @Test

@@ -1,0 +1,176 @@
+package io.github.ohlcv4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every example as its documented command does ({@code exec:java} runs the main class on the
+ * module's runtime class path), each in a JVM of its own, aimed at a stand-in venue that answers
+ * with an error. Each must stop on its own, with a non-zero exit code and the venue's message: not
+ * hang, and not fail for a class missing at run time.
+ */
+class ExampleCommandsTest {
+
+  /** The most one command may take; they take a second or two. */
+  private static final long TIMEOUT_SECONDS = 90;
+
+  private static final String BYBIT_SAYS = "params error: symbol invalid";
+  private static final String CLICKHOUSE_SAYS =
+      "default: Authentication failed: password is incorrect";
+
+  private final MockWebServer venue = new MockWebServer();
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() throws IOException {
+    venue.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            if (r.getUrl().encodedPath().startsWith("/v5/")) {
+              // Bybit answers an unknown symbol with HTTP 200 and retCode 10001.
+              return new MockResponse.Builder()
+                  .setHeader("Content-Type", "application/json")
+                  .body(
+                      "{\"retCode\":10001,\"retMsg\":\""
+                          + BYBIT_SAYS
+                          + "\",\"result\":{},\"retExtInfo\":{},\"time\":1704067200000}")
+                  .build();
+            }
+            // Anything else is the ClickHouse server, refusing the password.
+            return new MockResponse.Builder()
+                .code(516)
+                .setHeader("Content-Type", "text/plain; charset=UTF-8")
+                .setHeader("X-ClickHouse-Exception-Code", "516")
+                .body(
+                    "Code: 516. DB::Exception: "
+                        + CLICKHOUSE_SAYS
+                        + ", or there is no user with such name. (AUTHENTICATION_FAILED)"
+                        + " (version 24.3.1.2672 (official build))\n")
+                .build();
+          }
+        });
+    venue.start();
+  }
+
+  @AfterEach
+  void stop() {
+    venue.close();
+  }
+
+  private String bybit() {
+    return "bybit:linear?baseUrl=" + venue.url("/");
+  }
+
+  @Test
+  void quickstart() throws Exception {
+    Run r = run("Quickstart", bybit(), "BTCUSDT");
+    r.failedSaying(BYBIT_SAYS);
+  }
+
+  @Test
+  void resampleAndChart() throws Exception {
+    Path png = dir.resolve("chart.png");
+    Run r = run("ResampleAndChart", bybit(), "BTCUSDT", png.toString());
+    r.failedSaying(BYBIT_SAYS);
+    assertFalse(Files.exists(png), "no chart for a failed fetch");
+  }
+
+  @Test
+  void backfillToClickHouse() throws Exception {
+    Run r = run("BackfillToClickHouse", bybit(), "BYBIT:BTCUSDT.P", "2024-01-01", "2024-01-02");
+    r.failedSaying(CLICKHOUSE_SAYS);
+  }
+
+  @Test
+  void resilienceAndEventsWhenTheRetriesAreNotEnough() throws Exception {
+    // Its source is built in (the sample market behind failures it injects); the documented
+    // command with 0.8 opens the circuit.
+    Run r = run("ResilienceAndEvents", "0.8");
+    r.failedSaying("The query failed for good");
+  }
+
+  /** What a command did. */
+  private record Run(String main, int exit, String out, String err) {
+    void failedSaying(String message) {
+      String all = main + " printed:\n" + out + "\nand on stderr:\n" + err;
+      assertNotEquals(0, exit, all);
+      assertTrue(err.contains(message), all);
+      assertFalse(all.contains("NoClassDefFoundError"), all);
+      assertFalse(all.contains("ClassNotFoundException"), all);
+      assertFalse(all.contains("\tat "), "a message, not a stack trace: " + all);
+    }
+  }
+
+  /** Runs an example's main in a JVM of its own, as exec:java would, with the stand-in venue. */
+  private Run run(String example, String... args) throws Exception {
+    String classes = System.getProperty("ohlcv4j.examples.classes");
+    String deps = System.getProperty("ohlcv4j.examples.runtimeClassPath");
+    assertNotNull(classes, "set by the pom: the programs' classes");
+    assertNotNull(deps, "set by the pom: the runtime class path (maven-dependency-plugin)");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(classes + File.pathSeparator + deps);
+    command.add("-Djava.awt.headless=true");
+    command.add("-Dohlcv4j.examples.outputDir=" + dir);
+    command.add("io.github.ohlcv4j.examples." + example);
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = pb.environment();
+    env.put("OHLCV4J_CLICKHOUSE_URL", venue.url("/").toString());
+    env.put("OHLCV4J_CLICKHOUSE_USER", "default");
+    env.put("OHLCV4J_CLICKHOUSE_PASSWORD", "wrong-password");
+    env.remove("POLYGON_API_KEY");
+    Path out = dir.resolve(example + ".out");
+    Path err = dir.resolve(example + ".err");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        fail(
+            example
+                + " still runs after "
+                + TIMEOUT_SECONDS
+                + " s: it hangs. It printed:\n"
+                + Files.readString(out, StandardCharsets.UTF_8)
+                + "\n"
+                + Files.readString(err, StandardCharsets.UTF_8));
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    Run r =
+        new Run(
+            example,
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    assertEquals(r.exit(), p.exitValue());
+    return r;
+  }
+}
