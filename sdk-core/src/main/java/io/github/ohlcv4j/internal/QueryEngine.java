@@ -168,6 +168,7 @@ public final class QueryEngine {
     final String name;
     final PageCursor cursor;
     final SeriesProcessor processor;
+    final PageCheck check;
     final TimeRange range;
     final long startNanos = System.nanoTime();
     final AtomicReference<@Nullable CompletableFuture<Page>> inflight = new AtomicReference<>();
@@ -189,6 +190,7 @@ public final class QueryEngine {
       this.name = source.name();
       this.range = query.rangeAt(clock.instant());
       this.processor = new SeriesProcessor(query);
+      this.check = new PageCheck(query, name);
       this.cursor = source.cursor(query);
       listener.fetchStart(query, name);
     }
@@ -234,7 +236,7 @@ public final class QueryEngine {
       bytes += page.bytes();
       Duration took = Duration.ofNanos(System.nanoTime() - pageStartNanos);
       page.serverTime().ifPresent(t -> serverNow = t);
-      CandleSeries raw = page.candles();
+      CandleSeries raw = check.accept(page, pages);
       if (!raw.isEmpty()) {
         coveredUntil = raw.end().orElse(null);
       }
@@ -288,13 +290,15 @@ public final class QueryEngine {
             took,
             () ->
                 log.debug(
-                    "fetched source={} symbol={} interval={} rows={} bytes={} pages={} duration_ms={}",
+                    "fetched source={} symbol={} interval={} rows={} bytes={} pages={}"
+                        + " dropped_outside_window={} duration_ms={}",
                     name,
                     query.symbol(),
                     query.outputInterval(),
                     result.size(),
                     bytes,
                     pages,
+                    check.dropped(),
                     took.toMillis()));
       }
     }
