@@ -1,6 +1,7 @@
 package io.github.ohlcv4j;
 
 import io.github.ohlcv4j.internal.ClientGuards;
+import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
@@ -69,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  * check the query against the source's capabilities before any I/O.
  *
  * <p>Thread-safe; meant to be shared. It owns its threads (daemon threads named {@code ohlcv4j-*})
- * and the sources it opened or was given: {@link #close()} releases them.
+ * and the sources it opened or was given: {@link #close()} releases them. After {@code close()},
+ * nothing the client started keeps the JVM alive, and every call fails with a {@link
+ * ClientClosedException} without sending anything.
  */
 public final class OhlcvClient implements AutoCloseable {
 
@@ -153,7 +156,7 @@ public final class OhlcvClient implements AutoCloseable {
     this.byVenue = Map.copyOf(frozen);
     this.defaultSource = any;
 
-    this.engine = new QueryEngine(clock, listener, guards, executor);
+    this.engine = new QueryEngine(clock, listener, guards, executor, () -> closed);
   }
 
   /** A new builder. */
@@ -185,6 +188,8 @@ public final class OhlcvClient implements AutoCloseable {
    * Fetches the answer to {@code query}, blocking until it is complete.
    *
    * @throws InvalidQueryException if the source cannot serve the query (before any I/O)
+   * @throws ClientClosedException if this client is closed, or is closed while the query runs
+   * @throws QueryCancelledException if the waiting thread is interrupted
    * @throws OhlcvException if the fetch fails after retries; never returns part of the answer
    */
   public CandleSeries fetch(OhlcvQuery query) {
@@ -196,16 +201,19 @@ public final class OhlcvClient implements AutoCloseable {
 
   /**
    * Fetches the answer to {@code query} without blocking. The future fails with an {@link
-   * OhlcvException}; cancelling it cancels the request in flight and any retry. Capability checks
-   * fail the future, not the call.
+   * OhlcvException}, always one of its subclasses, whatever goes wrong (an {@link Error} thrown by
+   * a source or the executor included: {@link UnexpectedFailureException}); cancelling it cancels
+   * the request in flight and any retry. Capability checks and a closed client fail the future, not
+   * the call.
    */
   public CompletableFuture<CandleSeries> fetchAsync(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
     CandleSource source;
     try {
       source = sourceFor(query.symbol());
-    } catch (OhlcvException e) {
-      return CompletableFuture.failedFuture(e);
+    } catch (Throwable e) {
+      return CompletableFuture.failedFuture(
+          Errors.wrap(e, null, "while choosing the source for " + query));
     }
     return engine.fetchAsync(source, query);
   }
@@ -314,8 +322,12 @@ public final class OhlcvClient implements AutoCloseable {
    * Health.Status#DEGRADED} with until when in the detail; the latency is the check's, else that of
    * the last request this client sent to the source. A source whose venue paused or banned this
    * client is not checked at all until the pause ends, since a check is a request to the venue too.
+   *
+   * @throws ClientClosedException if this client is closed: a closed client sends nothing, health
+   *     checks included
    */
   public Map<String, Health> health() {
+    checkOpen();
     Map<String, Health> out = new LinkedHashMap<>();
     for (CandleSource s : sources()) {
       Health h;
@@ -330,14 +342,16 @@ public final class OhlcvClient implements AutoCloseable {
                     "not checked while the venue's pause lasts",
                     clock.instant())
                 : s.health();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: one source's check must not break the report
         h =
             new Health(
                 s.name(),
                 Health.Status.DOWN,
                 Optional.empty(),
                 Optional.empty(),
-                String.valueOf(e.getMessage()),
+                e instanceof OhlcvException
+                    ? String.valueOf(e.getMessage())
+                    : Errors.wrap(e, s.name(), "while checking its health").getMessage(),
                 clock.instant());
       }
       out.put(s.name(), guards.health(s, h));
@@ -377,7 +391,9 @@ public final class OhlcvClient implements AutoCloseable {
 
   /**
    * Closes the sources and stops the client's threads. Queries in flight, and those waiting for a
-   * retry or a rate limit, fail. Idempotent.
+   * retry or a rate limit, fail with a {@link ClientClosedException}; so does every later call.
+   * Nothing the client started keeps the JVM alive afterwards (the shared HTTP pool's idle threads
+   * are daemon threads). Idempotent.
    */
   @Override
   public void close() {
@@ -389,7 +405,7 @@ public final class OhlcvClient implements AutoCloseable {
     for (CandleSource s : sources()) {
       try {
         s.close();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // the other sources and the threads are released all the same
         org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
             .warn("Closing source {} failed", s.name(), e);
       }
@@ -402,7 +418,11 @@ public final class OhlcvClient implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("This OhlcvClient is closed");
+      throw new ClientClosedException(
+          "This OhlcvClient is closed: it sends nothing more. Build a new one, or close a client"
+              + " only when the application no longer needs it.",
+          null,
+          null);
     }
   }
 

@@ -275,7 +275,9 @@ class OhlcvClientTest {
     OhlcvClient c = client(sample(10));
     c.close();
     c.close();
-    assertThrows(IllegalStateException.class, () -> c.query("X").fetch());
+    assertThrows(ClientClosedException.class, () -> c.query("X").fetch());
+    assertTrue(c.query("X").fetchAsync().isCompletedExceptionally());
+    assertThrows(ClientClosedException.class, c::health, "a closed client checks nothing");
   }
 
   @Test

@@ -4,7 +4,7 @@ import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
@@ -237,8 +237,11 @@ public final class HttpTestSource implements CandleSource {
             null);
       }
       if (code != 200) {
-        throw new OhlcvException(
-            query + ": " + name + " answered HTTP " + code + ": " + Http.snippet(body, 120));
+        throw new InvalidQueryException(
+            query + ": " + name + " answered HTTP " + code + ": " + Http.snippet(body, 120),
+            name,
+            Integer.toString(code),
+            null);
       }
       String type = r.header("Content-Type", "");
       if (!type.startsWith("text/csv")) {
@@ -275,7 +278,7 @@ public final class HttpTestSource implements CandleSource {
             Long.parseLong(u[1]),
             Instant.ofEpochMilli(Long.parseLong(u[2])));
       }
-      return new Page(series, body.length(), Http.serverTime(r));
+      return new Page(series, body.length(), Http.serverTime(r, context.clock()), start, stop);
     }
 
     CandleSeries parse(String body, String where) {
