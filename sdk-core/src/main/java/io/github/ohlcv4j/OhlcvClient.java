@@ -61,8 +61,10 @@ import org.jspecify.annotations.Nullable;
  * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
  * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
  * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
- * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
- * says what to configure.
+ * ohlcv4j-exchange is present). Auto-discovery is on only for a client built without sources, or
+ * when asked for: a client given its sources sends queries nowhere else (a client pointed at a test
+ * server never reaches a production host). A symbol no source serves fails with an {@link
+ * InvalidQueryException} that says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -99,7 +101,10 @@ public final class OhlcvClient implements AutoCloseable {
     this.retryPolicy = b.retryPolicy;
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
     this.rateLimitPolicy = b.rateLimitPolicy;
-    this.autoDiscover = b.autoDiscover;
+    this.autoDiscover =
+        b.autoDiscover != null
+            ? b.autoDiscover
+            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
     // Only keeps time for retries and rate-limit waits; the work itself runs on the executor.
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ohlcv4j-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
@@ -165,9 +170,9 @@ public final class OhlcvClient implements AutoCloseable {
   }
 
   /**
-   * A client with default policies and no registered source: queries go to sources discovered for
-   * their venue (with ohlcv4j-exchange on the class path). Most applications register sources with
-   * {@link #builder()}.
+   * A client with default policies and no registered source, so with auto-discovery on: queries go
+   * to sources discovered for their venue (with ohlcv4j-exchange on the class path). Most
+   * applications register sources with {@link #builder()}.
    */
   public static OhlcvClient create() {
     return builder().build();
@@ -259,7 +264,8 @@ public final class OhlcvClient implements AutoCloseable {
   /**
    * The source that serves {@code symbol}; see the class comment for the order.
    *
-   * @throws OhlcvException if no source serves it, saying what to configure
+   * @throws InvalidQueryException if no source serves it, saying what to configure
+   * @throws ClientClosedException if this client is closed
    */
   public CandleSource sourceFor(Symbol symbol) {
     Objects.requireNonNull(symbol, "symbol");
@@ -291,8 +297,8 @@ public final class OhlcvClient implements AutoCloseable {
         return discovered.computeIfAbsent(uri.get(), u -> CandleSources.open(u, context));
       }
     }
-    throw new OhlcvException(
-        "No source serves "
+    throw new InvalidQueryException(
+        "No source of this client serves "
             + symbol
             + ". "
             + (venue.isEmpty()
@@ -302,8 +308,13 @@ public final class OhlcvClient implements AutoCloseable {
                     + venue.get()
                     + " with OhlcvClient.builder().source(...)"
                     + (autoDiscover
-                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE, POLYGON)."
-                        : ".")));
+                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE,"
+                            + " POLYGON)."
+                        : registered.isEmpty()
+                            ? "."
+                            : ", or let the client open one on its own with"
+                                + " OhlcvClient.builder().autoDiscover(true) (a client built with"
+                                + " sources uses only those unless told so).")));
   }
 
   /**
@@ -447,7 +458,7 @@ public final class OhlcvClient implements AutoCloseable {
     private final List<CandleSource> sources = new ArrayList<>();
     private final List<String> uris = new ArrayList<>();
     private final Map<String, CandleSource> routes = new LinkedHashMap<>();
-    private boolean autoDiscover = true;
+    private @Nullable Boolean autoDiscover;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
     private @Nullable RateLimitPolicy rateLimitPolicy;
@@ -494,7 +505,9 @@ public final class OhlcvClient implements AutoCloseable {
 
     /**
      * Whether to open sources for venues on demand through the providers on the class path, when no
-     * registered source serves a symbol; on by default.
+     * registered source serves a symbol. By default on for a client built without sources ({@link
+     * OhlcvClient#create()}) and off for one given sources ({@link #source}, {@link #route}), which
+     * then sends queries only where it was told.
      */
     public Builder autoDiscover(boolean autoDiscover) {
       this.autoDiscover = autoDiscover;

@@ -160,8 +160,10 @@ class OhlcvClientTest {
   void aSymbolNoSourceServesIsExplained() {
     TestSources.Counting bybit = new TestSources.Counting(sample(5000), Set.of("BYBIT"));
     try (OhlcvClient c = client(bybit)) {
-      OhlcvException e = assertThrows(OhlcvException.class, () -> c.query("KRAKEN:XBTUSD").fetch());
-      assertTrue(e.getMessage().contains("No source serves KRAKEN:XBTUSD"), e.getMessage());
+      OhlcvException e =
+          assertThrows(InvalidQueryException.class, () -> c.query("KRAKEN:XBTUSD").fetch());
+      assertTrue(
+          e.getMessage().contains("No source of this client serves KRAKEN:XBTUSD"), e.getMessage());
       // A bare code goes to a registered source that takes it, even one tied to a venue.
       assertSame(bybit, c.sourceFor(Symbol.parse("XBTUSD")));
     }
