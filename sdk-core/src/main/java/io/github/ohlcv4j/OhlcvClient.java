@@ -1,6 +1,7 @@
 package io.github.ohlcv4j;
 
 import io.github.ohlcv4j.internal.ClientGuards;
+import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
@@ -60,8 +61,10 @@ import org.jspecify.annotations.Nullable;
  * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
  * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
  * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
- * ohlcv4j-exchange is present). A symbol no source serves fails with an {@link OhlcvException} that
- * says what to configure.
+ * ohlcv4j-exchange is present). Auto-discovery is on only for a client built without sources, or
+ * when asked for: a client given its sources sends queries nowhere else (a client pointed at a test
+ * server never reaches a production host). A symbol no source serves fails with an {@link
+ * InvalidQueryException} that says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -69,7 +72,9 @@ import org.jspecify.annotations.Nullable;
  * check the query against the source's capabilities before any I/O.
  *
  * <p>Thread-safe; meant to be shared. It owns its threads (daemon threads named {@code ohlcv4j-*})
- * and the sources it opened or was given: {@link #close()} releases them.
+ * and the sources it opened or was given: {@link #close()} releases them. After {@code close()},
+ * nothing the client started keeps the JVM alive, and every call fails with a {@link
+ * ClientClosedException} without sending anything.
  */
 public final class OhlcvClient implements AutoCloseable {
 
@@ -96,7 +101,10 @@ public final class OhlcvClient implements AutoCloseable {
     this.retryPolicy = b.retryPolicy;
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
     this.rateLimitPolicy = b.rateLimitPolicy;
-    this.autoDiscover = b.autoDiscover;
+    this.autoDiscover =
+        b.autoDiscover != null
+            ? b.autoDiscover
+            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
     // Only keeps time for retries and rate-limit waits; the work itself runs on the executor.
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ohlcv4j-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
@@ -153,7 +161,7 @@ public final class OhlcvClient implements AutoCloseable {
     this.byVenue = Map.copyOf(frozen);
     this.defaultSource = any;
 
-    this.engine = new QueryEngine(clock, listener, guards, executor);
+    this.engine = new QueryEngine(clock, listener, guards, executor, () -> closed);
   }
 
   /** A new builder. */
@@ -162,9 +170,9 @@ public final class OhlcvClient implements AutoCloseable {
   }
 
   /**
-   * A client with default policies and no registered source: queries go to sources discovered for
-   * their venue (with ohlcv4j-exchange on the class path). Most applications register sources with
-   * {@link #builder()}.
+   * A client with default policies and no registered source, so with auto-discovery on: queries go
+   * to sources discovered for their venue (with ohlcv4j-exchange on the class path). Most
+   * applications register sources with {@link #builder()}.
    */
   public static OhlcvClient create() {
     return builder().build();
@@ -185,6 +193,8 @@ public final class OhlcvClient implements AutoCloseable {
    * Fetches the answer to {@code query}, blocking until it is complete.
    *
    * @throws InvalidQueryException if the source cannot serve the query (before any I/O)
+   * @throws ClientClosedException if this client is closed, or is closed while the query runs
+   * @throws QueryCancelledException if the waiting thread is interrupted
    * @throws OhlcvException if the fetch fails after retries; never returns part of the answer
    */
   public CandleSeries fetch(OhlcvQuery query) {
@@ -196,16 +206,19 @@ public final class OhlcvClient implements AutoCloseable {
 
   /**
    * Fetches the answer to {@code query} without blocking. The future fails with an {@link
-   * OhlcvException}; cancelling it cancels the request in flight and any retry. Capability checks
-   * fail the future, not the call.
+   * OhlcvException}, always one of its subclasses, whatever goes wrong (an {@link Error} thrown by
+   * a source or the executor included: {@link UnexpectedFailureException}); cancelling it cancels
+   * the request in flight and any retry. Capability checks and a closed client fail the future, not
+   * the call.
    */
   public CompletableFuture<CandleSeries> fetchAsync(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
     CandleSource source;
     try {
       source = sourceFor(query.symbol());
-    } catch (OhlcvException e) {
-      return CompletableFuture.failedFuture(e);
+    } catch (Throwable e) {
+      return CompletableFuture.failedFuture(
+          Errors.wrap(e, null, "while choosing the source for " + query));
     }
     return engine.fetchAsync(source, query);
   }
@@ -251,7 +264,8 @@ public final class OhlcvClient implements AutoCloseable {
   /**
    * The source that serves {@code symbol}; see the class comment for the order.
    *
-   * @throws OhlcvException if no source serves it, saying what to configure
+   * @throws InvalidQueryException if no source serves it, saying what to configure
+   * @throws ClientClosedException if this client is closed
    */
   public CandleSource sourceFor(Symbol symbol) {
     Objects.requireNonNull(symbol, "symbol");
@@ -283,8 +297,8 @@ public final class OhlcvClient implements AutoCloseable {
         return discovered.computeIfAbsent(uri.get(), u -> CandleSources.open(u, context));
       }
     }
-    throw new OhlcvException(
-        "No source serves "
+    throw new InvalidQueryException(
+        "No source of this client serves "
             + symbol
             + ". "
             + (venue.isEmpty()
@@ -294,8 +308,13 @@ public final class OhlcvClient implements AutoCloseable {
                     + venue.get()
                     + " with OhlcvClient.builder().source(...)"
                     + (autoDiscover
-                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE, POLYGON)."
-                        : ".")));
+                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE,"
+                            + " POLYGON)."
+                        : registered.isEmpty()
+                            ? "."
+                            : ", or let the client open one on its own with"
+                                + " OhlcvClient.builder().autoDiscover(true) (a client built with"
+                                + " sources uses only those unless told so).")));
   }
 
   /**
@@ -314,8 +333,12 @@ public final class OhlcvClient implements AutoCloseable {
    * Health.Status#DEGRADED} with until when in the detail; the latency is the check's, else that of
    * the last request this client sent to the source. A source whose venue paused or banned this
    * client is not checked at all until the pause ends, since a check is a request to the venue too.
+   *
+   * @throws ClientClosedException if this client is closed: a closed client sends nothing, health
+   *     checks included
    */
   public Map<String, Health> health() {
+    checkOpen();
     Map<String, Health> out = new LinkedHashMap<>();
     for (CandleSource s : sources()) {
       Health h;
@@ -330,14 +353,16 @@ public final class OhlcvClient implements AutoCloseable {
                     "not checked while the venue's pause lasts",
                     clock.instant())
                 : s.health();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: one source's check must not break the report
         h =
             new Health(
                 s.name(),
                 Health.Status.DOWN,
                 Optional.empty(),
                 Optional.empty(),
-                String.valueOf(e.getMessage()),
+                e instanceof OhlcvException
+                    ? String.valueOf(e.getMessage())
+                    : Errors.wrap(e, s.name(), "while checking its health").getMessage(),
                 clock.instant());
       }
       out.put(s.name(), guards.health(s, h));
@@ -377,7 +402,9 @@ public final class OhlcvClient implements AutoCloseable {
 
   /**
    * Closes the sources and stops the client's threads. Queries in flight, and those waiting for a
-   * retry or a rate limit, fail. Idempotent.
+   * retry or a rate limit, fail with a {@link ClientClosedException}; so does every later call.
+   * Nothing the client started keeps the JVM alive afterwards (the shared HTTP pool's idle threads
+   * are daemon threads). Idempotent.
    */
   @Override
   public void close() {
@@ -389,7 +416,7 @@ public final class OhlcvClient implements AutoCloseable {
     for (CandleSource s : sources()) {
       try {
         s.close();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // the other sources and the threads are released all the same
         org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
             .warn("Closing source {} failed", s.name(), e);
       }
@@ -402,7 +429,11 @@ public final class OhlcvClient implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("This OhlcvClient is closed");
+      throw new ClientClosedException(
+          "This OhlcvClient is closed: it sends nothing more. Build a new one, or close a client"
+              + " only when the application no longer needs it.",
+          null,
+          null);
     }
   }
 
@@ -427,7 +458,7 @@ public final class OhlcvClient implements AutoCloseable {
     private final List<CandleSource> sources = new ArrayList<>();
     private final List<String> uris = new ArrayList<>();
     private final Map<String, CandleSource> routes = new LinkedHashMap<>();
-    private boolean autoDiscover = true;
+    private @Nullable Boolean autoDiscover;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
     private @Nullable RateLimitPolicy rateLimitPolicy;
@@ -474,7 +505,9 @@ public final class OhlcvClient implements AutoCloseable {
 
     /**
      * Whether to open sources for venues on demand through the providers on the class path, when no
-     * registered source serves a symbol; on by default.
+     * registered source serves a symbol. By default on for a client built without sources ({@link
+     * OhlcvClient#create()}) and off for one given sources ({@link #source}, {@link #route}), which
+     * then sends queries only where it was told.
      */
     public Builder autoDiscover(boolean autoDiscover) {
       this.autoDiscover = autoDiscover;

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <p>Methods are called on the thread doing the work (a client pool thread, an HTTP callback thread
  * or the caller's thread), possibly concurrently for concurrent queries. Keep them fast and never
- * throw from them: an exception thrown by a listener is logged and ignored.
+ * throw from them: whatever a listener throws, an {@link Error} such as an {@link AssertionError}
+ * included, is logged at WARN and ignored, so a listener can neither fail nor hang a query.
  */
 public interface OhlcvEventListener {
 

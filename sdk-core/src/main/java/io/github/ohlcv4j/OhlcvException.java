@@ -15,7 +15,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The subclasses name the cause: {@link InvalidQueryException}, {@link SymbolNotFoundException},
  * {@link UnsupportedIntervalException}, {@link AuthenticationException}, {@link
- * RateLimitException}, {@link SourceUnavailableException} and {@link DataFormatException}.
+ * RateLimitException}, {@link SourceUnavailableException} and {@link DataFormatException} for what
+ * the query or the venue did; {@link QueryCancelledException} and {@link ClientClosedException} for
+ * what the application did; {@link UnexpectedFailureException} for a bug or an {@link Error} (out
+ * of memory, a missing class), so that even those end the query instead of hanging it. The library
+ * itself throws only these subclasses, never a bare {@code OhlcvException}.
  */
 public class OhlcvException extends RuntimeException {
 

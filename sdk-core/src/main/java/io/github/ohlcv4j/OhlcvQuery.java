@@ -42,6 +42,15 @@ public final class OhlcvQuery {
   /** How many candles a query with neither a range nor {@code latest(n)} asks for. */
   public static final int DEFAULT_LATEST = 500;
 
+  /**
+   * The earliest time a query's range may start: {@code 0001-01-01T00:00:00Z}. Times are handled as
+   * epoch milliseconds and calendar dates, which do not reach {@link Instant#MIN}.
+   */
+  public static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest time a query's range may end: {@code 9999-12-31T00:00:00Z}. */
+  public static final Instant MAX_TIME = Instant.parse("9999-12-31T00:00:00Z");
+
   private final Symbol symbol;
   private final Interval interval;
   private final @Nullable Instant from;
@@ -217,7 +226,13 @@ public final class OhlcvQuery {
     Interval out = outputInterval();
     Alignment a = resample != null ? alignment : Alignment.EPOCH;
     long current = out.bucketStart(now.toEpochMilli(), zone, a);
-    long start = out.plus(current, -(latest - (completeOnly ? 0L : 1L)), zone, a);
+    long back = latest - (completeOnly ? 0L : 1L);
+    long earliest = out.bucketStart(MIN_TIME.toEpochMilli(), zone, a);
+    // latest(n) for a huge n reaches no further back than MIN_TIME (and never overflows).
+    long start =
+        out.isFixed() && back > (current - earliest) / out.fixedMillis()
+            ? earliest
+            : Math.max(earliest, out.plus(current, -back, zone, a));
     long end = out.bucketEnd(current, zone, a);
     return new TimeRange(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end));
   }
@@ -462,6 +477,8 @@ public final class OhlcvQuery {
             "A query needs a symbol: call symbol(\"BINANCE:BTCUSDT\") or OhlcvQuery.of(symbol)");
       }
       String q = symbol + " " + interval;
+      checkTime(q, "from", from);
+      checkTime(q, "to", to);
       if (from != null && to != null && !from.isBefore(to)) {
         throw new InvalidQueryException(
             q
@@ -528,6 +545,23 @@ public final class OhlcvQuery {
         }
       }
       return new OhlcvQuery(this, symbol);
+    }
+
+    private static void checkTime(String q, String what, @Nullable Instant t) {
+      if (t != null && (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME))) {
+        throw new InvalidQueryException(
+            q
+                + ": "
+                + what
+                + "("
+                + t
+                + ") is outside the times a query can cover, "
+                + MIN_TIME
+                + " to "
+                + MAX_TIME
+                + ". For a source's whole history, start at its first candle (or at"
+                + " Instant.EPOCH); for everything up to now, leave out to(...).");
+      }
     }
   }
 }

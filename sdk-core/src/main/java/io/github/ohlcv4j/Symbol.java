@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * parse(s.toString()).equals(s)} holds for every parsed symbol.
  *
  * <p>Codes are case-sensitive and passed to sources as they are. {@link #of(String, String,
- * MarketType)} accepts any non-empty code, including characters {@code parse} refuses; sources
- * escape what they send.
+ * MarketType)} accepts any non-empty code that is valid Unicode, including characters {@code parse}
+ * refuses; sources escape what they send. Neither accepts a lone (unpaired) surrogate: such a text
+ * has no UTF-8 form, so two different symbols would be sent and stored as the same bytes.
  *
  * <p>Immutable and thread-safe.
  */
@@ -41,7 +42,7 @@ public final class Symbol {
    * Parses {@code [VENUE:]CODE[.P]}.
    *
    * @throws IllegalArgumentException saying why, if the text is empty, has white space or control
-   *     characters, an empty or malformed venue, or an empty code
+   *     characters, a lone surrogate, an empty or malformed venue, or an empty code
    */
   public static Symbol parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -49,6 +50,7 @@ public final class Symbol {
       throw new IllegalArgumentException(
           "A symbol cannot be empty; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
     }
+    requireValidUnicode(text, "Symbol");
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
       if (Character.isWhitespace(ch) || Character.isISOControl(ch)) {
@@ -96,7 +98,11 @@ public final class Symbol {
 
   /**
    * A symbol from its parts. {@code venue} may be empty (any venue) and is upper-cased; {@code
-   * code} may hold any characters but must not be empty.
+   * code} may hold any characters but must not be empty and must be valid Unicode (no lone
+   * surrogate).
+   *
+   * @throws IllegalArgumentException if the venue is malformed, or the code empty or not valid
+   *     Unicode
    */
   public static Symbol of(String venue, String code, MarketType marketType) {
     Objects.requireNonNull(venue, "venue");
@@ -111,6 +117,7 @@ public final class Symbol {
     if (code.isEmpty()) {
       throw new IllegalArgumentException("A symbol code cannot be empty");
     }
+    requireValidUnicode(code, "Symbol code");
     return new Symbol(venue.toUpperCase(Locale.ROOT), code, marketType);
   }
 
@@ -162,10 +169,35 @@ public final class Symbol {
     return (venue.isEmpty() ? "" : venue + ":") + code + marketType.suffix();
   }
 
+  /** Refuses a lone (unpaired) surrogate, which has no UTF-8 form. */
+  private static void requireValidUnicode(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (Character.isHighSurrogate(ch)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a pair: one code point
+        continue;
+      }
+      if (Character.isSurrogate(ch)) {
+        throw new IllegalArgumentException(
+            what
+                + " \""
+                + printable(text)
+                + "\" has a lone surrogate (\\u"
+                + String.format(Locale.ROOT, "%04x", (int) ch)
+                + ") at index "
+                + i
+                + ": it is not valid Unicode text, so it cannot be sent or stored as itself. Check"
+                + " how the text was decoded.");
+      }
+    }
+  }
+
   private static String printable(String s) {
     StringBuilder b = new StringBuilder();
     for (char c : s.toCharArray()) {
-      if (Character.isISOControl(c)) {
+      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
         b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);

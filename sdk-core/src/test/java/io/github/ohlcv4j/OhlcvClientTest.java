@@ -160,8 +160,10 @@ class OhlcvClientTest {
   void aSymbolNoSourceServesIsExplained() {
     TestSources.Counting bybit = new TestSources.Counting(sample(5000), Set.of("BYBIT"));
     try (OhlcvClient c = client(bybit)) {
-      OhlcvException e = assertThrows(OhlcvException.class, () -> c.query("KRAKEN:XBTUSD").fetch());
-      assertTrue(e.getMessage().contains("No source serves KRAKEN:XBTUSD"), e.getMessage());
+      OhlcvException e =
+          assertThrows(InvalidQueryException.class, () -> c.query("KRAKEN:XBTUSD").fetch());
+      assertTrue(
+          e.getMessage().contains("No source of this client serves KRAKEN:XBTUSD"), e.getMessage());
       // A bare code goes to a registered source that takes it, even one tied to a venue.
       assertSame(bybit, c.sourceFor(Symbol.parse("XBTUSD")));
     }
@@ -275,7 +277,9 @@ class OhlcvClientTest {
     OhlcvClient c = client(sample(10));
     c.close();
     c.close();
-    assertThrows(IllegalStateException.class, () -> c.query("X").fetch());
+    assertThrows(ClientClosedException.class, () -> c.query("X").fetch());
+    assertTrue(c.query("X").fetchAsync().isCompletedExceptionally());
+    assertThrows(ClientClosedException.class, c::health, "a closed client checks nothing");
   }
 
   @Test

@@ -126,6 +126,46 @@ class OhlcvQueryTest {
   }
 
   @Test
+  void rangesBeyondTheTimesAQueryCanCoverFailBeforeAnyIo() {
+    Instant[][] ranges = {
+      {Instant.MIN, B},
+      {A, Instant.MAX},
+      {Instant.MIN, Instant.MAX},
+      {Instant.EPOCH, Instant.parse("+10000-01-01T00:00:00Z")},
+      {Instant.parse("-0001-01-01T00:00:00Z"), A}
+    };
+    for (Instant[] r : ranges) {
+      InvalidQueryException e =
+          assertThrows(
+              InvalidQueryException.class,
+              () -> OhlcvQuery.builder().symbol("BTCUSDT").between(r[0], r[1]).build());
+      assertTrue(e.getMessage().contains("outside the times a query can cover"), e.getMessage());
+    }
+    assertThrows(
+        InvalidQueryException.class,
+        () -> OhlcvQuery.builder().symbol("BTCUSDT").from(Instant.MIN).build());
+    // The bounds themselves work, down to the engine's millisecond arithmetic.
+    OhlcvQuery widest =
+        OhlcvQuery.builder()
+            .symbol("BTCUSDT")
+            .interval(Interval.MN1)
+            .between(OhlcvQuery.MIN_TIME, OhlcvQuery.MAX_TIME)
+            .build();
+    assertEquals(OhlcvQuery.MIN_TIME, widest.rangeAt(A).from());
+  }
+
+  @Test
+  void latestOfAHugeCountReachesBackNoFurtherThanTheEarliestTime() {
+    for (Interval i : new Interval[] {Interval.M1, Interval.W1, Interval.MN1}) {
+      OhlcvQuery q =
+          OhlcvQuery.builder().symbol("BTCUSDT").interval(i).latest(Integer.MAX_VALUE).build();
+      TimeRange r = q.rangeAt(A);
+      assertTrue(!r.from().isBefore(i.bucketStart(OhlcvQuery.MIN_TIME, q.zone())), i + ": " + r);
+      assertTrue(r.to().isAfter(A));
+    }
+  }
+
+  @Test
   void printsReadably() {
     OhlcvQuery q =
         OhlcvQuery.builder()

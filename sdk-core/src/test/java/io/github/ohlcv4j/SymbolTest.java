@@ -94,6 +94,25 @@ class SymbolTest {
   }
 
   @Test
+  void loneSurrogatesAreRefusedByParseAndOf() {
+    // Two different texts that would reach a venue and a store as the same bytes ("?" or U+FFFD).
+    for (String bad :
+        new String[] {
+          "BTC\uD800USDT", "BTC\uDC00USDT", "BTCUSDT\uD83D", "\uDE00BTC", "X\uDC00\uD800"
+        }) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BYBIT:" + bad));
+      assertTrue(e.getMessage().contains("lone surrogate"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> Symbol.of("", bad, MarketType.SPOT));
+      assertThrows(IllegalArgumentException.class, () -> Symbol.of(bad));
+    }
+    // A pair is one code point: fine.
+    String emoji = "PEPE\uD83D\uDE00";
+    assertEquals(emoji, Symbol.parse("BINANCE:" + emoji).code());
+    assertEquals(emoji, Symbol.of(emoji).code());
+  }
+
+  @Test
   void venuesCanBeChanged() {
     Symbol s = Symbol.parse("BTCUSDT.P");
     assertEquals("BYBIT:BTCUSDT.P", s.withVenue("bybit").toString());

@@ -233,7 +233,7 @@ public final class CircuitGuard implements PageGuard {
                 sentAt.set(timer.nanoTime());
                 attemptStart.accept(a);
               });
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error from the cursor too: the request fails, it never hangs
       f = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Page> call = f;
@@ -249,26 +249,43 @@ public final class CircuitGuard implements PageGuard {
         });
     call.whenComplete(
         (p, error) -> {
-          long sent = sentAt.get();
-          long took = sent == Long.MIN_VALUE ? 0 : Math.max(0, timer.nanoTime() - sent);
-          if (error == null) {
-            b.lastLatencyNanos.set(took);
-            if (cb != null && settled.compareAndSet(false, true)) {
-              record(query, took, () -> cb.onSuccess(took, TimeUnit.NANOSECONDS));
-            }
-            result.complete(p);
-            return;
+          try {
+            settle(b, cb, query, name, settled, sentAt, result, p, error);
+          } catch (Throwable t) {
+            result.completeExceptionally(Errors.wrap(t, name, query));
           }
-          OhlcvException e = Errors.wrap(error, name, query);
-          if (countsAgainstSource(e)) {
-            b.lastFailure = GuardLog.firstLine(e.getMessage());
-          }
-          if (cb != null && !result.isDone() && settled.compareAndSet(false, true)) {
-            record(query, took, () -> cb.onError(took, TimeUnit.NANOSECONDS, e));
-          }
-          result.completeExceptionally(e);
         });
     return result;
+  }
+
+  private void settle(
+      Breaker b,
+      @Nullable CircuitBreaker cb,
+      OhlcvQuery query,
+      String name,
+      AtomicBoolean settled,
+      AtomicLong sentAt,
+      CompletableFuture<Page> result,
+      @Nullable Page p,
+      @Nullable Throwable error) {
+    long sent = sentAt.get();
+    long took = sent == Long.MIN_VALUE ? 0 : Math.max(0, timer.nanoTime() - sent);
+    if (error == null) {
+      b.lastLatencyNanos.set(took);
+      if (cb != null && settled.compareAndSet(false, true)) {
+        record(query, took, () -> cb.onSuccess(took, TimeUnit.NANOSECONDS));
+      }
+      result.complete(p);
+      return;
+    }
+    OhlcvException e = Errors.wrap(error, name, query);
+    if (countsAgainstSource(e)) {
+      b.lastFailure = GuardLog.firstLine(e.getMessage());
+    }
+    if (cb != null && !result.isDone() && settled.compareAndSet(false, true)) {
+      record(query, took, () -> cb.onError(took, TimeUnit.NANOSECONDS, e));
+    }
+    result.completeExceptionally(e);
   }
 
   private static boolean permitted(CircuitBreaker cb, OhlcvQuery query) {

@@ -1,7 +1,7 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.ClientClosedException;
 import io.github.ohlcv4j.OhlcvEventListener;
-import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClientGuards implements PageGuard, AutoCloseable {
 
-  private final VenueLimitsTracker venues = new VenueLimitsTracker();
+  private final VenueLimitsTracker venues;
   private final RateLimitGuard rateLimits;
   private final CircuitGuard circuits;
   private final RetryGuard retries;
@@ -60,6 +60,7 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
       DoubleSupplier random) {
     Map<String, RateLimitPolicy> byGroup = Map.copyOf(groupRateLimits);
     this.timer = Objects.requireNonNull(timer, "timer");
+    this.venues = new VenueLimitsTracker(timer.clock());
     this.rateLimits =
         new RateLimitGuard(
             PageGuard.NONE,
@@ -100,9 +101,36 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(closedError(source.name(), query));
     }
-    CompletableFuture<Page> f = retries.fetch(source, query, page, cursor, attemptStart);
+    CompletableFuture<Page> f = new CompletableFuture<>();
     pending.add(f);
-    f.whenComplete((p, e) -> pending.remove(f));
+    CompletableFuture<Page> inner;
+    try {
+      inner = retries.fetch(source, query, page, cursor, attemptStart);
+    } catch (Throwable e) {
+      inner = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Page> attempts = inner;
+    f.whenComplete(
+        (p, e) -> {
+          pending.remove(f);
+          if (!attempts.isDone()) {
+            attempts.cancel(true); // cancelled, or the client closed: stop what runs or waits
+          }
+        });
+    attempts.whenComplete(
+        (p, e) -> {
+          if (e == null) {
+            f.complete(p);
+          } else if (closed) {
+            // A failure while the client closes (a retry the stopped timer refused, a call cut
+            // off) is the closing's doing.
+            ClientClosedException c = closedError(source.name(), query);
+            c.initCause(Errors.unwrap(e));
+            f.completeExceptionally(c);
+          } else {
+            f.completeExceptionally(e);
+          }
+        });
     if (closed) {
       f.completeExceptionally(closedError(source.name(), query));
     }
@@ -179,12 +207,24 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   public void close() {
     closed = true;
     for (CompletableFuture<Page> f : List.copyOf(pending)) {
-      f.completeExceptionally(new OhlcvException("The OhlcvClient was closed", null));
+      f.completeExceptionally(
+          new ClientClosedException(
+              "The OhlcvClient was closed while this request was in flight or waiting (for a"
+                  + " retry or a rate limit); it was stopped. Close the client only when no"
+                  + " query needs it any more.",
+              null,
+              null));
     }
   }
 
-  private static OhlcvException closedError(String source, OhlcvQuery query) {
-    return new OhlcvException(
-        "The OhlcvClient was closed; " + query + " on " + source + " was not sent", null);
+  private static ClientClosedException closedError(String source, OhlcvQuery query) {
+    return new ClientClosedException(
+        "The OhlcvClient was closed; "
+            + query
+            + " on "
+            + source
+            + " was not sent. Build a new client, or close it only when no query needs it.",
+        source,
+        null);
   }
 }

@@ -29,6 +29,16 @@ public interface GuardTimer {
    */
   Future<?> schedule(Runnable task, Duration delay);
 
+  /** {@code delay} in nanoseconds, from 0 up to {@link Long#MAX_VALUE} (no overflow). */
+  static long nanos(Duration delay) {
+    if (delay.isNegative()) {
+      return 0;
+    }
+    return delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1
+        ? Long.MAX_VALUE
+        : delay.toNanos();
+  }
+
   /**
    * A timer over a scheduler that only keeps time: when a delay ends the task is handed to {@code
    * executor}, so a slow task never holds up other timers. Durations use {@link System#nanoTime()}.
@@ -58,7 +68,7 @@ public interface GuardTimer {
                 task.run(); // the executor is shutting down: finish here so the waiter learns it
               }
             };
-        return scheduler.schedule(handOff, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return scheduler.schedule(handOff, nanos(delay), TimeUnit.NANOSECONDS);
       }
     };
   }

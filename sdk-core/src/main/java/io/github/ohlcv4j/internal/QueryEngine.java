@@ -1,10 +1,13 @@
 package io.github.ohlcv4j.internal;
 
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.ClientClosedException;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.QueryCancelledException;
 import io.github.ohlcv4j.TimeRange;
+import io.github.ohlcv4j.UnexpectedFailureException;
 import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +41,11 @@ import org.slf4j.MDC;
  * the pages to a {@link SeriesProcessor}, reports events and logs. Shared by {@link
  * io.github.ohlcv4j.OhlcvClient} (with its policies) and {@link CandleSource#fetch} (without).
  * Thread-safe; one instance serves many queries.
+ *
+ * <p>A query always ends: whatever is thrown while it runs — by the source, its parser, the guards,
+ * the executor, an {@link Error} included — fails it with a typed {@link OhlcvException} ({@link
+ * Errors#wrap}), never leaves its future waiting. Listener exceptions are logged and ignored
+ * ({@link SafeListener}).
  */
 public final class QueryEngine {
   private static final Logger log = LoggerFactory.getLogger("io.github.ohlcv4j");
@@ -45,6 +54,7 @@ public final class QueryEngine {
   private final OhlcvEventListener listener;
   private final PageGuard guard;
   private final Executor executor;
+  private final BooleanSupplier closed;
 
   /**
    * @param clock "now" when the venue's clock is unknown
@@ -53,10 +63,51 @@ public final class QueryEngine {
    * @param executor runs the steps of asynchronous queries (never blocks on I/O there)
    */
   public QueryEngine(Clock clock, OhlcvEventListener listener, PageGuard guard, Executor executor) {
+    this(clock, listener, guard, executor, () -> false);
+  }
+
+  /**
+   * @param clock "now" when the venue's clock is unknown
+   * @param listener receives events
+   * @param guard protects each page request
+   * @param executor runs the steps of asynchronous queries (never blocks on I/O there)
+   * @param closed whether the owner (the client) is closed, which is why its executor refuses work
+   */
+  public QueryEngine(
+      Clock clock,
+      OhlcvEventListener listener,
+      PageGuard guard,
+      Executor executor,
+      BooleanSupplier closed) {
     this.clock = clock;
     this.listener = new SafeListener(listener);
     this.guard = guard;
     this.executor = executor;
+    this.closed = closed;
+  }
+
+  /** The error for a step the executor refused (or threw on) while {@code query} ran. */
+  private OhlcvException refused(Throwable e, String name, OhlcvQuery query, String what) {
+    if (closed.getAsBoolean()) {
+      return new ClientClosedException(
+          "The OhlcvClient was closed; " + query + " on " + name + " " + what + ".", name, e);
+    }
+    if (e instanceof RejectedExecutionException) {
+      return new UnexpectedFailureException(
+          "The executor of the OhlcvClient refused a step of "
+              + query
+              + " on "
+              + name
+              + " ("
+              + e
+              + "), so the query "
+              + what
+              + ". Give OhlcvClient.Builder.executor(...) an executor that is running and accepts"
+              + " work (it never blocks on I/O).",
+          name,
+          e);
+    }
+    return Errors.wrap(e, name, "in the executor of the OhlcvClient while fetching " + query);
   }
 
   /** The listener, wrapped so that its exceptions are logged and ignored. */
@@ -107,26 +158,23 @@ public final class QueryEngine {
     try {
       check(source, query);
       run = new Run(source, query);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       result.completeExceptionally(Errors.wrap(e, source.name(), query));
       return result;
     }
     result.whenComplete(
         (r, e) -> {
           if (result.isCancelled()) {
+            run.failed(
+                new QueryCancelledException(
+                    query + " on " + run.name + " was cancelled by its caller", run.name, null));
             run.cancel();
-            run.failed(new OhlcvException("Query " + query + " was cancelled", null));
           }
         });
     try {
       executor.execute(() -> run.drive(result));
-    } catch (RejectedExecutionException e) {
-      OhlcvException w =
-          new OhlcvException(
-              "Query " + query + " on " + source.name() + " not started: the executor is shut down",
-              e);
-      run.failed(w);
-      result.completeExceptionally(w);
+    } catch (Throwable e) {
+      run.fail(result, refused(e, run.name, query, "was not started"));
     }
     return result;
   }
@@ -139,8 +187,8 @@ public final class QueryEngine {
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new OhlcvException(
-          "Interrupted while fetching " + query + "; the request was cancelled", e);
+      throw new QueryCancelledException(
+          "Interrupted while fetching " + query + "; the request was cancelled", source.name(), e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw Errors.rethrowable(e.getCause(), source.name(), query);
     }
@@ -153,7 +201,12 @@ public final class QueryEngine {
    */
   public Stream<CandleSeries> pages(CandleSource source, OhlcvQuery query) {
     check(source, query);
-    Run run = new Run(source, query);
+    Run run;
+    try {
+      run = new Run(source, query);
+    } catch (Throwable e) {
+      throw Errors.wrap(e, source.name(), query);
+    }
     PageIterator it = new PageIterator(run);
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
@@ -168,6 +221,7 @@ public final class QueryEngine {
     final String name;
     final PageCursor cursor;
     final SeriesProcessor processor;
+    final PageCheck check;
     final TimeRange range;
     final long startNanos = System.nanoTime();
     final AtomicReference<@Nullable CompletableFuture<Page>> inflight = new AtomicReference<>();
@@ -189,6 +243,7 @@ public final class QueryEngine {
       this.name = source.name();
       this.range = query.rangeAt(clock.instant());
       this.processor = new SeriesProcessor(query);
+      this.check = new PageCheck(query, name);
       this.cursor = source.cursor(query);
       listener.fetchStart(query, name);
     }
@@ -218,7 +273,7 @@ public final class QueryEngine {
                   pageStartNanos = System.nanoTime();
                   listener.pageStart(query, name, page, a);
                 });
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         f = CompletableFuture.failedFuture(e);
       }
       inflight.set(f);
@@ -234,7 +289,7 @@ public final class QueryEngine {
       bytes += page.bytes();
       Duration took = Duration.ofNanos(System.nanoTime() - pageStartNanos);
       page.serverTime().ifPresent(t -> serverNow = t);
-      CandleSeries raw = page.candles();
+      CandleSeries raw = check.accept(page, pages);
       if (!raw.isEmpty()) {
         coveredUntil = raw.end().orElse(null);
       }
@@ -267,7 +322,21 @@ public final class QueryEngine {
 
     void closeCursor() {
       if (cursorClosed.compareAndSet(false, true)) {
-        cursor.close();
+        try {
+          cursor.close();
+        } catch (Throwable e) { // a cursor that fails to close must not keep the query from ending
+          log.warn("closing the cursor of {} on {} failed", query, name, e);
+        }
+      }
+    }
+
+    /** Ends the query with {@code error}, whatever it is. */
+    void fail(CompletableFuture<CandleSeries> result, Throwable error) {
+      OhlcvException e = Errors.wrap(error, name, query);
+      try {
+        failed(e);
+      } finally {
+        result.completeExceptionally(e);
       }
     }
 
@@ -288,13 +357,15 @@ public final class QueryEngine {
             took,
             () ->
                 log.debug(
-                    "fetched source={} symbol={} interval={} rows={} bytes={} pages={} duration_ms={}",
+                    "fetched source={} symbol={} interval={} rows={} bytes={} pages={}"
+                        + " dropped_outside_window={} duration_ms={}",
                     name,
                     query.symbol(),
                     query.outputInterval(),
                     result.size(),
                     bytes,
                     pages,
+                    check.dropped(),
                     took.toMillis()));
       }
     }
@@ -327,7 +398,11 @@ public final class QueryEngine {
       cancelled = true;
       CompletableFuture<Page> f = inflight.get();
       if (f != null) {
-        f.cancel(true);
+        try {
+          f.cancel(true);
+        } catch (Throwable e) { // a dependent action threw: the cancel happened all the same
+          log.warn("cancelling the request of {} on {} threw", query, name, e);
+        }
       }
       closeCursor();
     }
@@ -383,39 +458,35 @@ public final class QueryEngine {
             outputs.add(accept(f.join()));
             continue;
           }
-          f.whenComplete(
-              (page, error) -> {
-                if (error != null) {
-                  OhlcvException e = Errors.wrap(error, name, query);
-                  failed(e);
-                  result.completeExceptionally(e);
-                  return;
-                }
-                try {
-                  outputs.add(accept(page));
-                } catch (RuntimeException e) {
-                  OhlcvException w = Errors.wrap(e, name, query);
-                  failed(w);
-                  result.completeExceptionally(w);
-                  return;
-                }
-                try {
-                  executor.execute(() -> drive(result));
-                } catch (RejectedExecutionException e) {
-                  // the executor stopped (the client is closing): fail rather than hang
-                  OhlcvException w =
-                      new OhlcvException(
-                          "Query " + query + " on " + name + " stopped: its executor shut down", e);
-                  failed(w);
-                  result.completeExceptionally(w);
-                }
-              });
+          f.whenComplete((page, error) -> next(result, page, error));
           return;
         }
-      } catch (RuntimeException e) {
-        OhlcvException w = Errors.wrap(e, name, query);
-        failed(w);
-        result.completeExceptionally(w);
+      } catch (Throwable e) {
+        fail(result, e);
+      }
+    }
+
+    /** Takes the page (or the error) a request ended with; runs in its completion. */
+    private void next(
+        CompletableFuture<CandleSeries> result, @Nullable Page page, @Nullable Throwable error) {
+      try {
+        if (error != null) {
+          fail(result, error);
+          return;
+        }
+        if (result.isDone()) {
+          return;
+        }
+        outputs.add(accept(page));
+      } catch (Throwable e) {
+        fail(result, e);
+        return;
+      }
+      try {
+        executor.execute(() -> drive(result));
+      } catch (Throwable e) {
+        // the executor stopped (the client is closing) or threw: fail rather than hang
+        fail(result, refused(e, name, query, "stopped after page " + pages));
       }
     }
 
@@ -466,7 +537,8 @@ public final class QueryEngine {
     private void advance() {
       try {
         if (run.cancelled) {
-          throw new OhlcvException("The stream of " + run.query + " was closed", null);
+          throw new QueryCancelledException(
+              "The stream of " + run.query + " was closed", run.name, null);
         }
         if (prefetch == null && !run.more()) {
           CandleSeries last = run.finish();
@@ -485,7 +557,7 @@ public final class QueryEngine {
         }
         rows += out.size();
         next = out.isEmpty() ? null : out;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         finished = true;
         OhlcvException w = Errors.wrap(e, run.name, run.query);
         run.failed(w);
@@ -499,11 +571,15 @@ public final class QueryEngine {
       } catch (InterruptedException e) {
         f.cancel(true);
         Thread.currentThread().interrupt();
-        throw new OhlcvException("Interrupted while streaming " + run.query, e);
+        throw new QueryCancelledException(
+            "Interrupted while streaming " + run.query + "; the request was cancelled",
+            run.name,
+            e);
       } catch (java.util.concurrent.ExecutionException e) {
         throw Errors.rethrowable(e.getCause(), run.name, run.query);
       } catch (CancellationException e) {
-        throw new OhlcvException("The stream of " + run.query + " was closed", e);
+        throw new QueryCancelledException(
+            "The stream of " + run.query + " was closed", run.name, e);
       }
     }
 
@@ -512,8 +588,10 @@ public final class QueryEngine {
         finished = true;
         run.cancel();
         run.failed(
-            new OhlcvException(
-                "The stream of " + run.query + " was closed after " + rows + " rows", null));
+            new QueryCancelledException(
+                "The stream of " + run.query + " was closed after " + rows + " rows",
+                run.name,
+                null));
       }
     }
   }

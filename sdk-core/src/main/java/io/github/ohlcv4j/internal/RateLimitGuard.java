@@ -191,12 +191,20 @@ public final class RateLimitGuard implements PageGuard {
         }
         waitThen(
             pass.delay(), pass.reason(), pass.granted() ? this::askClientBudget : this::askVenue);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         fail(Errors.wrap(e, name, query));
       }
     }
 
     void askClientBudget() {
+      try {
+        askClientBudgetNow();
+      } catch (Throwable e) {
+        fail(Errors.wrap(e, name, query));
+      }
+    }
+
+    private void askClientBudgetNow() {
       if (result.isDone()) {
         return;
       }
@@ -269,7 +277,7 @@ public final class RateLimitGuard implements PageGuard {
       CompletableFuture<Page> f;
       try {
         f = inner.fetch(source, query, page, cursor, attemptStart);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error from the cursor too: the request fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }
       current.set(f);
@@ -284,10 +292,15 @@ public final class RateLimitGuard implements PageGuard {
               return;
             }
             OhlcvException e = Errors.wrap(error, name, query);
-            if (e instanceof RateLimitException) {
-              pauseGroup((RateLimitException) e);
+            try {
+              if (e instanceof RateLimitException) {
+                pauseGroup((RateLimitException) e);
+              }
+            } catch (Throwable t) {
+              e.addSuppressed(t);
+            } finally {
+              result.completeExceptionally(e);
             }
-            result.completeExceptionally(e);
           });
     }
 
@@ -296,7 +309,7 @@ public final class RateLimitGuard implements PageGuard {
       Instant now = timer.clock().instant();
       Optional<Instant> until = e.bannedUntil();
       if (until.isEmpty() && e.retryAfter().isPresent()) {
-        until = Optional.of(now.plus(e.retryAfter().get()));
+        until = Optional.of(VenueWaits.after(now, e.retryAfter().get()));
       }
       if (until.isEmpty() || !until.get().isAfter(now)) {
         return;

@@ -101,12 +101,14 @@ public final class RetryGuard implements PageGuard {
     }
     if (e instanceof RateLimitException && ((RateLimitException) e).bannedUntil().isPresent()) {
       Instant now = timer.clock().instant();
-      Duration ban = Duration.between(now, ((RateLimitException) e).bannedUntil().get());
+      Duration ban = VenueWaits.until(now, ((RateLimitException) e).bannedUntil().get());
       if (ban.compareTo(wait) > 0) {
         wait = ban;
       }
     }
-    return wait.isNegative() ? Duration.ZERO : wait;
+    // What a venue asks for is trusted up to a point: never past VenueWaits.MAX (the retry budget
+    // normally ends it long before).
+    return VenueWaits.cap(wait);
   }
 
   @Override
@@ -166,7 +168,7 @@ public final class RetryGuard implements PageGuard {
       CompletableFuture<Page> f;
       try {
         f = inner.fetch(source, query, page, cursor, a -> attemptStart.accept(n));
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error from the cursor too: the page fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }
       current.set(f);
@@ -176,11 +178,15 @@ public final class RetryGuard implements PageGuard {
       }
       f.whenComplete(
           (p, error) -> {
-            if (error == null) {
-              context.onComplete();
-              result.complete(p);
-            } else {
-              failed(n, Errors.wrap(error, name, query), timer.nanoTime() - t0);
+            try {
+              if (error == null) {
+                context.onComplete();
+                result.complete(p);
+              } else {
+                failed(n, Errors.wrap(error, name, query), timer.nanoTime() - t0);
+              }
+            } catch (Throwable e) {
+              result.completeExceptionally(Errors.wrap(e, name, query));
             }
           });
     }
@@ -231,7 +237,7 @@ public final class RetryGuard implements PageGuard {
                   GuardLog.firstLine(e.getMessage())));
       try {
         current.set(timer.schedule(() -> attempt(n + 1), wait));
-      } catch (RuntimeException stopped) { // the scheduler is shut down: the client is closing
+      } catch (Throwable stopped) { // the scheduler is shut down: the client is closing
         e.addSuppressed(stopped);
         giveUp(n, e, "");
         return;
@@ -247,10 +253,18 @@ public final class RetryGuard implements PageGuard {
     void giveUp(int n, OhlcvException e, String how) {
       if (!how.isEmpty()) {
         e.addSuppressed(
-            new OhlcvException(
-                "Gave up on page " + page + " of " + query + " on " + name + " " + how, null));
+            new GaveUp("Gave up on page " + page + " of " + query + " on " + name + " " + how));
       }
       result.completeExceptionally(e);
+    }
+  }
+
+  /** A note on the last error, never thrown: why the retries stopped. */
+  static final class GaveUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GaveUp(String message) {
+      super(message, null, false, false);
     }
   }
 }

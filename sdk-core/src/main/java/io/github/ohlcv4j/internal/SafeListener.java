@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls an application's listener, logging and swallowing whatever it throws, so metrics code
- * cannot break a query.
+ * cannot break a query: exceptions and {@link Error}s alike (an {@link AssertionError} from a test
+ * listener, a {@link NoClassDefFoundError} from a metrics library missing at run time). An {@link
+ * OutOfMemoryError} is swallowed too: the query's own next allocation fails it if memory is really
+ * short, and a listener event is no place to decide that.
  */
 public final class SafeListener implements OhlcvEventListener {
   private static final Logger log = LoggerFactory.getLogger(SafeListener.class);
@@ -25,8 +28,12 @@ public final class SafeListener implements OhlcvEventListener {
   private void guard(String event, Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
-      log.warn("OhlcvEventListener {} threw; ignored", event, e);
+    } catch (Throwable e) { // never let a listener fail or hang the query it reports on
+      try {
+        log.warn("OhlcvEventListener {} threw; ignored", event, e);
+      } catch (Throwable ignored) {
+        // nothing left to do: the query goes on
+      }
     }
   }
 

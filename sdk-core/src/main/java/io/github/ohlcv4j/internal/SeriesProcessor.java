@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the raw pages of a query into its answer, incrementally: merges page seams (a row repeated
- * by the next page is replaced by the newer copy), clips to the query's range, resamples in the JVM
- * unless the source already did, flags and optionally drops the candle in progress, fills gaps and
- * applies the limit. It holds back the rows of the last, possibly unfinished, output bucket until
- * the next page or {@link #finish(Instant)}, so streamed output equals the output of one big fetch.
+ * by the next page is replaced by the newer copy; rows a page holds back are merged with the next
+ * page, never cut off by it), clips to the query's range, resamples in the JVM unless the source
+ * already did, flags and optionally drops the candle in progress, fills gaps and applies the limit.
+ * It holds back the rows of the last, possibly unfinished, output bucket until the next page or
+ * {@link #finish(Instant)}, so streamed output equals the output of one big fetch.
  *
  * <p>One instance per query; not thread-safe.
  */
@@ -24,6 +25,10 @@ public final class SeriesProcessor {
   private final boolean keepAll;
   private @Nullable CandleSeries carry;
   private @Nullable CandleSeries lastEmitted;
+
+  /** Raw rows before this time were consumed (emitted, or resampled into emitted buckets). */
+  private long consumedUntil = Long.MIN_VALUE;
+
   private long emitted;
   private long rawRows;
   private boolean done;
@@ -69,6 +74,9 @@ public final class SeriesProcessor {
     }
     int hold = holdBackFrom(rows);
     carry = rows.slice(hold, rows.size());
+    if (hold > 0) {
+      consumedUntil = consumedEnd(rows.openTimeMillis(hold - 1));
+    }
     return emit(rows.slice(0, hold), null);
   }
 
@@ -151,12 +159,26 @@ public final class SeriesProcessor {
     if (page.isEmpty()) {
       return c;
     }
-    // Rows before the carried ones were emitted already; keep the emitted version.
-    CandleSeries fresh = page.slice(lowerBound(page, c.openTimeMillis(0)), page.size());
+    // Rows before consumedUntil were emitted already (this page repeats them at the seam): keep
+    // the emitted version. The rest joins what is held back, the newer copy winning, even rows
+    // older than the held-back ones: a page that ended with a row from further on must not push
+    // this page's rows out.
+    CandleSeries fresh =
+        consumedUntil == Long.MIN_VALUE
+            ? page
+            : page.slice(lowerBound(page, consumedUntil), page.size());
     if (fresh.isEmpty()) {
       return c;
     }
     return CandleSeries.concat(List.of(c, fresh));
+  }
+
+  /** The end of the output bucket holding the raw row at {@code t}, the last one emitted. */
+  private long consumedEnd(long t) {
+    if (jvmTarget == null || carry == null || carry.interval().equals(jvmTarget)) {
+      return t + 1;
+    }
+    return jvmTarget.bucketEnd(jvmTarget.bucketStart(t, query.zone()), query.zone());
   }
 
   /** Index of the first row to hold back: the last output bucket may continue in the next page. */

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -18,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * requests are spaced so that what is left lasts until the venue's window resets; from {@value
  * #HOLD_AT} on, requests wait for the reset. A report whose window has ended is forgotten. Pauses
  * only grow: a shorter pause never ends a longer one. Thread-safe.
+ *
+ * <p>Trust is bounded ({@link VenueWaits}): a pause or ban that would end more than {@link
+ * VenueWaits#MAX} from now is cut to that and logged at WARN; a usage report whose window would
+ * reset more than {@link VenueWaits#MAX} from now is nonsense (a window that long would hold every
+ * request of the group for its whole length), so it is logged at WARN and ignored.
  */
 public final class VenueLimitsTracker implements VenueLimits {
 
@@ -28,9 +34,19 @@ public final class VenueLimitsTracker implements VenueLimits {
   public static final double HOLD_AT = 0.95;
 
   private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
+  private final Clock clock;
 
-  /** A new tracker with nothing reported. */
-  public VenueLimitsTracker() {}
+  /** A new tracker with nothing reported, on the system clock. */
+  public VenueLimitsTracker() {
+    this(Clock.systemUTC());
+  }
+
+  /**
+   * A new tracker with nothing reported; {@code clock} bounds how far ahead venues are believed.
+   */
+  public VenueLimitsTracker(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
 
   /**
    * What a request of {@code weight} to {@code group} should do at {@code now}.
@@ -67,6 +83,19 @@ public final class VenueLimitsTracker implements VenueLimits {
   public void reportUsage(String group, long used, long limit, Instant resetAt) {
     Objects.requireNonNull(resetAt, "resetAt");
     if (limit <= 0 || used < 0) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (resetAt.isAfter(now.plus(VenueWaits.MAX))) {
+      GuardLog.LOG.warn(
+          "venue usage report ignored: group={} used={} limit={} reset={} is more than {} ahead of"
+              + " the local clock ({}); the venue's (or a proxy's) figures are not trusted",
+          group,
+          used,
+          limit,
+          resetAt,
+          VenueWaits.MAX,
+          now);
       return;
     }
     Group g = group(group);
@@ -106,6 +135,21 @@ public final class VenueLimitsTracker implements VenueLimits {
   public boolean pause(String group, Instant until, boolean ban, String reason) {
     Objects.requireNonNull(until, "until");
     Objects.requireNonNull(reason, "reason");
+    Instant now = clock.instant();
+    Instant capped = VenueWaits.capInstant(now, until);
+    if (!capped.equals(until)) {
+      GuardLog.LOG.warn(
+          "venue {} capped: group={} until={} is more than {} ahead of the local clock ({}); the"
+              + " group waits until {} and then asks the venue again. {}",
+          ban ? "ban" : "pause",
+          group,
+          until,
+          VenueWaits.MAX,
+          now,
+          capped,
+          reason);
+      until = capped;
+    }
     Group g = group(group);
     synchronized (g) {
       if (g.pausedUntil != null && !until.isAfter(g.pausedUntil)) {

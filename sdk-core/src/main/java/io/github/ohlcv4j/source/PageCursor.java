@@ -12,6 +12,11 @@ import java.util.concurrent.CompletableFuture;
  * repeats the same request; that is how retries work. Cancelling the returned future cancels the
  * request. {@link #close()} releases what the cursor holds and may be called at any time, also
  * while a request is outstanding (which it then cancels).
+ *
+ * <p><b>Windows.</b> A cursor whose requests each ask for a time window returns it with the page
+ * ({@link Page#window()}), and moves on from what it asked for, or from the candles inside that
+ * window, never from a candle outside it: the caller drops such candles, so a venue that sends one
+ * too many cannot make the cursor skip the candles in between.
  */
 public interface PageCursor extends AutoCloseable {
 

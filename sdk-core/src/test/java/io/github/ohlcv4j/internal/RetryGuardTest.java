@@ -203,7 +203,7 @@ class RetryGuardTest {
     assertEquals(0, h.time.pending(), "the pending retry was cancelled");
     h.time.runAll(Duration.ofMinutes(1));
     assertEquals(1, source.requests().size());
-    assertEquals(List.of("fetchFailed OhlcvException"), h.events.lines("fetchFailed"));
+    assertEquals(List.of("fetchFailed QueryCancelledException"), h.events.lines("fetchFailed"));
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.internal.VenueLimitsTracker.Pass;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,5 +110,33 @@ class VenueLimitsTrackerTest {
     t.reportUsage("g", 5, 0, T0.plusSeconds(60));
     t.reportUsage("g", -1, 100, T0.plusSeconds(60));
     assertTrue(t.usage("g", T0).isEmpty());
+  }
+
+  @Test
+  void aPauseOrBanFurtherThanADayAheadIsCutToADay() {
+    VenueLimitsTracker t = new VenueLimitsTracker(Clock.fixed(T0, ZoneOffset.UTC));
+    Instant year9999 = Instant.parse("9999-12-31T23:59:59Z");
+    t.banUntil("binance:spot", year9999);
+    assertEquals(Optional.of(T0.plus(VenueWaits.MAX)), t.pausedUntil("binance:spot", T0), "capped");
+    assertTrue(t.isBanned("binance:spot", T0));
+    assertEquals(VenueWaits.MAX, t.pass("binance:spot", 1, T0).delay());
+    assertEquals(Duration.ZERO, t.pass("binance:spot", 1, T0.plus(VenueWaits.MAX)).delay());
+    // the largest instant there is, too
+    t.pauseUntil("bybit", Instant.MAX);
+    assertEquals(Optional.of(T0.plus(VenueWaits.MAX)), t.pausedUntil("bybit", T0));
+  }
+
+  @Test
+  void aUsageWindowResettingCenturiesAheadIsNotBelieved() {
+    // Bybit's X-Bapi-Limit-Reset-Timestamp of 9e18 ms on a successful answer, budget spent.
+    VenueLimitsTracker t = new VenueLimitsTracker(Clock.fixed(T0, ZoneOffset.UTC));
+    t.reportUsage("bybit", 600, 600, Instant.ofEpochMilli(9_000_000_000_000_000_000L));
+    assertTrue(t.usage("bybit", T0).isEmpty());
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(Duration.ZERO, t.pass("bybit", 1, T0).delay(), "request " + i + " goes");
+    }
+    // a sane report afterwards counts as usual
+    t.reportUsage("bybit", 599, 600, T0.plusSeconds(1));
+    assertTrue(t.pass("bybit", 1, T0).delay().compareTo(Duration.ZERO) > 0);
   }
 }

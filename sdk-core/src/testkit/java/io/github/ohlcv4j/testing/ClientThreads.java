@@ -21,6 +21,12 @@ public final class ClientThreads {
   /** The prefix of the threads a client starts. */
   public static final String PREFIX = "ohlcv4j-";
 
+  /**
+   * The prefix of the threads of pools every client shares (the default HTTP client's): daemon
+   * threads that outlive a client by design (they end after a minute idle), left aside here.
+   */
+  public static final String SHARED_PREFIX = "ohlcv4j-shared-";
+
   private final Set<Thread> before;
 
   private ClientThreads(Set<Thread> before) {
@@ -34,7 +40,11 @@ public final class ClientThreads {
 
   private static List<Thread> running() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith(PREFIX))
+        .filter(
+            t ->
+                t.isAlive()
+                    && t.getName().startsWith(PREFIX)
+                    && !t.getName().startsWith(SHARED_PREFIX))
         .collect(Collectors.toList());
   }
 

@@ -4,7 +4,7 @@ import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
@@ -244,14 +244,17 @@ public final class HttpTestSource implements CandleSource {
             null);
       }
       if (code != 200) {
-        throw new OhlcvException(
+        throw new InvalidQueryException(
             query
                 + ": "
                 + name
                 + " answered HTTP "
                 + code
                 + ": "
-                + Http.snippet(body, 120, secrets));
+                + Http.snippet(body, 120, secrets),
+            name,
+            Integer.toString(code),
+            null);
       }
       String type = r.header("Content-Type", "");
       if (!type.startsWith("text/csv")) {
@@ -288,7 +291,7 @@ public final class HttpTestSource implements CandleSource {
             Long.parseLong(u[1]),
             Instant.ofEpochMilli(Long.parseLong(u[2])));
       }
-      return new Page(series, body.length(), Http.serverTime(r));
+      return new Page(series, body.length(), Http.serverTime(r, context.clock()), start, stop);
     }
 
     /**

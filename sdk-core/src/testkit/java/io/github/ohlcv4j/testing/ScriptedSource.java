@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * An in-memory source whose requests answer as a test scripts them: a page, an error, an answer
  * after a delay on a {@link GuardTimer}, or no answer until cancelled. Candles come from a {@link
- * SampleSource} with a fixed clock, so {@link #expected(OhlcvQuery)} is the right answer. Records
- * every request and every cancel. Thread-safe.
+ * SampleSource} with a fixed clock, so {@link #expected(OhlcvQuery)} is the right answer. Each page
+ * declares the window it asked for ({@link Page#window()}), as the HTTP sources do. Records every
+ * request and every cancel. Thread-safe.
  */
 public final class ScriptedSource implements CandleSource {
 
@@ -206,7 +207,9 @@ public final class ScriptedSource implements CandleSource {
                                 .between(Instant.ofEpochMilli(start), Instant.ofEpochMilli(stop))
                                 .build()),
                         100,
-                        Optional.empty()));
+                        Optional.empty(),
+                        start,
+                        stop));
         synchronized (ScriptedSource.this) {
           calls.add(f);
         }

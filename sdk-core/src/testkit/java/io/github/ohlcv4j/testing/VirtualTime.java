@@ -71,9 +71,15 @@ public final class VirtualTime extends Clock implements GuardTimer {
 
   @Override
   public synchronized Future<?> schedule(Runnable task, Duration delay) {
-    long d = Math.max(0, delay.toNanos());
+    long d =
+        delay.isNegative()
+            ? 0
+            : delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1
+                ? Long.MAX_VALUE
+                : delay.toNanos();
     scheduledDelays.add(Duration.ofNanos(d));
-    Task t = new Task(task, nanos + d, sequence++);
+    long due = nanos + d < nanos ? Long.MAX_VALUE : nanos + d;
+    Task t = new Task(task, due, sequence++);
     queue.add(t);
     return t;
   }

@@ -1,16 +1,20 @@
 package io.github.ohlcv4j.exchange;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.binance.BinanceSource;
 import io.github.ohlcv4j.exchange.bybit.BybitSource;
+import java.util.List;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 
 /** How a client picks among exchange sources registered side by side; no request is sent. */
@@ -60,6 +64,43 @@ class RoutingTest {
       assertSame(c.sources().get(0), c.sourceFor(Symbol.parse("BTCUSDT.P")));
       assertThrows(
           io.github.ohlcv4j.OhlcvException.class, () -> c.sourceFor(Symbol.parse("KRAKEN:XBTUSD")));
+    }
+  }
+
+  @Test
+  void aClientGivenItsSourcesSendsNoQueryElsewhere() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      String test = "binance:spot?baseUrl=" + server.url("/");
+      try (OhlcvClient c = OhlcvClient.builder().source(test).build()) {
+        // Neither the production futures host nor Bybit: refused before any I/O.
+        for (String symbol : List.of("BINANCE:BTCUSDT.P", "BYBIT:BTCUSDT", "POLYGON:AAPL")) {
+          InvalidQueryException e =
+              assertThrows(
+                  InvalidQueryException.class,
+                  () -> c.query(symbol).interval(Interval.M1).latest(5).fetch(),
+                  symbol);
+          assertTrue(e.getMessage().contains("autoDiscover(true)"), e.getMessage());
+          assertTrue(
+              c.fetchAsync(OhlcvQuery.builder().symbol(symbol).latest(5).build())
+                  .isCompletedExceptionally());
+        }
+        assertEquals(1, c.sources().size(), "no source was opened on the side");
+        assertEquals("binance:spot", c.sources().get(0).name());
+      }
+      assertEquals(0, server.getRequestCount());
+    }
+  }
+
+  @Test
+  void discoveryIsForClientsWithoutSourcesOrWhenAskedFor() {
+    try (OhlcvClient none = OhlcvClient.create()) {
+      assertEquals("binance:usdm", none.sourceFor(Symbol.parse("BINANCE:BTCUSDT.P")).name());
+    }
+    try (OhlcvClient asked =
+        OhlcvClient.builder().source("binance:spot").autoDiscover(true).build()) {
+      assertEquals("bybit:linear", asked.sourceFor(Symbol.parse("BYBIT:BTCUSDT.P")).name());
+      assertEquals(2, asked.sources().size());
     }
   }
 

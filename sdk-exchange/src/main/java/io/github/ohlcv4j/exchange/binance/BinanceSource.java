@@ -485,7 +485,8 @@ public final class BinanceSource implements CandleSource {
     @Override
     protected Step read(Response response) throws IOException {
       int asked = limit;
-      Optional<Instant> date = Http.serverTime(response);
+      long from = position;
+      Optional<Instant> date = Http.serverTime(response, clock);
       Instant serverNow = date.orElseGet(clock::instant);
       errors.reportUsage(response, serverNow);
       BodyBuffer.Body body = buffer.read(response);
@@ -510,7 +511,7 @@ public final class BinanceSource implements CandleSource {
           }
           throw e;
         }
-        return new Step(asked, rows, new Page(b.build(), body.length(), date));
+        return new Step(asked, rows, new Page(b.build(), body.length(), date, from, plan.end()));
       } finally {
         body.release();
       }
@@ -523,21 +524,35 @@ public final class BinanceSource implements CandleSource {
         done = true;
         return step.page;
       }
-      long next = plan.candleEnd(c.openTimeMillis(c.size() - 1));
-      if (next <= position) {
+      // Only a candle inside the window asked for, [position, end), moves the cursor: one from
+      // after the query's end (which the engine drops) must not make it skip the candles between.
+      int last = c.indexOf(plan.end());
+      last = (last >= 0 ? last : -last - 1) - 1;
+      if (last < 0 || c.openTimeMillis(last) < position) {
+        if (step.rows < step.limit) {
+          done = true; // Binance has no candle from startTime to endTime
+          return step.page;
+        }
         throw new DataFormatException(
             name
                 + ": the response to "
                 + what
                 + " from "
                 + Instant.ofEpochMilli(position)
-                + " holds no candle at or after that time (the newest is at "
+                + " holds no candle at or after that time and before "
+                + Instant.ofEpochMilli(plan.end())
+                + " (it holds "
+                + c.size()
+                + " from "
+                + c.openTime(0)
+                + " to "
                 + c.openTime(c.size() - 1)
                 + "); Binance should answer with candles from startTime on.",
             name,
             null,
             null);
       }
+      long next = plan.candleEnd(c.openTimeMillis(last));
       position = next;
       if (step.rows < step.limit) {
         done = true; // Binance sent every candle up to endTime

@@ -397,7 +397,7 @@ public final class BybitSource implements CandleSource {
     @Override
     protected Step read(Response response) throws IOException {
       Window w = window;
-      Optional<Instant> date = Http.serverTime(response);
+      Optional<Instant> date = Http.serverTime(response, clock);
       Instant serverNow = date.orElseGet(clock::instant);
       errors.reportUsage(response, serverNow);
       BodyBuffer.Body body = buffer.read(response);
@@ -450,7 +450,7 @@ public final class BybitSource implements CandleSource {
               null,
               null);
         }
-        return new Step(w.end, new Page(b.build(), body.length(), date));
+        return new Step(w.end, new Page(b.build(), body.length(), date, w.start, w.end));
       } finally {
         body.release();
       }

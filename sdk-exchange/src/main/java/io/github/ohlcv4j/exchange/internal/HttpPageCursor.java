@@ -115,7 +115,7 @@ public abstract class HttpPageCursor<S> implements PageCursor {
           }
           try {
             page.complete(advance(step));
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // an Error too: the page fails, it never hangs
             page.completeExceptionally(e);
           }
         });

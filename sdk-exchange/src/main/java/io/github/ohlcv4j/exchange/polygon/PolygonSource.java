@@ -466,9 +466,10 @@ public final class PolygonSource implements CandleSource {
 
     @Override
     protected Step read(Response response) throws IOException {
+      long start = position;
       long end = windowEnd;
       HttpUrl asked = current;
-      Optional<Instant> date = Http.serverTime(response);
+      Optional<Instant> date = Http.serverTime(response, clock);
       Instant serverNow = date.orElseGet(clock::instant);
       BodyBuffer.Body body = buffer.read(response);
       try {
@@ -491,7 +492,7 @@ public final class PolygonSource implements CandleSource {
           throw errors.status(response, r.status(), r.text(), serverNow);
         }
         HttpUrl next = r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked) : null;
-        return new Step(end, next, r.rows(), new Page(b.build(), body.length(), date));
+        return new Step(end, next, r.rows(), new Page(b.build(), body.length(), date, start, end));
       } finally {
         body.release();
       }

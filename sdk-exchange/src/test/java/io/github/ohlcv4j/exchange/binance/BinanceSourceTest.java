@@ -306,6 +306,28 @@ class BinanceSourceTest extends VenueTest {
     assertEquals(1, venue.requests().size());
   }
 
+  @Test
+  void aRowAfterTheQuerysEndDoesNotMoveTheCursorPastTheRest() {
+    BinanceSource s = source(BinanceSource.Market.SPOT);
+    long end = DAY + 2000 * M;
+    // The first answer holds 999 candles from DAY and, as its 1000th row, one after the end.
+    long[] times = new long[1000];
+    for (int i = 0; i < 999; i++) {
+      times[i] = DAY + i * M;
+    }
+    times[999] = end + 5 * M;
+    venue.then(response(200, rows(times)));
+    CandleSeries c = s.fetch(query("BINANCE:BTCUSDT", Interval.M1, DAY, end));
+
+    assertEquals(2000, c.size());
+    for (int i = 0; i < c.size(); i++) {
+      assertEquals(DAY + i * M, c.openTimeMillis(i));
+    }
+    FakeMarket.assertSame(market.bars(DAY + 999 * M, end, NOW), c.slice(999, 2000));
+    List<HttpUrl> r = venue.requests();
+    assertEquals(Long.toString(DAY + 999 * M), r.get(1).queryParameter("startTime"));
+  }
+
   /** Binance rows for the market's bars at the given open times. */
   private String rows(long... times) {
     StringBuilder out = new StringBuilder("[");

@@ -109,6 +109,25 @@ class BybitSourceTest extends VenueTest {
     assertEquals(2, venue.requests().size());
   }
 
+  @Test
+  void aPageCarryingARowOfTheNextWindowLosesNothing() {
+    BybitSource s = source(BybitSource.Category.LINEAR, 1000);
+    long m = 60_000L;
+    long end = DAY + 2000 * m;
+    // Window 1 answered whole, plus one correct row from the middle of window 2.
+    long[] times = new long[1001];
+    for (int i = 0; i < 1000; i++) {
+      times[i] = DAY + (999 - i) * m; // newest first, as Bybit sends them
+    }
+    times[1000] = DAY + 1500 * m;
+    venue.then(response(200, page(market, times)));
+    CandleSeries c = s.fetch(query("BYBIT:BTCUSDT.P", Interval.M1, DAY, end));
+
+    assertEquals(2000, c.size());
+    FakeMarket.assertSame(market.bars(DAY, end, NOW), c);
+    assertEquals(2, venue.requests().size());
+  }
+
   /** A Bybit page holding the market's bars at the given open times, in the given order. */
   private static String page(FakeMarket market, long... times) {
     StringBuilder b = new StringBuilder("{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[");
