@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.Alignment;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.GapFill;
 import io.github.ohlcv4j.Interval;
@@ -178,7 +179,8 @@ public final class SeriesProcessor {
     if (jvmTarget == null || carry == null || carry.interval().equals(jvmTarget)) {
       return t + 1;
     }
-    return jvmTarget.bucketEnd(jvmTarget.bucketStart(t, query.zone()), query.zone());
+    Alignment a = query.alignment();
+    return jvmTarget.bucketEnd(jvmTarget.bucketStart(t, query.zone(), a), query.zone(), a);
   }
 
   /** Index of the first row to hold back: the last output bucket may continue in the next page. */
