@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.SampleSource;
+import io.github.ohlcv4j.testing.PropertyCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +23,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fixed buckets at the zone's midnight, against a naive reference, and epoch alignment as before.
@@ -59,7 +53,7 @@ class AlignmentTest {
     return b.build();
   }
 
-  @Example
+  @Test
   void fourHourBucketsInNewYorkStartAtLocalMidnightAcrossTheSpringChange() {
     // 2024-03-10: 02:00 EST jumps to 03:00 EDT.
     CandleSeries m =
@@ -85,7 +79,7 @@ class AlignmentTest {
     assertEquals(0, lastHour % 4, "after the change: 00:00, 04:00 …");
   }
 
-  @Example
+  @Test
   void theAutumnChangeMakesOneFiveHourBucket() {
     // 2024-11-03: 02:00 EDT falls back to 01:00 EST.
     CandleSeries m =
@@ -114,7 +108,7 @@ class AlignmentTest {
     return m.between(buckets.openTime(i), Instant.ofEpochMilli(buckets.endTimeMillis(i))).size();
   }
 
-  @Example
+  @Test
   void aFilledZoneMidnightSeriesGetsEachMissingBucketOnce() {
     CandleSeries m =
         minutes(Instant.parse("2024-03-09T05:00:00Z"), Instant.parse("2024-03-12T04:00:00Z"));
@@ -128,7 +122,7 @@ class AlignmentTest {
     assertEquals(4, filled.stream().filter(Candle::filled).count());
   }
 
-  @Example
+  @Test
   void aZoneWithoutDaylightSavingShiftsTheGrid() {
     ZoneId india = ZoneOffset.ofHoursMinutes(5, 30);
     CandleSeries m =
@@ -141,7 +135,7 @@ class AlignmentTest {
     assertEquals(naive(m, Interval.H4, india), h4);
   }
 
-  @Example
+  @Test
   void intervalsThatDoNotDivideADayCannotStartAtMidnight() {
     assertTrue(Interval.H4.canAlign(Alignment.ZONE_MIDNIGHT));
     assertTrue(Interval.of(45, Interval.Unit.MINUTE).canAlign(Alignment.ZONE_MIDNIGHT));
@@ -169,7 +163,7 @@ class AlignmentTest {
     assertTrue(q.getMessage().contains("divide a day"), q.getMessage());
   }
 
-  @Example
+  @Test
   void calendarTargetsIgnoreTheAlignment() {
     CandleSeries m =
         minutes(Instant.parse("2024-03-09T05:00:00Z"), Instant.parse("2024-03-12T04:00:00Z"));
@@ -180,7 +174,7 @@ class AlignmentTest {
         Alignment.EPOCH, m.resample(Interval.D1, NEW_YORK, Alignment.ZONE_MIDNIGHT).alignment());
   }
 
-  @Example
+  @Test
   void theQueryCarriesTheOption() {
     OhlcvQuery q =
         OhlcvQuery.builder()
@@ -201,7 +195,7 @@ class AlignmentTest {
     assertEquals(Instant.parse("2024-03-10T16:00:00Z"), r.to(), "12:00 EDT");
   }
 
-  @Example
+  @Test
   void aQueryResampledInPagesGivesTheSameBucketsAsOneResample() {
     Instant now = Instant.parse("2024-06-01T12:34:56Z");
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
@@ -239,24 +233,25 @@ class AlignmentTest {
 
   // ---------------------------------------------------------------- properties
 
-  @Provide
-  Arbitrary<ZoneId> zones() {
-    return Arbitraries.of(
-        ZoneOffset.UTC,
-        NEW_YORK,
-        ZoneId.of("Europe/London"),
-        ZoneId.of("Australia/Sydney"),
-        ZoneId.of("Australia/Lord_Howe"), // a half-hour daylight-saving change
-        ZoneId.of("America/Santiago"), // changes at midnight
-        ZoneId.of("Asia/Kathmandu"), // +05:45
-        ZoneOffset.ofHoursMinutes(5, 30),
-        ZoneOffset.ofHours(-3));
-  }
+  static final List<ZoneId> ZONES =
+      List.of(
+          ZoneOffset.UTC,
+          NEW_YORK,
+          ZoneId.of("Europe/London"),
+          ZoneId.of("Australia/Sydney"),
+          ZoneId.of("Australia/Lord_Howe"), // a half-hour daylight-saving change
+          ZoneId.of("America/Santiago"), // changes at midnight
+          ZoneId.of("Asia/Kathmandu"), // +05:45
+          ZoneOffset.ofHoursMinutes(5, 30),
+          ZoneOffset.ofHours(-3));
 
-  @Provide
-  Arbitrary<Interval> steps() {
-    return Arbitraries.of(15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440)
-        .map(m -> Interval.of(m, Interval.Unit.MINUTE));
+  static final List<Interval> STEPS =
+      List.of(15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440).stream()
+          .map(m -> Interval.of(m, Interval.Unit.MINUTE))
+          .toList();
+
+  static <T> T any(Random r, List<T> from) {
+    return from.get(r.nextInt(from.size()));
   }
 
   /** Every bucket start from days before {@code from} to days after {@code to}, the slow way. */
@@ -278,13 +273,26 @@ class AlignmentTest {
     return starts;
   }
 
-  @Property(tries = 600)
-  void bucketsAreTheLastReferenceStartAtOrBeforeEachInstant(
-      @ForAll("zones") ZoneId zone,
-      @ForAll("steps") Interval step,
-      @ForAll @LongRange(min = 946_684_800_000L, max = 1_893_456_000_000L) long instant,
-      @ForAll boolean nearAChange,
-      @ForAll @IntRange(min = -2_160, max = 2_160) int minutesFromIt) {
+  record Instants(
+      ZoneId zone, Interval step, long instant, boolean nearAChange, int minutesFromIt) {}
+
+  @Test
+  void bucketsAreTheLastReferenceStartAtOrBeforeEachInstant() {
+    PropertyCheck.of("zone-midnight buckets match the reference starts", 600)
+        .forAll(
+            (r, size) ->
+                new Instants(
+                    any(r, ZONES),
+                    any(r, STEPS),
+                    946_684_800_000L
+                        + (long) (r.nextDouble() * (1_893_456_000_000L - 946_684_800_000L)),
+                    r.nextBoolean(),
+                    r.nextInt(4_321) - 2_160),
+            c -> checkBuckets(c.zone(), c.step(), c.instant(), c.nearAChange(), c.minutesFromIt()));
+  }
+
+  static void checkBuckets(
+      ZoneId zone, Interval step, long instant, boolean nearAChange, int minutesFromIt) {
     // Half the cases within a day and a half of a daylight-saving change, where it matters.
     ZoneOffsetTransition change = zone.getRules().nextTransition(Instant.ofEpochMilli(instant));
     long t =
@@ -336,13 +344,24 @@ class AlignmentTest {
     return b.build();
   }
 
-  @Property(tries = 120)
-  void resamplingMatchesANaiveGroupBy(
-      @ForAll("zones") ZoneId zone,
-      @ForAll("steps") Interval target,
-      @ForAll @LongRange(min = 946_684_800L, max = 1_893_456_000L) long startSecond,
-      @ForAll @IntRange(min = 1, max = 3_000) int candles,
-      @ForAll long seed) {
+  record Resampling(ZoneId zone, Interval target, long startSecond, int candles, long seed) {}
+
+  @Test
+  void resamplingMatchesANaiveGroupBy() {
+    PropertyCheck.of("zone-midnight resampling matches a naive group-by", 120)
+        .forAll(
+            (r, size) ->
+                new Resampling(
+                    any(r, ZONES),
+                    any(r, STEPS),
+                    946_684_800L + (long) (r.nextDouble() * (1_893_456_000L - 946_684_800L)),
+                    1 + r.nextInt(size * 30),
+                    r.nextLong()),
+            c -> checkResampling(c.zone(), c.target(), c.startSecond(), c.candles(), c.seed()));
+  }
+
+  static void checkResampling(
+      ZoneId zone, Interval target, long startSecond, int candles, long seed) {
     // 15-minute candles with random holes (so buckets can be partial), from a random start.
     Random rnd = new Random(seed);
     long t = Math.floorDiv(startSecond * 1000, 15 * MIN) * 15 * MIN;

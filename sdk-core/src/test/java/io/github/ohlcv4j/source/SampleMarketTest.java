@@ -9,18 +9,14 @@ import io.github.ohlcv4j.Alignment;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.testing.PropertyCheck;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The sample market agrees with itself: a candle of any interval aggregates its minutes. */
 class SampleMarketTest {
@@ -41,88 +37,121 @@ class SampleMarketTest {
             .build());
   }
 
-  @Provide
-  Arbitrary<String> symbols() {
-    return Arbitraries.of("BTCUSDT", "ETHUSDT", "SOLUSDT", "AAPL", "BTCUSDT.P");
-  }
+  static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT", "SOLUSDT", "AAPL", "BTCUSDT.P");
 
   /** Zones whose midnights fall on whole hours, where hourly candles can make days. */
-  @Provide
-  Arbitrary<ZoneId> wholeHourZones() {
-    return Arbitraries.of(
-        ZoneOffset.UTC,
-        ZoneId.of("America/New_York"),
-        ZoneId.of("Europe/London"),
-        ZoneId.of("Asia/Tokyo"));
-  }
+  static final List<ZoneId> WHOLE_HOUR_ZONES =
+      List.of(
+          ZoneOffset.UTC,
+          ZoneId.of("America/New_York"),
+          ZoneId.of("Europe/London"),
+          ZoneId.of("Asia/Tokyo"));
 
   /** Those and two whose midnights fall between hours. */
-  @Provide
-  Arbitrary<ZoneId> zones() {
-    return Arbitraries.oneOf(
-        wholeHourZones(),
-        Arbitraries.of(ZoneId.of("Asia/Kathmandu"), ZoneOffset.ofHoursMinutes(-3, -30)));
+  static final List<ZoneId> ZONES =
+      List.of(
+          ZoneOffset.UTC,
+          ZoneId.of("America/New_York"),
+          ZoneId.of("Europe/London"),
+          ZoneId.of("Asia/Tokyo"),
+          ZoneId.of("Asia/Kathmandu"),
+          ZoneOffset.ofHoursMinutes(-3, -30));
+
+  static final List<Interval> INTERVALS =
+      List.of(
+              "3m", "5m", "15m", "45m", "1h", "2h", "4h", "6h", "12h", "1440m", "1d", "3d", "1w",
+              "2w", "1M", "3M")
+          .stream()
+          .map(Interval::parse)
+          .toList();
+
+  static <T> T any(Random r, List<T> from) {
+    return from.get(r.nextInt(from.size()));
   }
 
-  @Provide
-  Arbitrary<Interval> intervals() {
-    return Arbitraries.of(
-            "3m", "5m", "15m", "45m", "1h", "2h", "4h", "6h", "12h", "1440m", "1d", "3d", "1w",
-            "2w", "1M", "3M")
-        .map(Interval::parse);
+  /** An instant between 2015 and 2030. */
+  static long anyTime(Random r) {
+    return 1_420_070_400_000L + (long) (r.nextDouble() * (1_900_000_000_000L - 1_420_070_400_000L));
   }
 
-  @Property(tries = 50)
-  void everyIntervalIsTheAggregationOfTheMinutesItCovers(
-      @ForAll("symbols") String symbol,
-      @ForAll("intervals") Interval interval,
-      @ForAll("zones") ZoneId zone,
-      @ForAll @LongRange(min = 1_420_070_400_000L, max = 1_900_000_000_000L) long at,
-      @ForAll @IntRange(min = 1, max = 30) int buckets) {
-    long most = Math.max(1, MINUTE_BUDGET * 60_000 / interval.nominalMillis());
-    long from = interval.bucketStart(at, zone);
-    long to = interval.plus(from, Math.min(buckets, most), zone);
-    CandleSeries direct = fetch(symbol, interval, from, to, zone);
-    CandleSeries minutes = fetch(symbol, Interval.M1, from, to, zone);
-    assertEquals(minutes.resample(interval, zone), direct);
-    assertEquals(Math.min(buckets, most), direct.size());
-    assertFalse(direct.hasFlags());
+  record Case(String symbol, Interval interval, ZoneId zone, long at, int buckets) {}
+
+  @Test
+  void everyIntervalIsTheAggregationOfTheMinutesItCovers() {
+    PropertyCheck.of("every interval aggregates its minutes", 50)
+        .forAll(
+            (r, size) ->
+                new Case(
+                    any(r, SYMBOLS),
+                    any(r, INTERVALS),
+                    any(r, ZONES),
+                    anyTime(r),
+                    1 + r.nextInt(Math.max(1, size * 30 / 100))),
+            c -> {
+              Interval interval = c.interval();
+              ZoneId zone = c.zone();
+              long most = Math.max(1, MINUTE_BUDGET * 60_000 / interval.nominalMillis());
+              long from = interval.bucketStart(c.at(), zone);
+              long to = interval.plus(from, Math.min(c.buckets(), most), zone);
+              CandleSeries direct = fetch(c.symbol(), interval, from, to, zone);
+              CandleSeries minutes = fetch(c.symbol(), Interval.M1, from, to, zone);
+              assertEquals(minutes.resample(interval, zone), direct);
+              assertEquals(Math.min(c.buckets(), most), direct.size());
+              assertFalse(direct.hasFlags());
+            });
   }
 
-  @Property(tries = 30)
-  void hoursResampledToDaysAreTheDaysVolumesIncluded(
-      @ForAll("symbols") String symbol,
-      @ForAll("wholeHourZones") ZoneId zone,
-      @ForAll @LongRange(min = 1_420_070_400_000L, max = 1_900_000_000_000L) long at,
-      @ForAll @IntRange(min = 1, max = 20) int days) {
-    // Exact volumes make the grouping irrelevant: 1m → 1h → 1d equals 1m → 1d.
-    long from = Interval.D1.bucketStart(at, zone);
-    long to = Interval.D1.plus(from, days, zone);
-    CandleSeries daily = fetch(symbol, Interval.D1, from, to, zone);
-    assertEquals(fetch(symbol, Interval.H1, from, to, zone).resample(Interval.D1, zone), daily);
-    assertEquals(
-        fetch(symbol, Interval.M15, from, to, zone)
-            .resample(Interval.H4, zone, Alignment.ZONE_MIDNIGHT)
-            .resample(Interval.D1, zone),
-        daily);
+  @Test
+  void hoursResampledToDaysAreTheDaysVolumesIncluded() {
+    PropertyCheck.of("1m -> 1h -> 1d equals 1m -> 1d", 30)
+        .forAll(
+            (r, size) ->
+                new Case(
+                    any(r, SYMBOLS),
+                    Interval.D1,
+                    any(r, WHOLE_HOUR_ZONES),
+                    anyTime(r),
+                    1 + r.nextInt(Math.max(1, size * 20 / 100))),
+            c -> {
+              // Exact volumes make the grouping irrelevant: 1m -> 1h -> 1d equals 1m -> 1d.
+              ZoneId zone = c.zone();
+              long from = Interval.D1.bucketStart(c.at(), zone);
+              long to = Interval.D1.plus(from, c.buckets(), zone);
+              CandleSeries daily = fetch(c.symbol(), Interval.D1, from, to, zone);
+              assertEquals(
+                  fetch(c.symbol(), Interval.H1, from, to, zone).resample(Interval.D1, zone),
+                  daily);
+              assertEquals(
+                  fetch(c.symbol(), Interval.M15, from, to, zone)
+                      .resample(Interval.H4, zone, Alignment.ZONE_MIDNIGHT)
+                      .resample(Interval.D1, zone),
+                  daily);
+            });
   }
 
-  @Property(tries = 30)
-  void secondCandlesAggregateOneSecondCandles(
-      @ForAll("symbols") String symbol,
-      @ForAll @LongRange(min = 1_420_070_400_000L, max = 1_900_000_000_000L) long at,
-      @ForAll @IntRange(min = 2, max = 30) int seconds,
-      @ForAll @IntRange(min = 1, max = 50) int buckets) {
-    Interval interval = Interval.of(seconds, Interval.Unit.SECOND);
-    long from = interval.bucketStart(at, ZoneOffset.UTC);
-    long to = from + buckets * interval.fixedMillis();
-    Interval second = Interval.of(1, Interval.Unit.SECOND);
-    assertEquals(
-        fetch(symbol, second, from, to, ZoneOffset.UTC).resample(interval),
-        fetch(symbol, interval, from, to, ZoneOffset.UTC));
+  @Test
+  void secondCandlesAggregateOneSecondCandles() {
+    PropertyCheck.of("second candles aggregate one-second candles", 30)
+        .forAll(
+            (r, size) ->
+                new Case(
+                    any(r, SYMBOLS),
+                    Interval.of(2 + r.nextInt(29), Interval.Unit.SECOND),
+                    ZoneOffset.UTC,
+                    anyTime(r),
+                    1 + r.nextInt(Math.max(1, size / 2))),
+            c -> {
+              Interval interval = c.interval();
+              long from = interval.bucketStart(c.at(), ZoneOffset.UTC);
+              long to = from + c.buckets() * interval.fixedMillis();
+              Interval second = Interval.of(1, Interval.Unit.SECOND);
+              assertEquals(
+                  fetch(c.symbol(), second, from, to, ZoneOffset.UTC).resample(interval),
+                  fetch(c.symbol(), interval, from, to, ZoneOffset.UTC));
+            });
   }
 
-  @Example
+  @Test
   void theCandleInProgressAggregatesTheMinutesUpToNow() {
     Instant now = Instant.parse("2024-06-01T12:34:56Z");
     SampleSource sample = SampleSource.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).build();
@@ -148,7 +177,7 @@ class SampleMarketTest {
     assertFalse(h.isPartial(2), "the source's own hour is simply in progress");
   }
 
-  @Example
+  @Test
   void theQuickstartsAndTheChartsFirstHourAgree() {
     // The quickstart resamples 1m candles to 1h, the chart example 5m candles; both show 00:00.
     long from = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
