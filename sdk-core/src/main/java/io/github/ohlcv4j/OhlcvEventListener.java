@@ -1,7 +1,10 @@
 package io.github.ohlcv4j;
 
+import io.github.ohlcv4j.internal.ListenerChain;
+import io.github.ohlcv4j.resilience.CircuitState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +21,30 @@ public interface OhlcvEventListener {
 
   /** A listener that does nothing. */
   OhlcvEventListener NONE = new OhlcvEventListener() {};
+
+  /**
+   * One run of a query, as every event of that run names it: what {@code fetch}, {@code
+   * fetchAsync}, {@code stream} or {@code pages} started. Events of concurrent runs interleave;
+   * {@link #id()} tells them apart, and is also what the logs of the run carry in the MDC (under
+   * {@link #MDC_KEY}) and what an error that ended the run says ({@link OhlcvException#fetchId()}).
+   *
+   * @param id short and unique within the JVM, such as {@code "k3x9q-1c"}: a random prefix per JVM
+   *     (so that ids of two processes rarely meet in one log) and a counter, both in base 36
+   * @param query the query
+   * @param source the name of the source that answers it
+   */
+  record Fetch(String id, OhlcvQuery query, String source) {
+
+    /** The MDC key of the fetch id on every log line of a run: {@value}. */
+    public static final String MDC_KEY = "fetch_id";
+
+    /** Checks that no component is null. */
+    public Fetch {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(query, "query");
+      Objects.requireNonNull(source, "source");
+    }
+  }
 
   /**
    * How far a query has come, after each page.
@@ -38,44 +65,56 @@ public interface OhlcvEventListener {
       Optional<Instant> coveredUntil,
       Optional<Double> fraction) {}
 
-  /** A query starts on {@code source}. */
-  default void fetchStart(OhlcvQuery query, String source) {}
+  /**
+   * A listener that passes every event to this one, then to {@code other}, as OkHttp's {@code
+   * EventListener.plus} does: an application's own listener beside a metrics or tracing one. What
+   * either throws is logged and ignored, and does not keep the event from the other.
+   */
+  default OhlcvEventListener plus(OhlcvEventListener other) {
+    return ListenerChain.of(this, Objects.requireNonNull(other, "other"));
+  }
+
+  /** A query starts. */
+  default void fetchStart(Fetch fetch) {}
 
   /**
-   * A request for page {@code page} (counting from 1) starts; {@code attempt} counts from 1 across
-   * retries.
+   * A request for page {@code page} (counting from 1) starts, after any rate-limit wait; {@code
+   * attempt} counts from 1 across retries.
    */
-  default void pageStart(OhlcvQuery query, String source, int page, int attempt) {}
+  default void pageStart(Fetch fetch, int page, int attempt) {}
 
-  /** A page arrived and was parsed. */
-  default void pageEnd(
-      OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {}
+  /** A page arrived and was parsed; {@code duration} runs from sending to parsed. */
+  default void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration duration) {}
 
-  /** A page request failed; a retry may follow. */
-  default void pageFailed(
-      OhlcvQuery query, String source, int page, OhlcvException error, Duration duration) {}
+  /**
+   * A page request failed; a retry may follow. Includes a request the circuit breaker or the rate
+   * limit refused to send (no {@link #pageStart} came before it).
+   */
+  default void pageFailed(Fetch fetch, int page, OhlcvException error, Duration duration) {}
 
   /** Progress after each page: for progress bars on long backfills. */
-  default void progress(OhlcvQuery query, String source, Progress progress) {}
+  default void progress(Fetch fetch, Progress progress) {}
 
-  /** A failed request will be retried after {@code wait}. */
-  default void retry(
-      OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {}
-
-  /**
-   * A request waits {@code wait} for the rate limiter (or a venue-imposed pause) before it is sent.
-   */
-  default void rateLimitWait(String source, Duration wait) {}
+  /** A failed request will be retried after {@code wait}, as attempt {@code attempt}. */
+  default void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {}
 
   /**
-   * The circuit breaker of {@code source} changed state, e.g. from {@code CLOSED} to {@code OPEN}.
+   * A request of {@code fetch} waits {@code wait} for the rate limiter (or a venue-imposed pause)
+   * before it is sent.
    */
-  default void circuitStateChanged(String source, String from, String to) {}
+  default void rateLimitWait(Fetch fetch, Duration wait) {}
+
+  /**
+   * The circuit breaker of {@code source} changed state, e.g. from {@link CircuitState#CLOSED} to
+   * {@link CircuitState#OPEN}; {@code fetch} is the run whose request made it change, when there is
+   * one.
+   */
+  default void circuitStateChanged(
+      String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {}
 
   /** A query finished with {@code rows} candles. */
-  default void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {}
+  default void fetchEnd(Fetch fetch, int rows, Duration duration) {}
 
   /** A query failed for good (after any retries), or was cancelled. */
-  default void fetchFailed(
-      OhlcvQuery query, String source, OhlcvException error, Duration duration) {}
+  default void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {}
 }

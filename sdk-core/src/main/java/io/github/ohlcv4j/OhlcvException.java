@@ -1,5 +1,6 @@
 package io.github.ohlcv4j;
 
+import io.github.ohlcv4j.internal.FetchContext;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,16 @@ public class OhlcvException extends RuntimeException {
   private final boolean retryable;
   private final @Nullable Duration retryAfter;
   private final @Nullable String venueCode;
+  private volatile @Nullable String fetchId;
+
+  static {
+    FetchContext.tagger(
+        (e, id) -> {
+          if (e.fetchId == null) {
+            e.fetchId = id;
+          }
+        });
+  }
 
   /** An error with a message only: not retryable, no source. */
   public OhlcvException(String message) {
@@ -87,5 +98,15 @@ public class OhlcvException extends RuntimeException {
    */
   public Optional<String> venueCode() {
     return Optional.ofNullable(venueCode);
+  }
+
+  /**
+   * The id of the run of a query ({@code fetch}, {@code fetchAsync}, {@code stream}) this error
+   * ended, as its events ({@link OhlcvEventListener.Fetch#id()}) and its log lines (MDC {@code
+   * fetch_id}) name it; empty for an error thrown before a run started (an invalid query, a closed
+   * client) or outside one.
+   */
+  public Optional<String> fetchId() {
+    return Optional.ofNullable(fetchId);
   }
 }

@@ -212,8 +212,7 @@ class OhlcvClientTest {
     OhlcvEventListener listener =
         new OhlcvEventListener() {
           @Override
-          public void fetchFailed(
-              OhlcvQuery query, String source, OhlcvException error, Duration duration) {
+          public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
             events.add("failed: " + error.getMessage());
           }
         };
@@ -244,18 +243,17 @@ class OhlcvClientTest {
     OhlcvEventListener listener =
         new OhlcvEventListener() {
           @Override
-          public void progress(OhlcvQuery query, String source, Progress p) {
+          public void progress(Fetch fetch, Progress p) {
             progress.add(p);
           }
 
           @Override
-          public void pageEnd(
-              OhlcvQuery query, String source, int page, int rows, long bytes, Duration d) {
+          public void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration d) {
             pageRows.add(rows);
           }
 
           @Override
-          public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
+          public void fetchEnd(Fetch fetch, int rows, Duration duration) {
             throw new IllegalStateException("a broken listener must not break the query");
           }
         };

@@ -9,6 +9,7 @@ import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
+import io.github.ohlcv4j.resilience.CircuitState;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -109,7 +111,7 @@ public final class ResilienceAndEvents {
   /** Prints what the client does; a real application would feed its metrics instead. */
   static final class PrintingListener implements OhlcvEventListener {
     @Override
-    public void progress(OhlcvQuery query, String source, Progress p) {
+    public void progress(Fetch fetch, Progress p) {
       String fraction = p.fraction().map(f -> percent(f)).orElse("?");
       System.out.printf(
           Locale.ROOT,
@@ -120,8 +122,7 @@ public final class ResilienceAndEvents {
     }
 
     @Override
-    public void retry(
-        OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
+    public void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
       System.out.printf(
           Locale.ROOT,
           "  retry: attempt %d in %d ms after %s: %s%n",
@@ -132,18 +133,19 @@ public final class ResilienceAndEvents {
     }
 
     @Override
-    public void rateLimitWait(String source, Duration wait) {
+    public void rateLimitWait(Fetch fetch, Duration wait) {
       System.out.printf(
           Locale.ROOT, "  rate limit: waiting %d ms before the next request%n", wait.toMillis());
     }
 
     @Override
-    public void circuitStateChanged(String source, String from, String to) {
+    public void circuitStateChanged(
+        String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {
       System.out.println("  circuit of " + source + ": " + from + " -> " + to);
     }
 
     @Override
-    public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
+    public void fetchEnd(Fetch fetch, int rows, Duration duration) {
       System.out.printf(Locale.ROOT, "  done: %,d candles in %d ms%n", rows, duration.toMillis());
     }
   }

@@ -7,6 +7,7 @@ import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
+import io.github.ohlcv4j.resilience.CircuitState;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
@@ -50,7 +51,7 @@ public final class CircuitGuard implements PageGuard {
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
 
   /** The call being recorded on this thread, for the log of a state change it causes. */
-  private record Trigger(OhlcvQuery query, long durationMs) {}
+  private record Trigger(FetchContext fetch, long durationMs) {}
 
   private static final ThreadLocal<@Nullable Trigger> CURRENT = new ThreadLocal<>();
 
@@ -143,6 +144,21 @@ public final class CircuitGuard implements PageGuard {
             l));
   }
 
+  /**
+   * The public name of a resilience4j state; the states this guard never enters map to the nearest.
+   */
+  static CircuitState state(CircuitBreaker.State s) {
+    switch (s) {
+      case OPEN:
+      case FORCED_OPEN:
+        return CircuitState.OPEN;
+      case HALF_OPEN:
+        return CircuitState.HALF_OPEN;
+      default:
+        return CircuitState.CLOSED;
+    }
+  }
+
   private Breaker breaker(String source) {
     return breakers.computeIfAbsent(source, Breaker::new);
   }
@@ -175,9 +191,13 @@ public final class CircuitGuard implements PageGuard {
       if (to == CircuitBreaker.State.OPEN) {
         retryAt = now.plus(policy.openDuration());
       }
-      listener.circuitStateChanged(source, from.name(), to.name());
       Trigger t = CURRENT.get();
-      OhlcvQuery q = t == null ? null : t.query();
+      listener.circuitStateChanged(
+          source,
+          state(from),
+          state(to),
+          t == null ? Optional.empty() : Optional.of(t.fetch().fetch()));
+      OhlcvQuery q = t == null ? null : t.fetch().query();
       long ms = t == null ? 0 : t.durationMs();
       CircuitBreaker b = cb;
       float failureRate = b == null ? -1 : b.getMetrics().getFailureRate();
@@ -208,14 +228,15 @@ public final class CircuitGuard implements PageGuard {
   @Override
   public CompletableFuture<Page> fetch(
       CandleSource source,
-      OhlcvQuery query,
+      FetchContext fetch,
       int page,
       PageCursor cursor,
       IntConsumer attemptStart) {
+    OhlcvQuery query = fetch.query();
     String name = source.name();
     Breaker b = breaker(name);
     CircuitBreaker cb = b.cb;
-    if (cb != null && !permitted(cb, query)) {
+    if (cb != null && !permitted(cb, fetch)) {
       return CompletableFuture.failedFuture(rejected(b, cb, query, page));
     }
     CompletableFuture<Page> result = new CompletableFuture<>();
@@ -226,7 +247,7 @@ public final class CircuitGuard implements PageGuard {
       f =
           inner.fetch(
               source,
-              query,
+              fetch,
               page,
               cursor,
               a -> {
@@ -250,7 +271,7 @@ public final class CircuitGuard implements PageGuard {
     call.whenComplete(
         (p, error) -> {
           try {
-            settle(b, cb, query, name, settled, sentAt, result, p, error);
+            settle(b, cb, fetch, name, settled, sentAt, result, p, error);
           } catch (Throwable t) {
             result.completeExceptionally(Errors.wrap(t, name, query));
           }
@@ -261,7 +282,7 @@ public final class CircuitGuard implements PageGuard {
   private void settle(
       Breaker b,
       @Nullable CircuitBreaker cb,
-      OhlcvQuery query,
+      FetchContext fetch,
       String name,
       AtomicBoolean settled,
       AtomicLong sentAt,
@@ -273,23 +294,23 @@ public final class CircuitGuard implements PageGuard {
     if (error == null) {
       b.lastLatencyNanos.set(took);
       if (cb != null && settled.compareAndSet(false, true)) {
-        record(query, took, () -> cb.onSuccess(took, TimeUnit.NANOSECONDS));
+        record(fetch, took, () -> cb.onSuccess(took, TimeUnit.NANOSECONDS));
       }
       result.complete(p);
       return;
     }
-    OhlcvException e = Errors.wrap(error, name, query);
+    OhlcvException e = Errors.wrap(error, name, fetch.query());
     if (countsAgainstSource(e)) {
       b.lastFailure = GuardLog.firstLine(e.getMessage());
     }
     if (cb != null && !result.isDone() && settled.compareAndSet(false, true)) {
-      record(query, took, () -> cb.onError(took, TimeUnit.NANOSECONDS, e));
+      record(fetch, took, () -> cb.onError(took, TimeUnit.NANOSECONDS, e));
     }
     result.completeExceptionally(e);
   }
 
-  private static boolean permitted(CircuitBreaker cb, OhlcvQuery query) {
-    CURRENT.set(new Trigger(query, 0));
+  private static boolean permitted(CircuitBreaker cb, FetchContext fetch) {
+    CURRENT.set(new Trigger(fetch, 0));
     try {
       return cb.tryAcquirePermission();
     } finally {
@@ -297,8 +318,8 @@ public final class CircuitGuard implements PageGuard {
     }
   }
 
-  private static void record(OhlcvQuery query, long nanos, Runnable r) {
-    CURRENT.set(new Trigger(query, TimeUnit.NANOSECONDS.toMillis(nanos)));
+  private static void record(FetchContext fetch, long nanos, Runnable r) {
+    CURRENT.set(new Trigger(fetch, TimeUnit.NANOSECONDS.toMillis(nanos)));
     try {
       r.run();
     } finally {

@@ -94,10 +94,11 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   @Override
   public CompletableFuture<Page> fetch(
       CandleSource source,
-      OhlcvQuery query,
+      FetchContext fetch,
       int page,
       PageCursor cursor,
       IntConsumer attemptStart) {
+    OhlcvQuery query = fetch.query();
     if (closed) {
       return CompletableFuture.failedFuture(closedError(source.name(), query));
     }
@@ -105,7 +106,7 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
     pending.add(f);
     CompletableFuture<Page> inner;
     try {
-      inner = retries.fetch(source, query, page, cursor, attemptStart);
+      inner = retries.fetch(source, fetch, page, cursor, attemptStart);
     } catch (Throwable e) {
       inner = CompletableFuture.failedFuture(e);
     }

@@ -1,6 +1,5 @@
 package io.github.ohlcv4j.internal;
 
-import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
@@ -16,9 +15,10 @@ public interface PageGuard {
 
   /** Sends the request once, unprotected. */
   PageGuard NONE =
-      (source, query, page, cursor, attemptStart) -> {
+      (source, fetch, page, cursor, attemptStart) -> {
         attemptStart.accept(1);
-        return cursor.next();
+        // Completes within the run's MDC, so that the guards and the engine log with its fields.
+        return fetch.relay(cursor.next());
       };
 
   /**
@@ -27,11 +27,15 @@ public interface PageGuard {
    * or wait.
    *
    * @param source the source, for its name, rate-limit group and policies
-   * @param query the query, for events
+   * @param fetch the run of the query, for events and logs
    * @param page the page number, counting from 1
    * @param cursor the cursor, positioned at the page
    * @param attemptStart told the attempt number (from 1) as each attempt is sent, after any wait
    */
   CompletableFuture<Page> fetch(
-      CandleSource source, OhlcvQuery query, int page, PageCursor cursor, IntConsumer attemptStart);
+      CandleSource source,
+      FetchContext fetch,
+      int page,
+      PageCursor cursor,
+      IntConsumer attemptStart);
 }

@@ -165,16 +165,21 @@ public final class QueryEngine {
     result.whenComplete(
         (r, e) -> {
           if (result.isCancelled()) {
-            run.failed(
-                new QueryCancelledException(
-                    query + " on " + run.name + " was cancelled by its caller", run.name, null));
-            run.cancel();
+            run.fetch.run(
+                () -> {
+                  run.failed(
+                      new QueryCancelledException(
+                          query + " on " + run.name + " was cancelled by its caller",
+                          run.name,
+                          null));
+                  run.cancel();
+                });
           }
         });
     try {
-      executor.execute(() -> run.drive(result));
+      executor.execute(run.fetch.wrap(() -> run.drive(result)));
     } catch (Throwable e) {
-      run.fail(result, refused(e, run.name, query, "was not started"));
+      run.fetch.run(() -> run.fail(result, refused(e, run.name, query, "was not started")));
     }
     return result;
   }
@@ -219,6 +224,7 @@ public final class QueryEngine {
     final CandleSource source;
     final OhlcvQuery query;
     final String name;
+    final FetchContext fetch;
     final PageCursor cursor;
     final SeriesProcessor processor;
     final PageCheck check;
@@ -244,8 +250,9 @@ public final class QueryEngine {
       this.range = query.rangeAt(clock.instant());
       this.processor = new SeriesProcessor(query);
       this.check = new PageCheck(query, name);
+      this.fetch = FetchContext.start(query, name);
       this.cursor = source.cursor(query);
-      listener.fetchStart(query, name);
+      fetch.run(() -> listener.fetchStart(fetch.fetch()));
     }
 
     Instant now() {
@@ -265,13 +272,13 @@ public final class QueryEngine {
         f =
             guard.fetch(
                 source,
-                query,
+                fetch,
                 page,
                 cursor,
                 a -> {
                   attempt = a;
                   pageStartNanos = System.nanoTime();
-                  listener.pageStart(query, name, page, a);
+                  listener.pageStart(fetch.fetch(), page, a);
                 });
       } catch (Throwable e) {
         f = CompletableFuture.failedFuture(e);
@@ -293,7 +300,7 @@ public final class QueryEngine {
       if (!raw.isEmpty()) {
         coveredUntil = raw.end().orElse(null);
       }
-      listener.pageEnd(query, name, pages, raw.size(), page.bytes(), took);
+      listener.pageEnd(fetch.fetch(), pages, raw.size(), page.bytes(), took);
       logPage(raw.size(), page.bytes(), took);
       Optional<Double> fraction = Optional.empty();
       if (coveredUntil != null) {
@@ -304,8 +311,7 @@ public final class QueryEngine {
       }
       int remaining = cursor.hasNext() ? cursor.remainingEstimate() : 0;
       listener.progress(
-          query,
-          name,
+          fetch.fetch(),
           new OhlcvEventListener.Progress(
               pages,
               remaining,
@@ -349,7 +355,7 @@ public final class QueryEngine {
 
     void succeeded(CandleSeries result) {
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-      listener.fetchEnd(query, name, result.size(), took);
+      listener.fetchEnd(fetch.fetch(), result.size(), took);
       if (log.isDebugEnabled()) {
         withMdc(
             result.size(),
@@ -375,9 +381,10 @@ public final class QueryEngine {
         return;
       }
       ended = true;
+      fetch.tag(e);
       closeCursor();
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-      listener.fetchFailed(query, name, e, took);
+      listener.fetchFailed(fetch.fetch(), e, took);
       if (log.isDebugEnabled()) {
         withMdc(
             -1,
@@ -458,7 +465,7 @@ public final class QueryEngine {
             outputs.add(accept(f.join()));
             continue;
           }
-          f.whenComplete((page, error) -> next(result, page, error));
+          f.whenComplete((page, error) -> fetch.run(() -> next(result, page, error)));
           return;
         }
       } catch (Throwable e) {
@@ -483,7 +490,7 @@ public final class QueryEngine {
         return;
       }
       try {
-        executor.execute(() -> drive(result));
+        executor.execute(fetch.wrap(() -> drive(result)));
       } catch (Throwable e) {
         // the executor stopped (the client is closing) or threw: fail rather than hang
         fail(result, refused(e, name, query, "stopped after page " + pages));
@@ -535,6 +542,10 @@ public final class QueryEngine {
     }
 
     private void advance() {
+      run.fetch.run(this::advanceHere);
+    }
+
+    private void advanceHere() {
       try {
         if (run.cancelled) {
           throw new QueryCancelledException(
@@ -586,12 +597,15 @@ public final class QueryEngine {
     void close() {
       if (!finished) {
         finished = true;
-        run.cancel();
-        run.failed(
-            new QueryCancelledException(
-                "The stream of " + run.query + " was closed after " + rows + " rows",
-                run.name,
-                null));
+        run.fetch.run(
+            () -> {
+              run.cancel();
+              run.failed(
+                  new QueryCancelledException(
+                      "The stream of " + run.query + " was closed after " + rows + " rows",
+                      run.name,
+                      null));
+            });
       }
     }
   }

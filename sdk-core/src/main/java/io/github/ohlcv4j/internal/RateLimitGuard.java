@@ -122,11 +122,11 @@ public final class RateLimitGuard implements PageGuard {
   @Override
   public CompletableFuture<Page> fetch(
       CandleSource source,
-      OhlcvQuery query,
+      FetchContext fetch,
       int page,
       PageCursor cursor,
       IntConsumer attemptStart) {
-    return new Call(source, query, page, cursor, attemptStart).start();
+    return new Call(source, fetch, page, cursor, attemptStart).start();
   }
 
   /** One request's way through the waits. */
@@ -134,6 +134,7 @@ public final class RateLimitGuard implements PageGuard {
     final CandleSource source;
     final String name;
     final String group;
+    final FetchContext fetch;
     final OhlcvQuery query;
     final int page;
     final PageCursor cursor;
@@ -146,14 +147,15 @@ public final class RateLimitGuard implements PageGuard {
 
     Call(
         CandleSource source,
-        OhlcvQuery query,
+        FetchContext fetch,
         int page,
         PageCursor cursor,
         IntConsumer attemptStart) {
       this.source = source;
       this.name = source.name();
       this.group = group(source);
-      this.query = query;
+      this.fetch = fetch;
+      this.query = fetch.query();
       this.page = page;
       this.cursor = cursor;
       this.attemptStart = attemptStart;
@@ -242,7 +244,7 @@ public final class RateLimitGuard implements PageGuard {
 
     void waitThen(Duration wait, String reason, Runnable next) {
       waited = waited.plus(wait);
-      listener.rateLimitWait(name, wait);
+      listener.rateLimitWait(fetch.fetch(), wait);
       if (GuardLog.LOG.isDebugEnabled()) {
         GuardLog.withMdc(
             name,
@@ -261,7 +263,7 @@ public final class RateLimitGuard implements PageGuard {
                     reason,
                     wait.toMillis()));
       }
-      current.set(timer.schedule(next, wait));
+      current.set(timer.schedule(fetch.wrap(next), wait));
       if (result.isDone()) {
         Future<?> f = current.get();
         if (f != null) {
@@ -276,7 +278,7 @@ public final class RateLimitGuard implements PageGuard {
       }
       CompletableFuture<Page> f;
       try {
-        f = inner.fetch(source, query, page, cursor, attemptStart);
+        f = inner.fetch(source, fetch, page, cursor, attemptStart);
       } catch (Throwable e) { // an Error from the cursor too: the request fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }

@@ -114,17 +114,18 @@ public final class RetryGuard implements PageGuard {
   @Override
   public CompletableFuture<Page> fetch(
       CandleSource source,
-      OhlcvQuery query,
+      FetchContext fetch,
       int page,
       PageCursor cursor,
       IntConsumer attemptStart) {
-    return new Call(source, query, page, cursor, attemptStart).start();
+    return new Call(source, fetch, page, cursor, attemptStart).start();
   }
 
   /** The attempts at one page. */
   private final class Call {
     final CandleSource source;
     final String name;
+    final FetchContext fetch;
     final OhlcvQuery query;
     final int page;
     final PageCursor cursor;
@@ -136,13 +137,14 @@ public final class RetryGuard implements PageGuard {
 
     Call(
         CandleSource source,
-        OhlcvQuery query,
+        FetchContext fetch,
         int page,
         PageCursor cursor,
         IntConsumer attemptStart) {
       this.source = source;
       this.name = source.name();
-      this.query = query;
+      this.fetch = fetch;
+      this.query = fetch.query();
       this.page = page;
       this.cursor = cursor;
       this.attemptStart = attemptStart;
@@ -167,7 +169,7 @@ public final class RetryGuard implements PageGuard {
       long t0 = timer.nanoTime();
       CompletableFuture<Page> f;
       try {
-        f = inner.fetch(source, query, page, cursor, a -> attemptStart.accept(n));
+        f = inner.fetch(source, fetch, page, cursor, a -> attemptStart.accept(n));
       } catch (Throwable e) { // an Error from the cursor too: the page fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }
@@ -196,7 +198,7 @@ public final class RetryGuard implements PageGuard {
         return; // cancelled or closed: the failure is the cancel's echo
       }
       Duration took = Duration.ofNanos(tookNanos);
-      listener.pageFailed(query, name, page, e, took);
+      listener.pageFailed(fetch.fetch(), page, e, took);
       long ms = context.onError(e);
       if (ms < 0) {
         giveUp(n, e, retryable(e) ? "after " + n + " attempts" : "");
@@ -217,7 +219,7 @@ public final class RetryGuard implements PageGuard {
                 + policy.maxElapsed());
         return;
       }
-      listener.retry(query, name, n + 1, e, wait);
+      listener.retry(fetch.fetch(), n + 1, e, wait);
       GuardLog.withMdc(
           name,
           query,
@@ -236,7 +238,7 @@ public final class RetryGuard implements PageGuard {
                   e.getClass().getSimpleName(),
                   GuardLog.firstLine(e.getMessage())));
       try {
-        current.set(timer.schedule(() -> attempt(n + 1), wait));
+        current.set(timer.schedule(fetch.wrap(() -> attempt(n + 1)), wait));
       } catch (Throwable stopped) { // the scheduler is shut down: the client is closing
         e.addSuppressed(stopped);
         giveUp(n, e, "");

@@ -2,8 +2,9 @@ package io.github.ohlcv4j.internal;
 
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
-import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.resilience.CircuitState;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,56 +39,53 @@ public final class SafeListener implements OhlcvEventListener {
   }
 
   @Override
-  public void fetchStart(OhlcvQuery query, String source) {
-    guard("fetchStart", () -> delegate.fetchStart(query, source));
+  public void fetchStart(Fetch fetch) {
+    guard("fetchStart", () -> delegate.fetchStart(fetch));
   }
 
   @Override
-  public void pageStart(OhlcvQuery query, String source, int page, int attempt) {
-    guard("pageStart", () -> delegate.pageStart(query, source, page, attempt));
+  public void pageStart(Fetch fetch, int page, int attempt) {
+    guard("pageStart", () -> delegate.pageStart(fetch, page, attempt));
   }
 
   @Override
-  public void pageEnd(
-      OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {
-    guard("pageEnd", () -> delegate.pageEnd(query, source, page, rows, bytes, duration));
+  public void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration duration) {
+    guard("pageEnd", () -> delegate.pageEnd(fetch, page, rows, bytes, duration));
   }
 
   @Override
-  public void pageFailed(
-      OhlcvQuery query, String source, int page, OhlcvException error, Duration duration) {
-    guard("pageFailed", () -> delegate.pageFailed(query, source, page, error, duration));
+  public void pageFailed(Fetch fetch, int page, OhlcvException error, Duration duration) {
+    guard("pageFailed", () -> delegate.pageFailed(fetch, page, error, duration));
   }
 
   @Override
-  public void progress(OhlcvQuery query, String source, Progress progress) {
-    guard("progress", () -> delegate.progress(query, source, progress));
+  public void progress(Fetch fetch, Progress progress) {
+    guard("progress", () -> delegate.progress(fetch, progress));
   }
 
   @Override
-  public void retry(
-      OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
-    guard("retry", () -> delegate.retry(query, source, attempt, cause, wait));
+  public void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
+    guard("retry", () -> delegate.retry(fetch, attempt, cause, wait));
   }
 
   @Override
-  public void rateLimitWait(String source, Duration wait) {
-    guard("rateLimitWait", () -> delegate.rateLimitWait(source, wait));
+  public void rateLimitWait(Fetch fetch, Duration wait) {
+    guard("rateLimitWait", () -> delegate.rateLimitWait(fetch, wait));
   }
 
   @Override
-  public void circuitStateChanged(String source, String from, String to) {
-    guard("circuitStateChanged", () -> delegate.circuitStateChanged(source, from, to));
+  public void circuitStateChanged(
+      String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {
+    guard("circuitStateChanged", () -> delegate.circuitStateChanged(source, from, to, fetch));
   }
 
   @Override
-  public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
-    guard("fetchEnd", () -> delegate.fetchEnd(query, source, rows, duration));
+  public void fetchEnd(Fetch fetch, int rows, Duration duration) {
+    guard("fetchEnd", () -> delegate.fetchEnd(fetch, rows, duration));
   }
 
   @Override
-  public void fetchFailed(
-      OhlcvQuery query, String source, OhlcvException error, Duration duration) {
-    guard("fetchFailed", () -> delegate.fetchFailed(query, source, error, duration));
+  public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
+    guard("fetchFailed", () -> delegate.fetchFailed(fetch, error, duration));
   }
 }

@@ -64,8 +64,11 @@ class CircuitGuardTest {
     for (int i = 0; i < 4; i++) {
       run(h, s);
     }
-    assertEquals(
-        List.of(new CircuitChange("scripted", "CLOSED", "OPEN")), h.events.circuitChanges());
+    assertEquals(List.of("scripted CLOSED->OPEN"), changes(h));
+    CircuitChange change = h.events.circuitChanges().get(0);
+    assertTrue(
+        h.events.fetches().contains(change.fetch().orElseThrow()),
+        "the change names the run whose request opened the circuit");
     Instant opened = h.time.instant();
 
     h.time.advance(Duration.ofSeconds(10));
@@ -178,8 +181,7 @@ class CircuitGuardTest {
     h.start(s, query(10));
     h.start(s, query(10));
     h.time.runAll(Duration.ofMinutes(1));
-    assertEquals(
-        List.of(new CircuitChange("scripted", "CLOSED", "OPEN")), h.events.circuitChanges());
+    assertEquals(List.of("scripted CLOSED->OPEN"), changes(h));
   }
 
   @Test
@@ -213,5 +215,11 @@ class CircuitGuardTest {
     }
     assertTrue(h.events.circuitChanges().isEmpty());
     assertEquals(30, s.requests().size());
+  }
+
+  private static List<String> changes(GuardHarness h) {
+    return h.events.circuitChanges().stream()
+        .map(c -> c.source() + " " + c.from() + "->" + c.to())
+        .toList();
   }
 }

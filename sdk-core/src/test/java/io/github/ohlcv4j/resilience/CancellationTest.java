@@ -53,16 +53,14 @@ class CancellationTest {
     OhlcvEventListener listener =
         new OhlcvEventListener() {
           @Override
-          public void retry(
-              OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
-            recorder.retry(query, source, attempt, cause, wait);
+          public void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
+            recorder.retry(fetch, attempt, cause, wait);
             retryScheduled.countDown();
           }
 
           @Override
-          public void fetchFailed(
-              OhlcvQuery query, String source, OhlcvException error, Duration duration) {
-            recorder.fetchFailed(query, source, error, duration);
+          public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
+            recorder.fetchFailed(fetch, error, duration);
           }
         };
     return OhlcvClient.builder()

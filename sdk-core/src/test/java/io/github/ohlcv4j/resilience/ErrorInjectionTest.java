@@ -280,39 +280,37 @@ class ErrorInjectionTest {
     OhlcvEventListener assertive =
         new OhlcvEventListener() {
           @Override
-          public void fetchStart(OhlcvQuery query, String source) {
+          public void fetchStart(Fetch fetch) {
             calls.incrementAndGet();
             throw new AssertionError("fetchStart");
           }
 
           @Override
-          public void pageStart(OhlcvQuery query, String source, int page, int attempt) {
+          public void pageStart(Fetch fetch, int page, int attempt) {
             calls.incrementAndGet();
             throw new NoClassDefFoundError("io/micrometer/core/instrument/Counter");
           }
 
           @Override
-          public void pageEnd(
-              OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {
+          public void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration duration) {
             calls.incrementAndGet();
             throw new AssertionError("pageEnd");
           }
 
           @Override
-          public void progress(OhlcvQuery query, String source, Progress progress) {
+          public void progress(Fetch fetch, Progress progress) {
             calls.incrementAndGet();
             throw new OutOfMemoryError("progress");
           }
 
           @Override
-          public void retry(
-              OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
+          public void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
             calls.incrementAndGet();
             throw new AssertionError("retry");
           }
 
           @Override
-          public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
+          public void fetchEnd(Fetch fetch, int rows, Duration duration) {
             calls.incrementAndGet();
             throw new AssertionError("fetchEnd");
           }

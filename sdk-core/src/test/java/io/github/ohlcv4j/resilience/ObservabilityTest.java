@@ -118,7 +118,7 @@ class ObservabilityTest {
       assertEquals(2, server.venue().requestCount());
 
       assertEquals(1, events.circuitChanges().size());
-      assertEquals("OPEN", events.circuitChanges().get(0).to());
+      assertEquals(CircuitState.OPEN, events.circuitChanges().get(0).to());
       LogCapture.Event e =
           single(logs, ev -> ev.level() == Level.WARN && ev.message().startsWith("circuit "));
       assertQueryFields(e);

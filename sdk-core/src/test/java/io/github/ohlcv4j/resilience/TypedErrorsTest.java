@@ -53,8 +53,7 @@ class TypedErrorsTest {
   private final OhlcvEventListener listener =
       new OhlcvEventListener() {
         @Override
-        public void fetchFailed(
-            OhlcvQuery query, String source, OhlcvException error, Duration duration) {
+        public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
           failures.add(error);
         }
       };

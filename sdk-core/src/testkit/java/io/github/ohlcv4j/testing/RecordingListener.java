@@ -2,10 +2,11 @@ package io.github.ohlcv4j.testing;
 
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
-import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.resilience.CircuitState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -19,7 +20,8 @@ public final class RecordingListener implements OhlcvEventListener {
   public record PageEnd(String source, int page, int rows, long bytes, Duration duration) {}
 
   /** A circuit state change. */
-  public record CircuitChange(String source, String from, String to) {}
+  public record CircuitChange(
+      String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {}
 
   /** A rate-limit wait. */
   public record Wait(String source, Duration delay) {}
@@ -43,6 +45,8 @@ public final class RecordingListener implements OhlcvEventListener {
   private final List<FetchEnd> fetchEnds = new ArrayList<>();
   private final List<FetchFailed> fetchFailures = new ArrayList<>();
   private final List<OhlcvException> pageFailures = new ArrayList<>();
+  private final List<Fetch> fetches = new ArrayList<>();
+  private final List<Fetch> all = new ArrayList<>();
 
   /** A listener that times nothing. */
   public RecordingListener() {
@@ -55,60 +59,68 @@ public final class RecordingListener implements OhlcvEventListener {
   }
 
   @Override
-  public synchronized void fetchStart(OhlcvQuery query, String source) {
-    lines.add("fetchStart " + source);
+  public synchronized void fetchStart(Fetch fetch) {
+    lines.add("fetchStart " + fetch.source());
+    fetches.add(fetch);
+    all.add(fetch);
   }
 
   @Override
-  public synchronized void pageStart(OhlcvQuery query, String source, int page, int attempt) {
+  public synchronized void pageStart(Fetch fetch, int page, int attempt) {
+    all.add(fetch);
     lines.add("pageStart " + page + "." + attempt);
     pageStarts.add(new PageStart(page, attempt, stopwatch.get()));
   }
 
   @Override
-  public synchronized void pageEnd(
-      OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {
+  public synchronized void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration duration) {
+    all.add(fetch);
     lines.add("pageEnd " + page + " rows=" + rows);
-    pageEnds.add(new PageEnd(source, page, rows, bytes, duration));
+    pageEnds.add(new PageEnd(fetch.source(), page, rows, bytes, duration));
   }
 
   @Override
   public synchronized void pageFailed(
-      OhlcvQuery query, String source, int page, OhlcvException error, Duration duration) {
+      Fetch fetch, int page, OhlcvException error, Duration duration) {
+    all.add(fetch);
     lines.add("pageFailed " + page + " " + error.getClass().getSimpleName());
     pageFailures.add(error);
   }
 
   @Override
-  public synchronized void retry(
-      OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
+  public synchronized void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
+    all.add(fetch);
     lines.add("retry " + attempt + " wait=" + wait.toMillis() + "ms");
-    retries.add(new Retry(source, attempt, cause, wait));
+    retries.add(new Retry(fetch.source(), attempt, cause, wait));
   }
 
   @Override
-  public synchronized void rateLimitWait(String source, Duration wait) {
+  public synchronized void rateLimitWait(Fetch fetch, Duration wait) {
+    all.add(fetch);
     lines.add("rateLimitWait " + wait.toMillis() + "ms");
-    waits.add(new Wait(source, wait));
+    waits.add(new Wait(fetch.source(), wait));
   }
 
   @Override
-  public synchronized void circuitStateChanged(String source, String from, String to) {
+  public synchronized void circuitStateChanged(
+      String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {
+    fetch.ifPresent(all::add);
     lines.add("circuit " + from + "->" + to);
-    circuit.add(new CircuitChange(source, from, to));
+    circuit.add(new CircuitChange(source, from, to, fetch));
   }
 
   @Override
-  public synchronized void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
+  public synchronized void fetchEnd(Fetch fetch, int rows, Duration duration) {
+    all.add(fetch);
     lines.add("fetchEnd rows=" + rows);
-    fetchEnds.add(new FetchEnd(source, rows, duration));
+    fetchEnds.add(new FetchEnd(fetch.source(), rows, duration));
   }
 
   @Override
-  public synchronized void fetchFailed(
-      OhlcvQuery query, String source, OhlcvException error, Duration duration) {
+  public synchronized void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
+    all.add(fetch);
     lines.add("fetchFailed " + error.getClass().getSimpleName());
-    fetchFailures.add(new FetchFailed(source, error, duration));
+    fetchFailures.add(new FetchFailed(fetch.source(), error, duration));
   }
 
   /** Every event so far, one line each, in order. */
@@ -159,6 +171,16 @@ public final class RecordingListener implements OhlcvEventListener {
   /** The query failures. */
   public synchronized List<FetchFailed> fetchFailures() {
     return List.copyOf(fetchFailures);
+  }
+
+  /** The runs started ({@code fetchStart}), in order. */
+  public synchronized List<Fetch> fetches() {
+    return List.copyOf(fetches);
+  }
+
+  /** The run each event named, one entry per event (circuit changes without a run left out). */
+  public synchronized List<Fetch> fetchOfEachEvent() {
+    return List.copyOf(all);
   }
 
   /** The page failures. */

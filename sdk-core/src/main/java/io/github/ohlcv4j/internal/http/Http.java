@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,7 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Sends HTTP requests for a source and turns the response into a value on OkHttp's callback thread.
@@ -134,13 +136,14 @@ public final class Http {
   }
 
   /**
-   * Sends {@code request} asynchronously and hands the response to {@code handler}. Cancelling the
+   * Sends {@code request} asynchronously and hands the response to {@code read}. Cancelling the
    * future cancels the call. I/O failures become {@link SourceUnavailableException}s (retryable);
-   * anything else the handler throws that is not an {@link OhlcvException} — a bug, or an {@link
-   * Error} such as {@link OutOfMemoryError} or {@link NoClassDefFoundError} — becomes an {@link
+   * anything else it throws that is not an {@link OhlcvException} — a bug, or an {@link Error} such
+   * as {@link OutOfMemoryError} or {@link NoClassDefFoundError} — becomes an {@link
    * UnexpectedFailureException}: the future always completes.
    */
-  public <T> CompletableFuture<T> send(Request request, Handler<T> handler) {
+  public <T> CompletableFuture<T> send(Request request, Handler<T> read) {
+    Handler<T> handler = withCallerMdc(read);
     CompletableFuture<T> future = new CompletableFuture<>();
     Call call;
     try {
@@ -186,6 +189,31 @@ public final class Http {
       future.completeExceptionally(unexpected(request.url(), "sending the request", e));
     }
     return future;
+  }
+
+  /**
+   * {@code read}, run on OkHttp's callback thread with the MDC of the thread that sends: the fields
+   * of the query's run ({@code fetch_id}), so that what a source logs while it reads says which run
+   * it belongs to.
+   */
+  private static <T> Handler<T> withCallerMdc(Handler<T> read) {
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (mdc == null) {
+      return read;
+    }
+    return response -> {
+      Map<String, String> before = MDC.getCopyOfContextMap();
+      MDC.setContextMap(mdc);
+      try {
+        return read.handle(response);
+      } finally {
+        if (before == null) {
+          MDC.clear();
+        } else {
+          MDC.setContextMap(before);
+        }
+      }
+    };
   }
 
   private OhlcvException unexpected(HttpUrl url, String doing, Throwable e) {

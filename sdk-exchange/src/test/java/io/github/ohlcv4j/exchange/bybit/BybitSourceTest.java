@@ -441,7 +441,7 @@ class BybitSourceTest extends VenueTest {
     OhlcvEventListener listener =
         new OhlcvEventListener() {
           @Override
-          public void progress(OhlcvQuery q, String source, OhlcvEventListener.Progress p) {
+          public void progress(Fetch fetch, OhlcvEventListener.Progress p) {
             progress.add(p);
           }
         };

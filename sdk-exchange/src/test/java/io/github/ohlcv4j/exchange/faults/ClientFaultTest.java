@@ -9,6 +9,7 @@ import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.exchange.FakeMarket;
 import io.github.ohlcv4j.exchange.FakeVenue;
+import io.github.ohlcv4j.resilience.CircuitState;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.testing.ClientThreads;
 import io.github.ohlcv4j.testing.HttpIdle;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,57 +71,54 @@ abstract class ClientFaultTest {
   private final OhlcvEventListener listener =
       new OhlcvEventListener() {
         @Override
-        public void fetchStart(OhlcvQuery query, String source) {
-          events.fetchStart(query, source);
+        public void fetchStart(Fetch fetch) {
+          events.fetchStart(fetch);
         }
 
         @Override
-        public void pageStart(OhlcvQuery query, String source, int page, int attempt) {
-          sent.add(new Sent(query.symbol().toString(), System.nanoTime()));
-          events.pageStart(query, source, page, attempt);
+        public void pageStart(Fetch fetch, int page, int attempt) {
+          sent.add(new Sent(fetch.query().symbol().toString(), System.nanoTime()));
+          events.pageStart(fetch, page, attempt);
         }
 
         @Override
-        public void pageEnd(
-            OhlcvQuery query, String source, int page, int rows, long bytes, Duration duration) {
-          events.pageEnd(query, source, page, rows, bytes, duration);
+        public void pageEnd(Fetch fetch, int page, int rows, long bytes, Duration duration) {
+          events.pageEnd(fetch, page, rows, bytes, duration);
         }
 
         @Override
-        public void pageFailed(
-            OhlcvQuery query, String source, int page, OhlcvException error, Duration duration) {
+        public void pageFailed(Fetch fetch, int page, OhlcvException error, Duration duration) {
           if (error instanceof RateLimitException r && r.isBan()) {
             banLearnt.compareAndSet(Long.MAX_VALUE, System.nanoTime());
           }
-          events.pageFailed(query, source, page, error, duration);
+          events.pageFailed(fetch, page, error, duration);
         }
 
         @Override
-        public void retry(
-            OhlcvQuery query, String source, int attempt, OhlcvException cause, Duration wait) {
-          events.retry(query, source, attempt, cause, wait);
+        public void retry(Fetch fetch, int attempt, OhlcvException cause, Duration wait) {
+          events.retry(fetch, attempt, cause, wait);
           firstRetry.countDown();
         }
 
         @Override
-        public void rateLimitWait(String source, Duration wait) {
-          events.rateLimitWait(source, wait);
+        public void rateLimitWait(Fetch fetch, Duration wait) {
+          events.rateLimitWait(fetch, wait);
         }
 
         @Override
-        public void circuitStateChanged(String source, String from, String to) {
-          events.circuitStateChanged(source, from, to);
+        public void circuitStateChanged(
+            String source, CircuitState from, CircuitState to, Optional<Fetch> fetch) {
+          events.circuitStateChanged(source, from, to, fetch);
         }
 
         @Override
-        public void fetchEnd(OhlcvQuery query, String source, int rows, Duration duration) {
-          events.fetchEnd(query, source, rows, duration);
+        public void fetchEnd(Fetch fetch, int rows, Duration duration) {
+          events.fetchEnd(fetch, rows, duration);
         }
 
         @Override
-        public void fetchFailed(
-            OhlcvQuery query, String source, OhlcvException error, Duration duration) {
-          events.fetchFailed(query, source, error, duration);
+        public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
+          events.fetchFailed(fetch, error, duration);
         }
       };
   final OkHttpClient http =
