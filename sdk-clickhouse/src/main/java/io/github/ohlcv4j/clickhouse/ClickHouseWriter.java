@@ -172,7 +172,8 @@ public final class ClickHouseWriter {
                       sql.toString(),
                       RowBinaryWriter.body(series, from, to, symbol, type, compression),
                       compression,
-                      asked),
+                      asked,
+                      r.insertSettings()),
               asked);
         } catch (OhlcvException e) {
           throw failed(e, series, from, to, rows, total);

@@ -133,6 +133,7 @@ final class WindowReader {
     return table.connection().stream(
         sql.sql(),
         asked,
+        r.readSettings(),
         (in, answer) -> {
           List<RowBinaryReader.Target> targets = new ArrayList<>(symbols.size());
           for (int i = 0; i < symbols.size(); i++) {

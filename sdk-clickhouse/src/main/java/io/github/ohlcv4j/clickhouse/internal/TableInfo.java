@@ -15,12 +15,21 @@ import java.util.Optional;
  * @param engine the table engine ({@code ReplacingMergeTree}, {@code Distributed}, ...), empty if
  *     the table does not exist
  * @param columns column name to type, in table order; empty if the table does not exist
+ * @param engineFull the engine with its arguments ({@code system.tables.engine_full}), for a {@code
+ *     Distributed} table its cluster, local table and sharding key; empty if not known
  */
-public record TableInfo(ServerVersion version, String engine, Map<String, String> columns) {
+public record TableInfo(
+    ServerVersion version, String engine, Map<String, String> columns, String engineFull) {
 
   /** Copies the map. */
   public TableInfo {
     columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    java.util.Objects.requireNonNull(engineFull, "engineFull");
+  }
+
+  /** A description without the engine's arguments. */
+  public TableInfo(ServerVersion version, String engine, Map<String, String> columns) {
+    this(version, engine, columns, "");
   }
 
   /** The query that reads everything at once, as {@code TabSeparated} rows (kind, name, value). */
@@ -29,6 +38,10 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
     String t = Sql.string(table);
     return "SELECT 'v', '', version()"
         + " UNION ALL SELECT 't', '', engine FROM system.tables WHERE database = "
+        + db
+        + " AND name = "
+        + t
+        + " UNION ALL SELECT 'f', '', engine_full FROM system.tables WHERE database = "
         + db
         + " AND name = "
         + t
@@ -48,6 +61,7 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
   public static TableInfo parse(String tsv) {
     ServerVersion version = null;
     String engine = "";
+    String engineFull = "";
     Map<String, String> columns = new LinkedHashMap<>();
     for (String line : tsv.split("\n")) {
       if (line.isEmpty()) {
@@ -65,6 +79,9 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
         case "t":
           engine = unescape(f[2]);
           break;
+        case "f":
+          engineFull = unescape(f[2]);
+          break;
         case "c":
           columns.put(unescape(f[1]), unescape(f[2]));
           break;
@@ -76,7 +93,7 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
     if (version == null) {
       throw new IllegalArgumentException("The server did not report its version");
     }
-    return new TableInfo(version, engine, columns);
+    return new TableInfo(version, engine, columns, engineFull);
   }
 
   /** The dialect for the server. */
@@ -91,7 +108,17 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
 
   /** Whether the engine keeps one row per sorting key only after merges, so reads need FINAL. */
   public boolean isReplacing() {
+    return isReplacing(engine);
+  }
+
+  /** Whether {@code engine} (a name such as {@code ReplicatedReplacingMergeTree}) replaces rows. */
+  public static boolean isReplacing(String engine) {
     return engine.endsWith("ReplacingMergeTree");
+  }
+
+  /** The {@code Distributed} engine's arguments, if the table is one. */
+  public Optional<DistributedEngine> distributed() {
+    return "Distributed".equals(engine) ? DistributedEngine.parse(engineFull) : Optional.empty();
   }
 
   /** The type of a column, if the table has it. */
