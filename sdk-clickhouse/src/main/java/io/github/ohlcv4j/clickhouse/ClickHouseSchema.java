@@ -73,7 +73,7 @@ public final class ClickHouseSchema {
    * The table recording, per candle table and symbol, the ranges written complete and the extra
    * columns and flags ever written, in the source's database.
    */
-  public static final String COVERAGE_TABLE = "ohlcv4j_coverage";
+  public static final String COVERAGE_TABLE = TableInfo.COVERAGE_TABLE;
 
   /** The engine of a new candle table. */
   public enum Engine {

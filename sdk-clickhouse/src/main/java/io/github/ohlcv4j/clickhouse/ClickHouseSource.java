@@ -13,13 +13,16 @@ import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import io.github.ohlcv4j.internal.http.Redact;
-import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.CandleStore;
+import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.WriteResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -81,7 +84,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; share one instance. {@link #close()} releases nothing shared with other sources.
  */
-public final class ClickHouseSource implements CandleSource {
+public final class ClickHouseSource implements CandleStore {
 
   /**
    * Environment variable (or system property) with the HTTP endpoint, e.g. {@code http://ch:8123}.
@@ -103,12 +106,14 @@ public final class ClickHouseSource implements CandleSource {
   private final SourceSettings settings;
   private final TableHandle table;
   private final WindowReader reader;
+  private final Store store;
   private final SourceCapabilities capabilities;
 
   private ClickHouseSource(Builder b) {
     this.settings = SourceSettings.of(b);
     this.table = new TableHandle(settings);
     this.reader = new WindowReader(table);
+    this.store = new Store(this, table, reader);
     this.capabilities =
         SourceCapabilities.builder()
             .anyMultipleOf(settings.interval())
@@ -180,9 +185,10 @@ public final class ClickHouseSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     FetchPlan plan = plan(query, 1);
     List<Symbol> symbols = List.of(query.symbol());
+    WindowReader.Lookup lookup = new WindowReader.Lookup();
     return new WindowCursor(
         plan,
-        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end), 0),
+        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
         query.toString());
   }
 
@@ -213,6 +219,68 @@ public final class ClickHouseSource implements CandleSource {
     }
     FetchPlan plan = plan(query, list.size());
     return new SeveralSymbols(this, reader, list, query, plan).fetch(settings.clock());
+  }
+
+  /**
+   * Stores the closed candles of {@code candles} — with their extra columns and their partial and
+   * suspect flags — without recording coverage; see {@link #write(CandleSeries, TimeRange)}.
+   *
+   * @throws IllegalArgumentException if the series' interval is not the table's, a calendar
+   *     interval is aligned in another zone than UTC, an open time is off the interval grid or does
+   *     not fit the time column
+   * @throws io.github.ohlcv4j.source.StoreSchemaException if the table cannot keep candles as a
+   *     store (run {@link ClickHouseSchema#migrate()}), or keeps every copy of a row
+   * @throws OhlcvException if the server refuses a statement or cannot be reached
+   */
+  @Override
+  public WriteResult write(CandleSeries candles) {
+    Objects.requireNonNull(candles, "candles");
+    return store.write(candles, null);
+  }
+
+  /**
+   * Stores the closed candles of {@code candles} and records {@code covered} (aligned to the
+   * interval, cut before the first candle that has not closed) as complete. Blocks.
+   *
+   * <p><b>Keys and values.</b> A candle is keyed by its symbol's text form and open time in this
+   * table, which holds one interval (calendar candles aligned in UTC). A candle flagged in
+   * progress, ending after the source's clock, or invented by gap filling is skipped and counted;
+   * every other one is stored as it came, NaN prices of a suspect candle included, and read back
+   * {@code equal}. A candle already stored is replaced (the table is a {@code ReplacingMergeTree},
+   * read with {@code FINAL}); one already stored exactly so is not sent again.
+   *
+   * <p><b>Order, not a transaction.</b> ClickHouse has no transaction over two tables: the candles
+   * are stored first (in one INSERT per million rows or 100 months, each of which the server stores
+   * whole), and the range is recorded complete only after all of them. A failure or a crash in
+   * between leaves candles without coverage — never coverage without candles — and writing the same
+   * series again is safe. On a cluster the rows are on their shard when this returns.
+   *
+   * @throws IllegalArgumentException as {@link #write(CandleSeries)}
+   * @throws io.github.ohlcv4j.source.StoreSchemaException as {@link #write(CandleSeries)}
+   * @throws OhlcvException if the server refuses a statement or cannot be reached; the candles of
+   *     batches before the failure are stored, the range is not recorded
+   */
+  @Override
+  public WriteResult write(CandleSeries candles, TimeRange covered) {
+    Objects.requireNonNull(candles, "candles");
+    Objects.requireNonNull(covered, "covered");
+    return store.write(candles, covered);
+  }
+
+  /**
+   * The ranges recorded complete for {@code symbol}, and the open times in them with no stored
+   * candle (ranges the venue had no candles for). {@link Coverage#none()} for another interval than
+   * the table's, for calendar candles in another zone than UTC, and for a table without the
+   * coverage table. Blocks; reads the recorded ranges and the stored open times in them.
+   *
+   * @throws OhlcvException if the server cannot be reached
+   */
+  @Override
+  public Coverage coverage(Symbol symbol, Interval interval, ZoneId zone) {
+    Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(zone, "zone");
+    return store.coverage(symbol, interval, zone);
   }
 
   /**
