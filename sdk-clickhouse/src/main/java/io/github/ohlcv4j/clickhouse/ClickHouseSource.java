@@ -229,7 +229,8 @@ public final class ClickHouseSource implements CandleStore {
    *     interval is aligned in another zone than UTC, an open time is off the interval grid or does
    *     not fit the time column
    * @throws io.github.ohlcv4j.source.StoreSchemaException if the table cannot keep candles as a
-   *     store (run {@link ClickHouseSchema#migrate()}), or keeps every copy of a row
+   *     store (run {@link ClickHouseSchema#migrate()}), or keeps every copy of a row. A table that
+   *     does not exist is created, by {@link ClickHouseSchema#migrate()}, on the first write.
    * @throws OhlcvException if the server refuses a statement or cannot be reached
    */
   @Override

@@ -302,7 +302,15 @@ final class Store {
     if (!interval.equals(source.interval()) || (interval.isCalendar() && !isUtc(zone))) {
       return Coverage.none();
     }
-    Resolved r = table.await(table.resolve(), "looking up the table");
+    Resolved r;
+    try {
+      r = table.await(table.resolve(), "looking up the table");
+    } catch (OhlcvException e) {
+      if ("60".equals(e.venueCode().orElse(""))) {
+        return Coverage.none(); // no table yet: nothing recorded
+      }
+      throw e;
+    }
     if (!r.info().isStore()) {
       return Coverage.none();
     }
@@ -416,7 +424,17 @@ final class Store {
 
   /** The table, checked: it must keep candles as a store does, and replace rows. */
   private Resolved resolveStore() {
-    Resolved r = table.await(table.resolve(), "looking up the table");
+    Resolved r;
+    try {
+      r = table.await(table.resolve(), "looking up the table");
+    } catch (OhlcvException e) {
+      if (!"60".equals(e.venueCode().orElse(""))) {
+        throw e;
+      }
+      // No such table yet: a store creates its tables, as ClickHouseSchema makes them.
+      ClickHouseSchema.builder(source).build().migrate();
+      r = table.await(table.resolve(), "looking up the table");
+    }
     String qualified = table.settings().qualifiedName();
     if (!r.info().isStore()) {
       throw new StoreSchemaException(

@@ -116,4 +116,15 @@ class ClickHouseStoreTest extends CandleStoreContract {
     assertEquals("0", server.sql("SELECT count() FROM " + DB + ".store_by_hand").strip());
     assertTrue(byHand.coverage(BTC, Interval.M1).isNone());
   }
+
+  @Test
+  void theFirstWriteCreatesTheTables() throws Exception {
+    try (ClickHouseSource store = server.source("ohlcv4j_store_created", "candles").build()) {
+      assertTrue(store.coverage(BTC, Interval.M1).isNone());
+      store.write(candles(0, 1, 2), r(0, 5));
+      assertEquals(List.of(r(0, 5)), store.coverage(BTC, Interval.M1).complete());
+      assertEquals(
+          ClickHouseSchema.LATEST_VERSION, ClickHouseSchema.builder(store).build().version());
+    }
+  }
 }
