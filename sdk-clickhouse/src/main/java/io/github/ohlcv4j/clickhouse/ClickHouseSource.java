@@ -36,8 +36,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads candles from a ClickHouse table over ClickHouse's HTTP interface. Build one with {@link
- * #builder()}, or open one by URI: {@code
+ * Reads candles from a ClickHouse table over ClickHouse's HTTP interface, and keeps candles there
+ * as a {@link CandleStore}. Build one with {@link #builder()}, or open one by URI: {@code
  * CandleSources.open("clickhouse://user:password@host:8123/market?table=ohlcv")}.
  *
  * <pre>{@code
@@ -65,10 +65,20 @@ import org.jspecify.annotations.Nullable;
  * Resampling runs on the server with the semantics of {@link CandleSeries#resample(Interval)} —
  * clock-aligned buckets, calendar days, weeks and months in the query's zone, partial flags — so
  * only the resampled candles cross the network; gap filling and dropping the candle in progress
- * stay in the JVM. Limits are pushed down. Tables with a {@code ReplacingMergeTree} engine are read
- * with {@code FINAL}, so candles written twice are seen once. The SQL dialect follows the server
- * version, read once on first use with the table's column types ({@code SELECT version()};
- * ClickHouse 18.16 and 20.5+ are handled).
+ * stay in the JVM. Limits are pushed down. Tables with a {@code ReplacingMergeTree} engine, and
+ * {@code Distributed} tables over such tables, are read with {@code FINAL}, so candles written
+ * twice are seen once. The SQL dialect follows the server version, read once on first use with the
+ * table's column types ({@code SELECT version()}; ClickHouse 18.16 and 20.5+ are handled).
+ *
+ * <p><b>On a cluster</b> (a {@code Distributed} table, as {@link ClickHouseSchema.Builder#cluster}
+ * makes one), reads and inserts carry the settings the cluster needs: synchronous inserts, replicas
+ * picked in order so that a read through the same node sees what was written, unused shards skipped
+ * where the server can; a shard that cannot be reached is a {@link SourceUnavailableException}. See
+ * docs/scaling.md.
+ *
+ * <p><b>As a store</b>, {@link #write(CandleSeries, TimeRange)} keeps closed candles with their
+ * extra columns and flags and records the range complete after them, and {@link #coverage} says
+ * what is held; the table needs the columns of schema version 2 ({@link ClickHouseSchema}).
  *
  * <p><b>Safety.</b> Identifiers (database, table, columns, settings) must match {@code
  * [A-Za-z_][A-Za-z0-9_]*}; every value in a query, symbols included, is escaped by the SDK, as old
@@ -455,8 +465,8 @@ public final class ClickHouseSource implements CandleStore {
 
     /**
      * Whether to read with {@code FINAL}, which collapses candles written more than once. Unset
-     * (the default), it is used exactly when the table's engine is a {@code ReplacingMergeTree};
-     * set it for a {@code Distributed} table over such tables.
+     * (the default), it is used exactly when the table's engine is a {@code ReplacingMergeTree}, or
+     * the table is a {@code Distributed} table over such tables.
      */
     public Builder useFinal(boolean useFinal) {
       this.useFinal = useFinal;

@@ -130,13 +130,30 @@ final class Store {
       for (int i : rows) {
         flags |= s.flags(i) & StoreColumns.STORED_FLAGS;
       }
+      // The extra columns to compare when reading back: those stored for the symbol, and the
+      // series' own (the others are NaN on both sides).
+      String asked = "reading which extra columns " + symbol + " has";
+      int readBack =
+          extras
+              | WindowReader.Masks.parse(
+                      table.await(
+                          table
+                              .connection()
+                              .text(
+                                  WindowReader.Masks.query(table.settings(), List.of(symbol)),
+                                  asked,
+                                  r.readSettings()),
+                          asked),
+                      List.of(symbol),
+                      table)
+                  .extras()[0];
       if (extras != 0 || flags != 0) {
         // Before the candles: a reader that sees them then selects their columns too.
         insertCoverage(r, symbol, "series", 0, 0, extras, flags);
       }
       for (int from = 0, to; from < rows.length; from = to) {
         to = batchEnd(s, rows, from);
-        replaced += writeBatch(r, s, symbol, rows, from, to);
+        replaced += writeBatch(r, s, symbol, rows, from, to, readBack);
       }
     }
     if (cover != null) {
@@ -146,15 +163,17 @@ final class Store {
   }
 
   /**
-   * Writes rows {@code rows[from..to)}: reads back what is stored at their times, and sends the
-   * candles that are new or differ. Returns how many of the rows replaced a stored candle.
+   * Writes rows {@code rows[from..to)}: reads back what is stored at their times (with the extra
+   * columns {@code readBack}), and sends the candles that are new or differ. Returns how many of
+   * the rows replaced a stored candle.
    */
-  private int writeBatch(Resolved r, CandleSeries s, String symbol, int[] rows, int from, int to) {
+  private int writeBatch(
+      Resolved r, CandleSeries s, String symbol, int[] rows, int from, int to, int readBack) {
     long first = s.openTimeMillis(rows[from]);
     long last = s.openTimeMillis(rows[to - 1]);
     String reading = "reading back the stored candles of " + s.symbol();
     CandleSeries stored =
-        table.await(reader.stored(r, s.symbol(), first, last + 1, allExtras()), reading);
+        table.await(reader.stored(r, s.symbol(), first, last + 1, readBack), reading);
     int replaced = 0;
     int[] send;
     boolean deduplicate;
@@ -240,14 +259,6 @@ final class Store {
 
   private static boolean bits(double a, double b) {
     return Double.doubleToLongBits(a) == Double.doubleToLongBits(b);
-  }
-
-  private static int allExtras() {
-    int m = 0;
-    for (ExtraColumn x : StoreColumns.EXTRAS) {
-      m |= StoreColumns.bit(x);
-    }
-    return m;
   }
 
   private String insertSql() {
