@@ -13,13 +13,16 @@ import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import io.github.ohlcv4j.internal.http.Redact;
-import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.CandleStore;
+import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.WriteResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -33,8 +36,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads candles from a ClickHouse table over ClickHouse's HTTP interface. Build one with {@link
- * #builder()}, or open one by URI: {@code
+ * Reads candles from a ClickHouse table over ClickHouse's HTTP interface, and keeps candles there
+ * as a {@link CandleStore}. Build one with {@link #builder()}, or open one by URI: {@code
  * CandleSources.open("clickhouse://user:password@host:8123/market?table=ohlcv")}.
  *
  * <pre>{@code
@@ -62,10 +65,20 @@ import org.jspecify.annotations.Nullable;
  * Resampling runs on the server with the semantics of {@link CandleSeries#resample(Interval)} —
  * clock-aligned buckets, calendar days, weeks and months in the query's zone, partial flags — so
  * only the resampled candles cross the network; gap filling and dropping the candle in progress
- * stay in the JVM. Limits are pushed down. Tables with a {@code ReplacingMergeTree} engine are read
- * with {@code FINAL}, so candles written twice are seen once. The SQL dialect follows the server
- * version, read once on first use with the table's column types ({@code SELECT version()};
- * ClickHouse 18.16 and 20.5+ are handled).
+ * stay in the JVM. Limits are pushed down. Tables with a {@code ReplacingMergeTree} engine, and
+ * {@code Distributed} tables over such tables, are read with {@code FINAL}, so candles written
+ * twice are seen once. The SQL dialect follows the server version, read once on first use with the
+ * table's column types ({@code SELECT version()}; ClickHouse 18.16 and 20.5+ are handled).
+ *
+ * <p><b>On a cluster</b> (a {@code Distributed} table, as {@link ClickHouseSchema.Builder#cluster}
+ * makes one), reads and inserts carry the settings the cluster needs: synchronous inserts, replicas
+ * picked in order so that a read through the same node sees what was written, unused shards skipped
+ * where the server can; a shard that cannot be reached is a {@link SourceUnavailableException}. See
+ * docs/scaling.md.
+ *
+ * <p><b>As a store</b>, {@link #write(CandleSeries, TimeRange)} keeps closed candles with their
+ * extra columns and flags and records the range complete after them, and {@link #coverage} says
+ * what is held; the table needs the columns of schema version 2 ({@link ClickHouseSchema}).
  *
  * <p><b>Safety.</b> Identifiers (database, table, columns, settings) must match {@code
  * [A-Za-z_][A-Za-z0-9_]*}; every value in a query, symbols included, is escaped by the SDK, as old
@@ -81,7 +94,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; share one instance. {@link #close()} releases nothing shared with other sources.
  */
-public final class ClickHouseSource implements CandleSource {
+public final class ClickHouseSource implements CandleStore {
 
   /**
    * Environment variable (or system property) with the HTTP endpoint, e.g. {@code http://ch:8123}.
@@ -103,12 +116,14 @@ public final class ClickHouseSource implements CandleSource {
   private final SourceSettings settings;
   private final TableHandle table;
   private final WindowReader reader;
+  private final Store store;
   private final SourceCapabilities capabilities;
 
   private ClickHouseSource(Builder b) {
     this.settings = SourceSettings.of(b);
     this.table = new TableHandle(settings);
     this.reader = new WindowReader(table);
+    this.store = new Store(this, table, reader);
     this.capabilities =
         SourceCapabilities.builder()
             .anyMultipleOf(settings.interval())
@@ -180,9 +195,10 @@ public final class ClickHouseSource implements CandleSource {
     Objects.requireNonNull(query, "query");
     FetchPlan plan = plan(query, 1);
     List<Symbol> symbols = List.of(query.symbol());
+    WindowReader.Lookup lookup = new WindowReader.Lookup();
     return new WindowCursor(
         plan,
-        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end), 0),
+        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
         query.toString());
   }
 
@@ -213,6 +229,69 @@ public final class ClickHouseSource implements CandleSource {
     }
     FetchPlan plan = plan(query, list.size());
     return new SeveralSymbols(this, reader, list, query, plan).fetch(settings.clock());
+  }
+
+  /**
+   * Stores the closed candles of {@code candles} — with their extra columns and their partial and
+   * suspect flags — without recording coverage; see {@link #write(CandleSeries, TimeRange)}.
+   *
+   * @throws IllegalArgumentException if the series' interval is not the table's, a calendar
+   *     interval is aligned in another zone than UTC, an open time is off the interval grid or does
+   *     not fit the time column
+   * @throws io.github.ohlcv4j.source.StoreSchemaException if the table cannot keep candles as a
+   *     store (run {@link ClickHouseSchema#migrate()}), or keeps every copy of a row. A table that
+   *     does not exist is created, by {@link ClickHouseSchema#migrate()}, on the first write.
+   * @throws OhlcvException if the server refuses a statement or cannot be reached
+   */
+  @Override
+  public WriteResult write(CandleSeries candles) {
+    Objects.requireNonNull(candles, "candles");
+    return store.write(candles, null);
+  }
+
+  /**
+   * Stores the closed candles of {@code candles} and records {@code covered} (aligned to the
+   * interval, cut before the first candle that has not closed) as complete. Blocks.
+   *
+   * <p><b>Keys and values.</b> A candle is keyed by its symbol's text form and open time in this
+   * table, which holds one interval (calendar candles aligned in UTC). A candle flagged in
+   * progress, ending after the source's clock, or invented by gap filling is skipped and counted;
+   * every other one is stored as it came, NaN prices of a suspect candle included, and read back
+   * {@code equal}. A candle already stored is replaced (the table is a {@code ReplacingMergeTree},
+   * read with {@code FINAL}); one already stored exactly so is not sent again.
+   *
+   * <p><b>Order, not a transaction.</b> ClickHouse has no transaction over two tables: the candles
+   * are stored first (in one INSERT per million rows or 100 months, each of which the server stores
+   * whole), and the range is recorded complete only after all of them. A failure or a crash in
+   * between leaves candles without coverage — never coverage without candles — and writing the same
+   * series again is safe. On a cluster the rows are on their shard when this returns.
+   *
+   * @throws IllegalArgumentException as {@link #write(CandleSeries)}
+   * @throws io.github.ohlcv4j.source.StoreSchemaException as {@link #write(CandleSeries)}
+   * @throws OhlcvException if the server refuses a statement or cannot be reached; the candles of
+   *     batches before the failure are stored, the range is not recorded
+   */
+  @Override
+  public WriteResult write(CandleSeries candles, TimeRange covered) {
+    Objects.requireNonNull(candles, "candles");
+    Objects.requireNonNull(covered, "covered");
+    return store.write(candles, covered);
+  }
+
+  /**
+   * The ranges recorded complete for {@code symbol}, and the open times in them with no stored
+   * candle (ranges the venue had no candles for). {@link Coverage#none()} for another interval than
+   * the table's, for calendar candles in another zone than UTC, and for a table without the
+   * coverage table. Blocks; reads the recorded ranges and the stored open times in them.
+   *
+   * @throws OhlcvException if the server cannot be reached
+   */
+  @Override
+  public Coverage coverage(Symbol symbol, Interval interval, ZoneId zone) {
+    Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(zone, "zone");
+    return store.coverage(symbol, interval, zone);
   }
 
   /**
@@ -386,8 +465,8 @@ public final class ClickHouseSource implements CandleSource {
 
     /**
      * Whether to read with {@code FINAL}, which collapses candles written more than once. Unset
-     * (the default), it is used exactly when the table's engine is a {@code ReplacingMergeTree};
-     * set it for a {@code Distributed} table over such tables.
+     * (the default), it is used exactly when the table's engine is a {@code ReplacingMergeTree}, or
+     * the table is a {@code Distributed} table over such tables.
      */
     public Builder useFinal(boolean useFinal) {
       this.useFinal = useFinal;

@@ -39,6 +39,13 @@ import org.jspecify.annotations.Nullable;
  * partitioned by month, as {@link ClickHouseSchema} makes them, then gets at most that many
  * partitions per INSERT, the most a ClickHouse server takes by default.
  *
+ * <p><b>On a cluster</b> (a {@code Distributed} table) inserts are synchronous: a batch is stored
+ * on a replica of its shard when its INSERT returns, and a shard that cannot be reached fails it.
+ * Insert de-duplication stays on, so a batch sent again after its answer was lost is dropped by
+ * replicated tables — and so would be a batch identical to one of the last hundred, which is why
+ * writing back an earlier version of candles should go through {@link ClickHouseSource#write}
+ * instead.
+ *
  * <p>A batch that fails is not retried here, and never sent twice by the HTTP client either (a
  * connection that fails after the server took the rows would store them twice). The exception says
  * whether trying again may help ({@link OhlcvException#isRetryable()}) and how many rows are stored
@@ -172,7 +179,8 @@ public final class ClickHouseWriter {
                       sql.toString(),
                       RowBinaryWriter.body(series, from, to, symbol, type, compression),
                       compression,
-                      asked),
+                      asked,
+                      r.insertSettings()),
               asked);
         } catch (OhlcvException e) {
           throw failed(e, series, from, to, rows, total);

@@ -33,6 +33,7 @@ final class SeveralSymbols {
   private final OhlcvQuery query;
   private final FetchPlan plan;
   private final Map<Long, CompletableFuture<Window>> windows = new HashMap<>();
+  private final WindowReader.Lookup lookup = new WindowReader.Lookup();
 
   SeveralSymbols(
       ClickHouseSource source,
@@ -70,7 +71,7 @@ final class SeveralSymbols {
     synchronized (this) {
       window = windows.get(start);
       if (window == null || window.isCompletedExceptionally()) {
-        window = reader.read(symbols, query, plan, start, end);
+        window = reader.read(symbols, query, plan, start, end, lookup);
         windows.put(start, window);
       }
     }

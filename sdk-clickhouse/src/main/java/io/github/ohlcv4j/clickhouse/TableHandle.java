@@ -3,18 +3,26 @@ package io.github.ohlcv4j.clickhouse;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
+import io.github.ohlcv4j.clickhouse.internal.ClusterSettings;
+import io.github.ohlcv4j.clickhouse.internal.ClusterTopology;
 import io.github.ohlcv4j.clickhouse.internal.Connection;
+import io.github.ohlcv4j.clickhouse.internal.DistributedEngine;
 import io.github.ohlcv4j.clickhouse.internal.QueryCompiler;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.http.Redact;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The candle table of one source, shared by the source, its writers and its schema: the connection
@@ -23,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class TableHandle {
 
+  private static final Logger LOG = LoggerFactory.getLogger("io.github.ohlcv4j.clickhouse");
+
   private final SourceSettings settings;
+  private final AtomicBoolean warnedShardingKey = new AtomicBoolean();
   private final Connection connection;
   private final AtomicReference<@Nullable CompletableFuture<Resolved>> resolved =
       new AtomicReference<>();
@@ -98,26 +109,103 @@ final class TableHandle {
       if (!resolved.compareAndSet(f, mine)) {
         continue;
       }
-      CompletableFuture<TableInfo> described;
+      CompletableFuture<Resolved> checked;
       try {
-        described = describe();
+        checked = describe().thenCompose(this::withCluster);
       } catch (RuntimeException e) {
-        described = CompletableFuture.failedFuture(e);
+        checked = CompletableFuture.failedFuture(e);
       }
-      described.whenComplete(
-          (info, error) -> {
+      checked.whenComplete(
+          (r, error) -> {
             if (error == null) {
-              try {
-                mine.complete(check(info));
-                return;
-              } catch (RuntimeException e) {
-                error = e;
-              }
+              mine.complete(r);
+              return;
             }
             resolved.compareAndSet(mine, null);
             mine.completeExceptionally(Errors.unwrap(error));
           });
       return mine;
+    }
+  }
+
+  /**
+   * Checks a description; for a {@code Distributed} table first asks the server about the cluster
+   * behind it (the local table's engine, the user's {@code readonly}, the shards and replicas).
+   */
+  private CompletableFuture<Resolved> withCluster(TableInfo info) {
+    if (!info.exists() || !"Distributed".equals(info.engine())) {
+      return CompletableFuture.completedFuture(check(info));
+    }
+    DistributedEngine engine =
+        info.distributed()
+            .orElseThrow(
+                () ->
+                    unfit(
+                        settings.qualifiedName()
+                            + " is a Distributed table whose engine cannot be read: "
+                            + Sql.printable(info.engineFull())));
+    String asked =
+        "describing the cluster " + engine.cluster() + " behind " + settings.qualifiedName();
+    return connection
+        .text(ClusterTopology.query(engine), asked)
+        .thenApply(tsv -> parseTopology(tsv, asked))
+        .thenCompose(
+            topology -> {
+              if (topology.localEngine().isPresent() || settings.useFinal() != null) {
+                return CompletableFuture.completedFuture(topology);
+              }
+              // This node holds no local table: ask the shards (needs table functions, which a
+              // user with readonly=1 may not use).
+              String onShards =
+                  "reading the engine of "
+                      + engine.database()
+                      + "."
+                      + engine.table()
+                      + " on the shards of "
+                      + engine.cluster();
+              return connection
+                  .text(ClusterTopology.enginesOnShards(engine), onShards)
+                  .handle(
+                      (tsv, error) -> {
+                        Optional<String> found =
+                            tsv == null ? Optional.empty() : ClusterTopology.firstEngine(tsv);
+                        if (error != null || found.isEmpty()) {
+                          SourceUnavailableException e =
+                              unfit(
+                                  settings.qualifiedName()
+                                      + " is a Distributed table over "
+                                      + engine.database()
+                                      + "."
+                                      + engine.table()
+                                      + ", which this node does not hold and whose engine could not"
+                                      + " be read on the shards"
+                                      + (error == null
+                                          ? ""
+                                          : " (" + Errors.unwrap(error).getMessage() + ")")
+                                      + "; set useFinal(true) if the local tables are"
+                                      + " ReplacingMergeTrees, else useFinal(false)");
+                          throw e;
+                        }
+                        return topology.withLocalEngine(found.get());
+                      });
+            })
+        .thenApply(topology -> check(info, new Resolved.Cluster(engine, topology)));
+  }
+
+  private ClusterTopology parseTopology(String tsv, String asked) {
+    try {
+      return ClusterTopology.parse(tsv);
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(
+          "Unexpected answer from "
+              + name()
+              + " "
+              + asked
+              + ": "
+              + connection.credentials().redact(String.valueOf(e.getMessage())),
+          name(),
+          null,
+          null);
     }
   }
 
@@ -132,6 +220,10 @@ final class TableHandle {
    * @throws SourceUnavailableException (not retryable) saying what does not fit
    */
   Resolved check(TableInfo info) {
+    return check(info, null);
+  }
+
+  private Resolved check(TableInfo info, Resolved.@Nullable Cluster cluster) {
     String qualified = settings.qualifiedName();
     ColumnMapping columns = settings.columns();
     if (!info.exists()) {
@@ -182,11 +274,56 @@ final class TableHandle {
     if (actual == TimeColumnType.DATE_TIME64_3 && !info.dialect().hasDateTime64()) {
       throw unfit("ClickHouse " + info.version() + " cannot read DateTime64 columns");
     }
-    boolean fin = settings.useFinal() != null ? settings.useFinal() : info.isReplacing();
+    boolean replacing = info.isReplacing();
+    Map<String, String> reads = Map.of();
+    Map<String, String> inserts = Map.of();
+    if (cluster != null) {
+      DistributedEngine engine = cluster.engine();
+      ClusterTopology topology = cluster.topology();
+      if (topology.shards() == 0) {
+        throw unfit(
+            qualified
+                + " is a Distributed table over the cluster "
+                + engine.cluster()
+                + ", which this server does not define (system.clusters); point the source at a"
+                + " node of that cluster");
+      }
+      replacing = topology.localEngine().map(TableInfo::isReplacing).orElse(false);
+      boolean bySymbol = engine.shardsBy(columns.symbol());
+      if (!bySymbol && topology.shards() > 1 && warnedShardingKey.compareAndSet(false, true)) {
+        LOG.warn(
+            "{}: the Distributed table {} is sharded by {}, not by the symbol column {}: the"
+                + " candles of one symbol are spread over shards, so FINAL cannot collapse a"
+                + " candle written twice to two shards, and every read asks every shard. Shard by"
+                + " cityHash64({}) (ClickHouseSchema.builder(source).cluster(..) does).",
+            name(),
+            qualified,
+            engine.shardingKey().orElse("nothing"),
+            columns.symbol(),
+            columns.symbol());
+      }
+      reads = ClusterSettings.reads(info.version(), topology, bySymbol);
+      inserts = ClusterSettings.inserts(info.version(), topology);
+    }
+    boolean fin = settings.useFinal() != null ? settings.useFinal() : replacing;
     QueryCompiler compiler =
         new QueryCompiler(
             settings.database(), settings.table(), columns, info.dialect(), actual, fin, info);
-    return new Resolved(info, actual, fin, compiler);
+    return new Resolved(
+        info,
+        actual,
+        fin,
+        compiler,
+        Optional.ofNullable(cluster),
+        withoutUserSettings(reads),
+        withoutUserSettings(inserts));
+  }
+
+  /** The SDK's settings the user did not set otherwise (the user's win). */
+  private Map<String, String> withoutUserSettings(Map<String, String> sdk) {
+    Map<String, String> out = new LinkedHashMap<>(sdk);
+    out.keySet().removeAll(settings.httpSettings().keySet());
+    return Map.copyOf(out);
   }
 
   /** A non-retryable error about the table, naming the source. */

@@ -1,11 +1,16 @@
 package io.github.ohlcv4j.clickhouse;
 
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.QueryCompiler;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryReader;
+import io.github.ohlcv4j.clickhouse.internal.Sql;
+import io.github.ohlcv4j.clickhouse.internal.StoreColumns;
+import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.source.Page;
 import java.time.Instant;
@@ -39,11 +44,127 @@ final class WindowReader {
   }
 
   /**
+   * The extra columns and flags stored for each symbol of one query, looked up once (on its first
+   * window) in the coverage table of a table that keeps them; shared by the query's windows.
+   * Thread-safe.
+   */
+  static final class Lookup {
+    private final AtomicReference<@Nullable CompletableFuture<Masks>> masks =
+        new AtomicReference<>();
+
+    /** The masks of {@code symbols}, looked up on the first call (again after a failure). */
+    CompletableFuture<Masks> masks(TableHandle table, Resolved r, List<String> symbols) {
+      CompletableFuture<Masks> f = masks.get();
+      if (f != null && !f.isCompletedExceptionally()) {
+        return f;
+      }
+      CompletableFuture<Masks> mine =
+          table
+              .connection()
+              .text(
+                  Masks.query(table.settings(), symbols),
+                  "reading which extra columns "
+                      + table.settings().qualifiedName()
+                      + " holds for "
+                      + (symbols.size() == 1 ? symbols.get(0) : symbols.size() + " symbols"),
+                  r.readSettings())
+              .thenApply(tsv -> Masks.parse(tsv, symbols, table));
+      masks.set(mine);
+      return mine;
+    }
+  }
+
+  /**
+   * Which extra columns (as a mask of {@link StoreColumns#bit}) and flags were ever written for
+   * each symbol of a query, in the order of the query's symbols.
+   */
+  record Masks(int[] extras, int[] flags) {
+
+    /** No extra columns or flags for any symbol. */
+    static Masks none(int symbols) {
+      return new Masks(new int[symbols], new int[symbols]);
+    }
+
+    static String query(SourceSettings s, List<String> symbols) {
+      StringBuilder b =
+          new StringBuilder(
+                  "SELECT symbol, toUInt64(groupBitOr(extras)), toUInt64(groupBitOr(flags))")
+              .append(" FROM ")
+              .append(Sql.qualified(s.database(), TableInfo.COVERAGE_TABLE))
+              .append(" WHERE table_name = ")
+              .append(Sql.string(s.table()))
+              .append(" AND kind = 'series' AND symbol IN (");
+      for (int i = 0; i < symbols.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(Sql.string(symbols.get(i)));
+      }
+      return b.append(") GROUP BY symbol FORMAT TabSeparated").toString();
+    }
+
+    static Masks parse(String tsv, List<String> symbols, TableHandle table) {
+      Masks m = none(symbols.size());
+      for (String line : tsv.split("\n")) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        String[] f = line.split("\t", -1);
+        int i = f.length == 3 ? symbols.indexOf(TableInfo.unescapeText(f[0])) : -1;
+        try {
+          if (i < 0) {
+            throw new NumberFormatException();
+          }
+          m.extras[i] |= Integer.parseInt(f[1]);
+          m.flags[i] |= Integer.parseInt(f[2]);
+        } catch (NumberFormatException e) {
+          throw new DataFormatException(
+              table.name()
+                  + ": unexpected line in the answer about the stored extra columns: "
+                  + table.connection().credentials().redact(Sql.printable(line)),
+              table.name(),
+              null,
+              null);
+        }
+      }
+      return m;
+    }
+
+    /** Whether any symbol has extra columns or flags: then the candles are read as stored. */
+    boolean any() {
+      for (int i = 0; i < extras.length; i++) {
+        if (extras[i] != 0 || (flags[i] & StoreColumns.STORED_FLAGS) != 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The extra columns of any symbol. */
+    int allExtras() {
+      int m = 0;
+      for (int x : extras) {
+        m |= x;
+      }
+      return m;
+    }
+
+    /** Whether any symbol has flags. */
+    boolean anyFlags() {
+      for (int f : flags) {
+        if ((f & StoreColumns.STORED_FLAGS) != 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
    * Reads the window {@code [start, end)} of {@code plan}. Cancelling the returned future cancels
    * the HTTP call.
+   *
+   * @param lookup the query's lookup of stored extra columns, shared by its windows
    */
   CompletableFuture<Window> read(
-      List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end) {
+      List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end, Lookup lookup) {
     CompletableFuture<Window> result = new CompletableFuture<>();
     AtomicReference<@Nullable CompletableFuture<?>> call = new AtomicReference<>();
     result.whenComplete(
@@ -53,6 +174,10 @@ final class WindowReader {
             c.cancel(true);
           }
         });
+    List<String> texts = new ArrayList<>(symbols.size());
+    for (Symbol s : symbols) {
+      texts.add(s.toString());
+    }
     table
         .resolve()
         .whenComplete(
@@ -64,24 +189,45 @@ final class WindowReader {
               if (result.isDone()) {
                 return;
               }
-              CompletableFuture<Window> http;
+              CompletableFuture<Masks> masks;
               try {
-                http = send(r, symbols, query, plan, start, end);
+                masks =
+                    r.info().isStore()
+                        ? lookup.masks(table, r, texts)
+                        : CompletableFuture.completedFuture(Masks.none(texts.size()));
               } catch (RuntimeException e) {
                 result.completeExceptionally(e);
                 return;
               }
-              call.set(http);
-              if (result.isCancelled()) {
-                http.cancel(true);
-              }
-              http.whenComplete(
-                  (w, e) -> {
-                    if (e != null) {
-                      result.completeExceptionally(Errors.unwrap(e));
-                    } else {
-                      result.complete(w);
+              call.set(masks);
+              masks.whenComplete(
+                  (m, e2) -> {
+                    if (e2 != null) {
+                      result.completeExceptionally(Errors.unwrap(e2));
+                      return;
                     }
+                    if (result.isDone()) {
+                      return;
+                    }
+                    CompletableFuture<Window> http;
+                    try {
+                      http = send(r, symbols, texts, query, plan, start, end, m);
+                    } catch (RuntimeException e) {
+                      result.completeExceptionally(e);
+                      return;
+                    }
+                    call.set(http);
+                    if (result.isCancelled()) {
+                      http.cancel(true);
+                    }
+                    http.whenComplete(
+                        (w, e) -> {
+                          if (e != null) {
+                            result.completeExceptionally(Errors.unwrap(e));
+                          } else {
+                            result.complete(w);
+                          }
+                        });
                   });
             });
     return result;
@@ -110,13 +256,34 @@ final class WindowReader {
     return page;
   }
 
+  /**
+   * Sends one window's query. Without stored extra columns or flags, the plan's SQL (aggregated on
+   * the server where it says so); with them, the stored candles with those columns, built in the
+   * JVM into the plan's candles — the same answer, the extra columns and flags included.
+   */
   private CompletableFuture<Window> send(
-      Resolved r, List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end) {
-    List<String> texts = new ArrayList<>(symbols.size());
-    for (Symbol s : symbols) {
-      texts.add(s.toString());
-    }
-    QueryCompiler.Compiled sql = plan.compile(r.compiler(), texts, start, end);
+      Resolved r,
+      List<Symbol> symbols,
+      List<String> texts,
+      OhlcvQuery query,
+      FetchPlan plan,
+      long start,
+      long end,
+      Masks masks) {
+    boolean asStored = masks.any();
+    boolean aggregate = plan.mode() == FetchPlan.Mode.AGGREGATE;
+    QueryCompiler.Compiled sql =
+        asStored
+            ? r.compiler()
+                .raw(
+                    texts,
+                    start,
+                    end,
+                    aggregate ? 0 : plan.limit(),
+                    masks.anyFlags(),
+                    StoreColumns.of(masks.allExtras()))
+            : plan.compile(r.compiler(), texts, start, end);
+    Interval rowInterval = asStored ? table.settings().interval() : plan.pageInterval();
     String name = table.name();
     String asked =
         "reading "
@@ -129,38 +296,86 @@ final class WindowReader {
             + Instant.ofEpochMilli(end)
             + ") from "
             + table.settings().qualifiedName();
-    int hint = plan.sizeHint(start, end);
+    int hint = asStored && aggregate ? 0 : plan.sizeHint(start, end);
     return table.connection().stream(
         sql.sql(),
         asked,
+        r.readSettings(),
         (in, answer) -> {
           List<RowBinaryReader.Target> targets = new ArrayList<>(symbols.size());
           for (int i = 0; i < symbols.size(); i++) {
+            CandleSeries.Builder b =
+                CandleSeries.builder(symbols.get(i), rowInterval)
+                    .zone(query.zone())
+                    .source(name)
+                    .badRows(query.badRows());
+            if (hint > 0) {
+              b.expectedSize(hint);
+            }
             targets.add(
-                new RowBinaryReader.Target(
-                    texts.get(i),
-                    CandleSeries.builder(symbols.get(i), plan.pageInterval())
-                        .zone(query.zone())
-                        .source(name)
-                        .badRows(query.badRows())
-                        .expectedSize(hint)));
+                new RowBinaryReader.Target(texts.get(i), b, asStored ? masks.extras()[i] : 0));
           }
           RowBinaryReader reader =
               new RowBinaryReader(
                   sql.layout(),
                   targets,
                   query.zone(),
-                  plan.minTime(start),
+                  asStored ? start : plan.minTime(start),
                   end,
-                  plan.fullCount(),
+                  asStored ? null : plan.fullCount(),
                   name,
                   name + " " + asked);
           long bytes = reader.read(in, answer.exceptionTag());
           List<CandleSeries> out = new ArrayList<>(targets.size());
           for (RowBinaryReader.Target t : targets) {
-            out.add(t.builder().build());
+            CandleSeries built = t.builder().build();
+            out.add(asStored && aggregate ? plan.aggregate(built) : built);
           }
           return new Window(out, bytes, answer.serverTime());
+        });
+  }
+
+  /**
+   * The stored candles of one symbol with open times in {@code [from, to)}, with the given extra
+   * columns and the flags, as {@code FINAL} (on a replacing table) shows them; bad rows kept as
+   * suspect.
+   */
+  CompletableFuture<CandleSeries> stored(
+      Resolved r, Symbol symbol, long from, long to, int extras) {
+    String text = symbol.toString();
+    QueryCompiler.Compiled sql =
+        r.compiler().raw(List.of(text), from, to, 0, true, StoreColumns.of(extras));
+    String name = table.name();
+    String asked =
+        "reading the stored candles of "
+            + symbol
+            + " ["
+            + Instant.ofEpochMilli(from)
+            + ", "
+            + Instant.ofEpochMilli(to)
+            + ") from "
+            + table.settings().qualifiedName();
+    return table.connection().stream(
+        sql.sql(),
+        asked,
+        r.readSettings(),
+        (in, answer) -> {
+          CandleSeries.Builder b =
+              CandleSeries.builder(symbol, table.settings().interval())
+                  .source(name)
+                  .badRows(io.github.ohlcv4j.BadRowPolicy.FLAG);
+          RowBinaryReader.Target target = new RowBinaryReader.Target(text, b, extras);
+          new RowBinaryReader(
+                  sql.layout(),
+                  List.of(target),
+                  java.time.ZoneOffset.UTC,
+                  from,
+                  to,
+                  null,
+                  name,
+                  name + " " + asked)
+              .read(in, answer.exceptionTag());
+          return b.build();
         });
   }
 }

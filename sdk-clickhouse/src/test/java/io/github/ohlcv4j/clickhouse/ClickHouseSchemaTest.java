@@ -23,7 +23,7 @@ class ClickHouseSchemaTest {
     assertEquals(ClickHouseSchema.LATEST_VERSION, schema.migrate()); // idempotent
     assertEquals(ClickHouseSchema.LATEST_VERSION, schema.version());
     assertEquals(
-        "1",
+        "2",
         server
             .sql(
                 "SELECT count() FROM "
@@ -62,7 +62,11 @@ class ClickHouseSchemaTest {
             + ".adopted (symbol String, ts DateTime, open Float64, high Float64, low Float64,"
             + " close Float64, volume Float64) ENGINE = MergeTree() ORDER BY (symbol, ts)");
     ClickHouseSource fits = server.source(DB, "adopted").build();
-    assertEquals(1, ClickHouseSchema.builder(fits).build().migrate());
+    assertEquals(2, ClickHouseSchema.builder(fits).build().migrate());
+    // Version 2 added the flags and extra columns to the adopted table.
+    String adopted = server.sql("SHOW CREATE TABLE " + DB + ".adopted");
+    assertTrue(adopted.contains("flags UInt8 DEFAULT 0"), adopted);
+    assertTrue(adopted.contains("close_time Float64 DEFAULT nan"), adopted);
     server.sql(
         "CREATE TABLE IF NOT EXISTS "
             + DB
@@ -74,6 +78,9 @@ class ClickHouseSchemaTest {
             SourceUnavailableException.class,
             () -> ClickHouseSchema.builder(misfit).build().migrate());
     assertTrue(e.getMessage().contains("no column open"), e.getMessage());
+    // Refused before anything was changed.
+    assertFalse(server.sql("SHOW CREATE TABLE " + DB + ".other").contains("flags"));
+    assertEquals(0, ClickHouseSchema.builder(misfit).build().version());
   }
 
   @Test
@@ -86,10 +93,10 @@ class ClickHouseSchemaTest {
             + DB
             + "."
             + ClickHouseSchema.MIGRATIONS_TABLE
-            + " VALUES ('future', 2, 'from a newer release', now())");
+            + " VALUES ('future', 3, 'from a newer release', now())");
     SourceUnavailableException e = assertThrows(SourceUnavailableException.class, schema::migrate);
-    assertTrue(e.getMessage().contains("schema version 2"), e.getMessage());
-    assertEquals(2, schema.version());
+    assertTrue(e.getMessage().contains("schema version 3"), e.getMessage());
+    assertEquals(3, schema.version());
   }
 
   @Test
@@ -103,7 +110,7 @@ class ClickHouseSchemaTest {
           assertThrows(SourceUnavailableException.class, schema::migrate);
       assertTrue(e.getMessage().contains("DateTime64"), e.getMessage());
     } else {
-      assertEquals(1, schema.migrate());
+      assertEquals(ClickHouseSchema.LATEST_VERSION, schema.migrate());
     }
   }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -206,5 +207,80 @@ class MockServerTest {
     server.enqueue(new MockResponse.Builder().body("<html>hello</html>").build());
     OhlcvException e = assertThrows(OhlcvException.class, () -> source().fetch(DAY));
     assertInstanceOf(io.github.ohlcv4j.DataFormatException.class, e, e.getMessage());
+  }
+
+  /** A Distributed table of a modern server, with the cluster behind it. */
+  static void distributed(MockWebServer server, String version, int readonly) {
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(
+                describe(version, "DateTime64(3, 'UTC')")
+                        .replace("t\t\tReplacingMergeTree", "t\t\tDistributed")
+                    + "f\t\tDistributed('candles', 'md', 'ohlcv_local', cityHash64(symbol))\n")
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(
+                "l\t\tReplicatedReplacingMergeTree\ns\treadonly\t"
+                    + readonly
+                    + "\nr\t1\t1\nr\t1\t2\nr\t2\t1\nr\t2\t2\n")
+            .build());
+  }
+
+  @Test
+  void aModernClusterIsReadWithFinalSkippingShardsAndWrittenInTheForeground() throws Exception {
+    distributed(server, "24.8.4.13", 0);
+    server.enqueue(new MockResponse.Builder().body(rows(2, true)).build());
+    ClickHouseSource source = source();
+    assertEquals(2, source.fetch(DAY).size());
+    server.takeRequest(5, TimeUnit.SECONDS);
+    RecordedRequest topology = server.takeRequest(5, TimeUnit.SECONDS);
+    assertTrue(
+        topology.getBody().utf8().contains("FROM system.clusters WHERE cluster = 'candles'"));
+    RecordedRequest select = server.takeRequest(5, TimeUnit.SECONDS);
+    String sql = select.getBody().utf8();
+    assertTrue(sql.contains("FROM `md`.`ohlcv` FINAL WHERE"), sql);
+    assertEquals("1", select.getUrl().queryParameter("optimize_skip_unused_shards"));
+    assertEquals("in_order", select.getUrl().queryParameter("load_balancing"));
+
+    server.enqueue(new MockResponse.Builder().body("").build());
+    CandleSeries one =
+        CandleSeries.builder(io.github.ohlcv4j.Symbol.parse("BTCUSDT"), Interval.M1)
+            .add(T0, 1, 2, 0.5, 1.5, 3)
+            .build();
+    ClickHouseWriter.builder(source).build().write(one);
+    RecordedRequest insert = server.takeRequest(5, TimeUnit.SECONDS);
+    assertEquals("1", insert.getUrl().queryParameter("distributed_foreground_insert"));
+    assertEquals(null, insert.getUrl().queryParameter("insert_distributed_sync"));
+    assertEquals("1", insert.getUrl().queryParameter("insert_deduplicate"));
+    assertEquals("in_order", insert.getUrl().queryParameter("load_balancing"));
+  }
+
+  @Test
+  void aReadOnlyUserReadsAClusterWithoutSettingsAndItsOwnSettingsWin() throws Exception {
+    distributed(server, "23.8.2.7", 1);
+    server.enqueue(new MockResponse.Builder().body(rows(2, true)).build());
+    assertEquals(2, source().fetch(DAY).size());
+    server.takeRequest(5, TimeUnit.SECONDS);
+    server.takeRequest(5, TimeUnit.SECONDS);
+    RecordedRequest select = server.takeRequest(5, TimeUnit.SECONDS);
+    assertTrue(select.getBody().utf8().contains(" FINAL WHERE"));
+    assertEquals(0, select.getUrl().querySize());
+
+    distributed(server, "23.8.2.7", 0);
+    server.enqueue(new MockResponse.Builder().body(rows(2, true)).build());
+    ClickHouseSource mine =
+        ClickHouseSource.builder()
+            .url(server.url("/").toString())
+            .database("md")
+            .table("ohlcv")
+            .setting("load_balancing", "random")
+            .build();
+    assertEquals(2, mine.fetch(DAY).size());
+    server.takeRequest(5, TimeUnit.SECONDS);
+    server.takeRequest(5, TimeUnit.SECONDS);
+    RecordedRequest read = server.takeRequest(5, TimeUnit.SECONDS);
+    assertEquals(List.of("random"), read.getUrl().queryParameterValues("load_balancing"));
+    assertEquals("1", read.getUrl().queryParameter("optimize_skip_unused_shards"));
   }
 }

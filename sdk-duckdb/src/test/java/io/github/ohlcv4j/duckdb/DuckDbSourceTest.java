@@ -1,21 +1,16 @@
 package io.github.ohlcv4j.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.BadRowPolicy;
 import io.github.ohlcv4j.CandleSeries;
-import io.github.ohlcv4j.DataFormatException;
-import io.github.ohlcv4j.ExtraColumn;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.source.Health;
-import io.github.ohlcv4j.source.WriteResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,25 +36,6 @@ class DuckDbSourceTest {
   }
 
   @Test
-  void aWarmReadEqualsWhatWasWrittenWithExtrasAndFlags() {
-    CandleSeries cold =
-        Market.shape(Market.sample(BTC, Interval.M1, START, END), 97, 300, true, 501, 1);
-    assertTrue(cold.has(ExtraColumn.VWAP) && cold.hasFlags());
-    try (DuckDbSource store = memory()) {
-      WriteResult w = store.write(cold);
-      assertEquals(cold.size(), w.written());
-      assertEquals(0, w.replaced());
-      CandleSeries warm = store.fetch(range(BTC, START, END).build());
-      assertEquals(cold, warm);
-      assertEquals(cold.extraColumns(), warm.extraColumns());
-      // Any sub-range, in small pages.
-      Instant a = START.plus(Duration.ofHours(31)).plusSeconds(17);
-      Instant b = END.minus(Duration.ofDays(3)).plusSeconds(59);
-      assertEquals(cold.between(a, b), store.fetch(range(BTC, a, b).build()));
-    }
-  }
-
-  @Test
   void smallPagesGiveTheSameAnswer() {
     CandleSeries cold =
         Market.shape(Market.sample(BTC, Interval.M1, START, END), 97, 300, true, 0, 2);
@@ -70,69 +46,6 @@ class DuckDbSourceTest {
       assertTrue(pages.size() > 3, "pages: " + pages.size());
       assertEquals(cold, CandleSeries.concat(pages));
       assertEquals(cold, store.fetch(q));
-    }
-  }
-
-  @Test
-  void writingTheSameCandlesAgainChangesNothingAndACorrectionReplaces() {
-    CandleSeries cold = Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofDays(2)));
-    try (DuckDbSource store = memory()) {
-      store.write(cold);
-      WriteResult again = store.write(cold);
-      assertEquals(cold.size(), again.replaced());
-      OhlcvQuery q = range(BTC, START, START.plus(Duration.ofDays(2))).build();
-      assertEquals(cold, store.fetch(q));
-      CandleSeries fix =
-          CandleSeries.builder(BTC, Interval.M1)
-              .add(cold.openTimeMillis(10), 1, 2, 0.5, 1.5, 42)
-              .build();
-      assertEquals(1, store.write(fix).replaced());
-      CandleSeries after = store.fetch(q);
-      assertEquals(cold.size(), after.size());
-      assertEquals(42, after.volume(10));
-      assertEquals(cold.volume(11), after.volume(11));
-    }
-  }
-
-  @Test
-  void candlesNotClosedAreSkippedNeverStoredAsFinal() {
-    Instant now = START.plus(Duration.ofMinutes(90)).plusSeconds(20);
-    try (DuckDbSource store =
-        DuckDbSource.builder()
-            .inMemory()
-            .context(
-                io.github.ohlcv4j.source.SourceContext.builder()
-                    .clock(Clock.fixed(now, ZoneOffset.UTC))
-                    .build())
-            .build()) {
-      CandleSeries s = Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofHours(2)));
-      CandleSeries flagged = s.markInProgress(now); // the 01:30 candle is in progress
-      WriteResult w = store.write(flagged, new TimeRange(START, START.plus(Duration.ofHours(2))));
-      assertEquals(90, w.written());
-      assertEquals(30, w.skippedInProgress()); // the one in progress and those after "now"
-      assertEquals(
-          new TimeRange(START, START.plus(Duration.ofMinutes(90))), w.covered().orElseThrow());
-      CandleSeries stored = store.fetch(range(BTC, START, START.plus(Duration.ofHours(2))).build());
-      assertEquals(s.head(90), stored);
-    }
-  }
-
-  @Test
-  void filledRowsAreNotStored() {
-    CandleSeries s =
-        Market.shape(
-            Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofHours(5))),
-            7,
-            0,
-            false,
-            0,
-            3);
-    CandleSeries filled = s.fill(io.github.ohlcv4j.GapFill.PREVIOUS_CLOSE);
-    try (DuckDbSource store = memory()) {
-      WriteResult w = store.write(filled);
-      assertEquals(s.size(), w.written());
-      assertEquals(filled.size() - s.size(), w.skippedFilled());
-      assertEquals(s, store.fetch(range(BTC, START, START.plus(Duration.ofHours(5))).build()));
     }
   }
 
@@ -230,30 +143,6 @@ class DuckDbSourceTest {
                     .build());
         assertEquals(s.resample(Interval.H1), got);
       }
-    }
-  }
-
-  @Test
-  void aStoredBadCandleFailsAReadThatRejectsBadRows() {
-    CandleSeries s =
-        Market.shape(
-            Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofHours(3))),
-            0,
-            0,
-            false,
-            50,
-            4);
-    try (DuckDbSource store = memory()) {
-      store.write(s);
-      OhlcvQuery strict =
-          OhlcvQuery.builder().symbol(BTC).between(START, START.plus(Duration.ofHours(3))).build();
-      assertThrows(DataFormatException.class, () -> store.fetch(strict));
-      assertThrows(
-          DataFormatException.class,
-          () -> store.fetch(strict.toBuilder().resample(Interval.H1).build()));
-      CandleSeries dropped = store.fetch(strict.toBuilder().badRows(BadRowPolicy.DROP).build());
-      assertEquals(s.size() - 3, dropped.size());
-      assertFalse(dropped.hasFlags());
     }
   }
 }

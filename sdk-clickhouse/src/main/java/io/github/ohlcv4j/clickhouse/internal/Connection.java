@@ -113,8 +113,16 @@ public final class Connection {
 
   /** Runs a statement and returns its whole (small) text answer. */
   public CompletableFuture<String> text(String sql, String asked) {
+    return text(sql, asked, Map.of());
+  }
+
+  /**
+   * Runs a statement with settings of its own (besides the source's) and returns its whole (small)
+   * text answer.
+   */
+  public CompletableFuture<String> text(String sql, String asked, Map<String, String> extra) {
     return send(
-        () -> post(sql),
+        () -> post(sql, extra),
         response -> {
           checkOk(response, asked);
           return body(response).string();
@@ -126,8 +134,14 @@ public final class Connection {
    * becomes of its errors.
    */
   public <T> CompletableFuture<T> stream(String sql, String asked, BodyReader<T> reader) {
+    return stream(sql, asked, Map.of(), reader);
+  }
+
+  /** As {@link #stream(String, String, BodyReader)}, with settings of its own. */
+  public <T> CompletableFuture<T> stream(
+      String sql, String asked, Map<String, String> extra, BodyReader<T> reader) {
     return send(
-        () -> post(sql),
+        () -> post(sql, extra),
         response -> {
           checkOk(response, asked);
           checkBinary(response, asked);
@@ -196,9 +210,16 @@ public final class Connection {
    */
   public CompletableFuture<Void> insert(
       String insertSql, RequestBody body, boolean gzip, String asked) {
+    return insert(insertSql, body, gzip, asked, Map.of());
+  }
+
+  /** As {@link #insert(String, RequestBody, boolean, String)}, with settings of its own. */
+  public CompletableFuture<Void> insert(
+      String insertSql, RequestBody body, boolean gzip, String asked, Map<String, String> extra) {
     return send(
         () -> {
-          HttpUrl u = withSettings(url.newBuilder()).addQueryParameter("query", insertSql).build();
+          HttpUrl u =
+              withSettings(url.newBuilder(), extra).addQueryParameter("query", insertSql).build();
           Request.Builder b = credentials.apply(new Request.Builder().url(u)).post(body);
           if (gzip) {
             b.header("Content-Encoding", "gzip");
@@ -256,16 +277,22 @@ public final class Connection {
     return http.send(r, handler);
   }
 
-  private Request post(String sql) {
+  private Request post(String sql, Map<String, String> extra) {
     return credentials
-        .apply(new Request.Builder().url(withSettings(url.newBuilder()).build()))
+        .apply(new Request.Builder().url(withSettings(url.newBuilder(), extra).build()))
         .post(RequestBody.create(sql, TEXT))
         .build();
   }
 
-  private HttpUrl.Builder withSettings(HttpUrl.Builder b) {
+  /** The source's settings, then those of the request that the source does not set itself. */
+  private HttpUrl.Builder withSettings(HttpUrl.Builder b, Map<String, String> extra) {
     for (Map.Entry<String, String> e : settings.entrySet()) {
       b.addQueryParameter(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      if (!settings.containsKey(e.getKey())) {
+        b.addQueryParameter(e.getKey(), e.getValue());
+      }
     }
     return b;
   }

@@ -204,6 +204,16 @@ public final class FetchPlan {
     return compiler.aggregate(symbols, pageInterval, unit, unitIsStored, zone, start, end, limit);
   }
 
+  /**
+   * What the server would make of stored candles, made in the JVM instead: {@code stored}, the
+   * stored candles of one window, resampled to the page interval (through the query's interval,
+   * when the partial flag counts its candles). For a {@link Mode#AGGREGATE} plan.
+   */
+  public io.github.ohlcv4j.CandleSeries aggregate(io.github.ohlcv4j.CandleSeries stored) {
+    io.github.ohlcv4j.CandleSeries in = unitIsStored ? stored : stored.resample(unit, zone);
+    return in.resample(pageInterval, zone);
+  }
+
   /** The earliest valid row time of a window starting at {@code start}. */
   public long minTime(long start) {
     return mode == Mode.RAW ? start : pageInterval.bucketStart(start, zone);

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
+import io.github.ohlcv4j.ExtraColumn;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.clickhouse.ColumnMapping;
@@ -97,6 +98,23 @@ public final class QueryCompiler {
    * @param limit at most this many rows per symbol; 0 for no limit
    */
   public Compiled raw(List<String> symbols, long from, long to, int limit) {
+    return raw(symbols, from, to, limit, false, List.of());
+  }
+
+  /**
+   * As {@link #raw(List, long, long, int)}, with the store's columns of a table that has them: the
+   * {@code flags} and the given extra columns, after the volume.
+   *
+   * @param flags whether to read the flags column
+   * @param extras the extra columns to read, in table order
+   */
+  public Compiled raw(
+      List<String> symbols,
+      long from,
+      long to,
+      int limit,
+      boolean flags,
+      List<ExtraColumn> extras) {
     boolean multi = symbols.size() > 1;
     String t = Sql.id(columns.time());
     StringBuilder b = new StringBuilder(256).append("SELECT ");
@@ -114,6 +132,12 @@ public final class QueryCompiler {
         .append(number(columns.close(), Sql.id(columns.close())))
         .append(", ")
         .append(number(columns.volume(), Sql.id(columns.volume())));
+    if (flags) {
+      b.append(", ").append(Sql.id(StoreColumns.FLAGS));
+    }
+    for (ExtraColumn x : extras) {
+      b.append(", ").append(Sql.id(StoreColumns.column(x)));
+    }
     from(b, symbols, from, to);
     b.append(" ORDER BY ");
     if (multi) {
@@ -123,7 +147,7 @@ public final class QueryCompiler {
     limit(b, limit, multi);
     b.append(" FORMAT RowBinary");
     TimeKind kind = timeType == TimeColumnType.DATE_TIME ? TimeKind.SECONDS : TimeKind.MILLIS;
-    return new Compiled(b.toString(), new RowLayout(multi, kind, false));
+    return new Compiled(b.toString(), new RowLayout(multi, kind, false, flags, extras));
   }
 
   /**
@@ -205,7 +229,41 @@ public final class QueryCompiler {
     return new Compiled(b.toString(), new RowLayout(multi, key.kind, true));
   }
 
+  /**
+   * The open times (epoch ms) of the stored candles of {@code symbol} in {@code [from, to)}, as one
+   * {@code TabSeparated} row: their number, the first, the last, and — for a fixed interval of
+   * {@code stepMillis} — the times before and after each gap (two arrays); for a calendar interval
+   * ({@code stepMillis} 0) all the times (one array). Used to find the open times in a range that
+   * hold no candle; no {@code FINAL}, as only the times matter.
+   */
+  public String storedTimes(String symbol, long from, long to, long stepMillis) {
+    String t = Sql.id(columns.time());
+    String millis =
+        timeType == TimeColumnType.DATE_TIME
+            ? "toInt64(toUInt32(" + t + ")) * 1000"
+            : "toUnixTimestamp64Milli(" + t + ")";
+    StringBuilder inner =
+        new StringBuilder("SELECT arraySort(groupUniqArray(").append(millis).append(")) AS a");
+    fromClause(inner, List.of(symbol), from, to, false);
+    StringBuilder b = new StringBuilder("SELECT length(a), a[1], a[length(a)], ");
+    if (stepMillis > 0) {
+      b.append("arrayFilter((x, y) -> y - x > ")
+          .append(stepMillis)
+          .append(", arrayPopBack(a), arrayPopFront(a)), arrayFilter((y, x) -> y - x > ")
+          .append(stepMillis)
+          .append(", arrayPopFront(a), arrayPopBack(a))");
+    } else {
+      b.append("a");
+    }
+    return b.append(" FROM (").append(inner).append(") FORMAT TabSeparated").toString();
+  }
+
   private void from(StringBuilder b, List<String> symbols, long from, long to) {
+    fromClause(b, symbols, from, to, useFinal);
+  }
+
+  private void fromClause(
+      StringBuilder b, List<String> symbols, long from, long to, boolean useFinal) {
     if (symbols.isEmpty()) {
       throw new IllegalArgumentException("No symbols to read");
     }

@@ -2,6 +2,7 @@ package io.github.ohlcv4j.clickhouse.internal;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.ExtraColumn;
 import io.github.ohlcv4j.clickhouse.internal.RowLayout.TimeKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +75,10 @@ public final class RowBinaryReader {
     final long prefixKey;
 
     final long prefixMask;
+
+    /** The extra columns of this symbol, as a mask ({@link StoreColumns#bit}). */
+    final int extras;
+
     long last = Long.MIN_VALUE;
     long rows;
 
@@ -82,6 +87,17 @@ public final class RowBinaryReader {
      * @param builder receives the rows in order
      */
     public Target(String symbol, CandleSeries.Builder builder) {
+      this(symbol, builder, 0);
+    }
+
+    /**
+     * @param symbol the symbol's text form, as stored in the table
+     * @param builder receives the rows in order
+     * @param extras the extra columns this symbol's series has ({@link StoreColumns#bit}): of the
+     *     extra columns a row holds, only these are passed on
+     */
+    public Target(String symbol, CandleSeries.Builder builder, int extras) {
+      this.extras = extras;
       this.symbol = symbol.getBytes(StandardCharsets.UTF_8);
       this.builder = Objects.requireNonNull(builder, "builder");
       byte[] prefix = RowBinaryWriter.string(symbol);
@@ -429,7 +445,7 @@ public final class RowBinaryReader {
 
   /** Decodes the whole rows that end before {@code limit}; returns the position after them. */
   private int decode(int limit) {
-    if (!layout.count()) {
+    if (!layout.count() && !layout.stored()) {
       if (layout.symbol()) {
         return symbolRows(limit);
       }
@@ -561,6 +577,8 @@ public final class RowBinaryReader {
     final int fixed = layout.fixedBytes();
     final boolean hasSymbol = layout.symbol();
     final boolean hasCount = layout.count();
+    final boolean hasFlags = layout.flags();
+    final ExtraColumn[] extras = layout.extras().toArray(new ExtraColumn[0]);
     int p = pos;
     while (p < limit) {
       int q = p;
@@ -601,16 +619,31 @@ public final class RowBinaryReader {
           Double.longBitsToDouble((long) LONG.get(b, d + 16)),
           Double.longBitsToDouble((long) LONG.get(b, d + 24)),
           Double.longBitsToDouble((long) LONG.get(b, d + 32)));
+      int e = d + 40;
       if (hasCount) {
-        long inputs = (long) LONG.get(b, d + 40);
+        long inputs = (long) LONG.get(b, e);
         if (inputs < fullCount.of(t)) {
           target.builder.flag(CandleSeries.PARTIAL);
         }
+        e += 8;
+      }
+      if (hasFlags) {
+        int f = b[e] & StoreColumns.STORED_FLAGS;
+        if (f != 0) {
+          target.builder.flag(f);
+        }
+        e++;
+      }
+      for (int k = 0; k < extras.length; k++) {
+        if ((target.extras & StoreColumns.bit(extras[k])) != 0) {
+          target.builder.extra(extras[k], Double.longBitsToDouble((long) LONG.get(b, e)));
+        }
+        e += 8;
       }
       target.last = t;
       target.rows++;
       rows++;
-      p = d + 40 + (hasCount ? 8 : 0);
+      p = e;
     }
     return p;
   }

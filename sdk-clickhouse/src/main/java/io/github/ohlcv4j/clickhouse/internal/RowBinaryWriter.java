@@ -158,4 +158,103 @@ public final class RowBinaryWriter {
       }
     };
   }
+
+  /**
+   * The bytes of one store row: the symbol prefix, the time, the five values, the flags and the six
+   * extra columns.
+   */
+  public static int storeRowBytes(int prefixLength, TimeColumnType type) {
+    return prefixLength + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40 + 1 + 8 * 6;
+  }
+
+  /**
+   * The request body holding rows {@code rows[from..to)} of {@code series} as a store keeps them:
+   * {@code (symbol, time, open, high, low, close, volume, flags, quote_volume, trade_count,
+   * taker_buy_volume, taker_buy_quote_volume, vwap, close_time)}, with the partial and suspect
+   * flags, and NaN for an extra column the series does not have. Values are written as they are,
+   * NaN included.
+   *
+   * @param rows indices of the rows to write, ascending
+   */
+  public static RequestBody storeBody(
+      CandleSeries series,
+      int[] rows,
+      int from,
+      int to,
+      String symbol,
+      TimeColumnType type,
+      boolean gzip) {
+    byte[] prefix = string(symbol);
+    int prefixLength = prefix.length;
+    int rowBytes = storeRowBytes(prefixLength, type);
+    long length = (long) (to - from) * rowBytes;
+    io.github.ohlcv4j.ExtraColumn[] all = io.github.ohlcv4j.ExtraColumn.values();
+    double[][] extras = new double[all.length][];
+    for (int k = 0; k < all.length; k++) {
+      extras[k] = series.has(all[k]) ? series.extras(all[k]) : null;
+    }
+    long nan = Double.doubleToRawLongBits(Double.NaN);
+    return new RequestBody() {
+      @Override
+      public @Nullable MediaType contentType() {
+        return BINARY;
+      }
+
+      @Override
+      public long contentLength() {
+        return gzip ? -1 : length;
+      }
+
+      @Override
+      public boolean isOneShot() {
+        return true;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        if (gzip) {
+          try (BufferedSink z = Okio.buffer(new GzipSink(sink))) {
+            write(z);
+          }
+        } else {
+          write(sink);
+        }
+      }
+
+      private void write(BufferedSink sink) throws IOException {
+        int perChunk = Math.max(1, 65536 / rowBytes);
+        byte[] chunk = new byte[perChunk * rowBytes];
+        int p = 0;
+        for (int r = from; r < to; r++) {
+          int i = rows[r];
+          System.arraycopy(prefix, 0, chunk, p, prefixLength);
+          p += prefixLength;
+          long t = series.openTimeMillis(i);
+          if (type == TimeColumnType.DATE_TIME) {
+            INT.set(chunk, p, (int) (t / 1000));
+            p += 4;
+          } else {
+            LONG.set(chunk, p, t);
+            p += 8;
+          }
+          LONG.set(chunk, p, Double.doubleToRawLongBits(series.open(i)));
+          LONG.set(chunk, p + 8, Double.doubleToRawLongBits(series.high(i)));
+          LONG.set(chunk, p + 16, Double.doubleToRawLongBits(series.low(i)));
+          LONG.set(chunk, p + 24, Double.doubleToRawLongBits(series.close(i)));
+          LONG.set(chunk, p + 32, Double.doubleToRawLongBits(series.volume(i)));
+          p += 40;
+          chunk[p++] = (byte) (series.flags(i) & StoreColumns.STORED_FLAGS);
+          for (double[] x : extras) {
+            LONG.set(chunk, p, x == null ? nan : Double.doubleToRawLongBits(x[i]));
+            p += 8;
+          }
+          if (p == chunk.length) {
+            sink.write(chunk, 0, p);
+            p = 0;
+          }
+        }
+        sink.write(chunk, 0, p);
+      }
+    };
+  }
 }

@@ -45,6 +45,15 @@ public record ServerError(int code, String message) {
   private static final String TOO_MANY_PARTITIONS = "Too many partitions for single INSERT block";
 
   /**
+   * {@code ALL_CONNECTION_TRIES_FAILED}: a query through a {@code Distributed} table could reach no
+   * replica of a shard.
+   */
+  static final int SHARD_UNREACHABLE = 279;
+
+  /** The {@code (host:port)} of each replica tried, in the text of a code 279. */
+  private static final Pattern REPLICA = Pattern.compile("\\(([^()\\s]+:\\d{1,5})\\)");
+
+  /**
    * Refusals of the request itself, which a retry repeats: bad syntax, types, arguments, formats,
    * settings or input data, and result limits. Old servers answer most of them with HTTP 500.
    */
@@ -150,6 +159,31 @@ public record ServerError(int code, String message) {
               + " (max_partitions_per_insert_block); write fewer at a time (a smaller batchSize), as"
               + " sending the same batch again fails the same way.",
           source,
+          code,
+          null);
+    }
+    if (c == SHARD_UNREACHABLE) {
+      java.util.Set<String> replicas = new java.util.LinkedHashSet<>();
+      Matcher m = REPLICA.matcher(parsed.get().message);
+      while (m.find()) {
+        replicas.add(m.group(1));
+      }
+      return new SourceUnavailableException(
+          "ClickHouse ("
+              + source
+              + ") failed "
+              + asked
+              + ": a shard of the cluster cannot be reached"
+              + (replicas.isEmpty()
+                  ? ""
+                  : ", none of its replicas answered (" + String.join(", ", replicas) + ")")
+              + ". Reads and writes through the Distributed table fail until a replica of that"
+              + " shard is back (the SDK never sets skip_unavailable_shards, which would return"
+              + " the other shards' candles as if they were all). "
+              + detail,
+          source,
+          true,
+          null,
           code,
           null);
     }

@@ -77,7 +77,7 @@ public final class Sql {
   }
 
   /** {@code value} with control characters shown as {@code \\uXXXX}, for messages. */
-  static String printable(String value) {
+  public static String printable(String value) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < value.length() && i < 200; i++) {
       char c = value.charAt(i);

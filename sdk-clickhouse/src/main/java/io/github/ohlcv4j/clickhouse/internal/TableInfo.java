@@ -15,12 +15,29 @@ import java.util.Optional;
  * @param engine the table engine ({@code ReplacingMergeTree}, {@code Distributed}, ...), empty if
  *     the table does not exist
  * @param columns column name to type, in table order; empty if the table does not exist
+ * @param engineFull the engine with its arguments ({@code system.tables.engine_full}), for a {@code
+ *     Distributed} table its cluster, local table and sharding key; empty if not known
+ * @param coverage whether the database holds the store's coverage table ({@value #COVERAGE_TABLE})
  */
-public record TableInfo(ServerVersion version, String engine, Map<String, String> columns) {
+public record TableInfo(
+    ServerVersion version,
+    String engine,
+    Map<String, String> columns,
+    String engineFull,
+    boolean coverage) {
+
+  /** The store's coverage table, in the candle table's database. */
+  public static final String COVERAGE_TABLE = "ohlcv4j_coverage";
 
   /** Copies the map. */
   public TableInfo {
     columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    java.util.Objects.requireNonNull(engineFull, "engineFull");
+  }
+
+  /** A description without the engine's arguments. */
+  public TableInfo(ServerVersion version, String engine, Map<String, String> columns) {
+    this(version, engine, columns, "", false);
   }
 
   /** The query that reads everything at once, as {@code TabSeparated} rows (kind, name, value). */
@@ -32,6 +49,14 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
         + db
         + " AND name = "
         + t
+        + " UNION ALL SELECT 'f', '', engine_full FROM system.tables WHERE database = "
+        + db
+        + " AND name = "
+        + t
+        + " UNION ALL SELECT 'k', '', engine FROM system.tables WHERE database = "
+        + db
+        + " AND name = "
+        + Sql.string(COVERAGE_TABLE)
         + " UNION ALL SELECT 'c', name, type FROM system.columns WHERE database = "
         + db
         + " AND table = "
@@ -48,6 +73,8 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
   public static TableInfo parse(String tsv) {
     ServerVersion version = null;
     String engine = "";
+    String engineFull = "";
+    boolean coverage = false;
     Map<String, String> columns = new LinkedHashMap<>();
     for (String line : tsv.split("\n")) {
       if (line.isEmpty()) {
@@ -65,6 +92,12 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
         case "t":
           engine = unescape(f[2]);
           break;
+        case "f":
+          engineFull = unescape(f[2]);
+          break;
+        case "k":
+          coverage = true;
+          break;
         case "c":
           columns.put(unescape(f[1]), unescape(f[2]));
           break;
@@ -76,7 +109,7 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
     if (version == null) {
       throw new IllegalArgumentException("The server did not report its version");
     }
-    return new TableInfo(version, engine, columns);
+    return new TableInfo(version, engine, columns, engineFull, coverage);
   }
 
   /** The dialect for the server. */
@@ -91,7 +124,33 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
 
   /** Whether the engine keeps one row per sorting key only after merges, so reads need FINAL. */
   public boolean isReplacing() {
+    return isReplacing(engine);
+  }
+
+  /** Whether {@code engine} (a name such as {@code ReplicatedReplacingMergeTree}) replaces rows. */
+  public static boolean isReplacing(String engine) {
     return engine.endsWith("ReplacingMergeTree");
+  }
+
+  /** The {@code Distributed} engine's arguments, if the table is one. */
+  public Optional<DistributedEngine> distributed() {
+    return "Distributed".equals(engine) ? DistributedEngine.parse(engineFull) : Optional.empty();
+  }
+
+  /**
+   * Whether the table can keep candles as a store does: it has the flags and every extra column
+   * ({@link StoreColumns}), and its database the coverage table.
+   */
+  public boolean isStore() {
+    if (!coverage) {
+      return false;
+    }
+    for (String c : StoreColumns.names()) {
+      if (!columns.containsKey(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The type of a column, if the table has it. */
@@ -161,6 +220,11 @@ public record TableInfo(ServerVersion version, String engine, Map<String, String
         || t.startsWith("decimal")
         || t.startsWith("int")
         || t.startsWith("uint");
+  }
+
+  /** Undoes TabSeparated escaping, for a text field of any answer. */
+  public static String unescapeText(String s) {
+    return unescape(s);
   }
 
   /** Undoes TabSeparated escaping. */
