@@ -341,33 +341,45 @@ public final class OhlcvClient implements AutoCloseable {
     checkOpen();
     Map<String, Health> out = new LinkedHashMap<>();
     for (CandleSource s : sources()) {
-      Health h;
-      try {
-        h =
-            guards.isPaused(s)
-                ? new Health(
-                    s.name(),
-                    Health.Status.DEGRADED,
-                    Optional.empty(),
-                    Optional.empty(),
-                    "not checked while the venue's pause lasts",
-                    clock.instant())
-                : s.health();
-      } catch (Throwable e) { // an Error too: one source's check must not break the report
-        h =
-            new Health(
-                s.name(),
-                Health.Status.DOWN,
-                Optional.empty(),
-                Optional.empty(),
-                e instanceof OhlcvException
-                    ? String.valueOf(e.getMessage())
-                    : Errors.wrap(e, s.name(), "while checking its health").getMessage(),
-                clock.instant());
-      }
-      out.put(s.name(), guards.health(s, h));
+      out.put(s.name(), health(s));
     }
     return out;
+  }
+
+  /**
+   * Checks one source as {@link #health()} does, with what this client knows about it (circuit,
+   * venue pause, last latency): for a health check per source, such as one health indicator each.
+   *
+   * @throws ClientClosedException if this client is closed
+   */
+  public Health health(CandleSource s) {
+    Objects.requireNonNull(s, "source");
+    checkOpen();
+    Health h;
+    try {
+      h =
+          guards.isPaused(s)
+              ? new Health(
+                  s.name(),
+                  Health.Status.DEGRADED,
+                  Optional.empty(),
+                  Optional.empty(),
+                  "not checked while the venue's pause lasts",
+                  clock.instant())
+              : s.health();
+    } catch (Throwable e) { // an Error too: one source's check must not break the report
+      h =
+          new Health(
+              s.name(),
+              Health.Status.DOWN,
+              Optional.empty(),
+              Optional.empty(),
+              e instanceof OhlcvException
+                  ? String.valueOf(e.getMessage())
+                  : Errors.wrap(e, s.name(), "while checking its health").getMessage(),
+              clock.instant());
+    }
+    return guards.health(s, h);
   }
 
   /** The retry policy. */
@@ -425,6 +437,11 @@ public final class OhlcvClient implements AutoCloseable {
     if (ownExecutor != null) {
       ownExecutor.shutdownNow();
     }
+  }
+
+  /** Whether {@link #close()} was called: a closed client sends nothing more. */
+  public boolean isClosed() {
+    return closed;
   }
 
   private void checkOpen() {

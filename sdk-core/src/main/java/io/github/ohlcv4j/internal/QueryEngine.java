@@ -353,12 +353,13 @@ public final class QueryEngine {
       return last;
     }
 
-    void succeeded(CandleSeries result) {
+    /** The run ended with {@code rows} candles in all (a stream's pages added up). */
+    void succeeded(int rows) {
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-      listener.fetchEnd(fetch.fetch(), result.size(), took);
+      listener.fetchEnd(fetch.fetch(), rows, took);
       if (log.isDebugEnabled()) {
         withMdc(
-            result.size(),
+            rows,
             bytes,
             took,
             () ->
@@ -368,7 +369,7 @@ public final class QueryEngine {
                     name,
                     query.symbol(),
                     query.outputInterval(),
-                    result.size(),
+                    rows,
                     bytes,
                     pages,
                     check.dropped(),
@@ -456,7 +457,7 @@ public final class QueryEngine {
           if (!more()) {
             outputs.add(finish());
             CandleSeries all = join(outputs);
-            succeeded(all);
+            succeeded(all.size());
             result.complete(all);
             return;
           }
@@ -555,7 +556,7 @@ public final class QueryEngine {
           CandleSeries last = run.finish();
           finished = true;
           rows += last.size();
-          run.succeeded(last);
+          run.succeeded(rows);
           next = last.isEmpty() ? null : last;
           return;
         }

@@ -179,6 +179,7 @@ class FetchIdTest {
         OhlcvClient c = client();
         Stream<io.github.ohlcv4j.Candle> candles = c.stream(q)) {
       assertEquals(250, candles.count());
+      assertEquals(250, events.fetchEnds().get(0).rows(), "the rows of every page, not the last");
       Fetch run = events.fetches().get(0);
       assertEquals(1, events.fetches().size());
       assertTrue(events.fetchOfEachEvent().stream().allMatch(run::equals));
