@@ -280,9 +280,9 @@ class PolygonSourceTest extends VenueTest {
               assertFalse(io.getMessage().contains(KEY), io.getMessage());
               assertTrue(io.getMessage().contains("apiKey=***"), io.getMessage());
               // A URI with the key in it is masked in the provider's errors.
-              IllegalArgumentException uri =
+              InvalidQueryException uri =
                   assertThrows(
-                      IllegalArgumentException.class,
+                      InvalidQueryException.class,
                       () -> CandleSources.open("polygon:?apiKey=" + KEY + "&colour=blue"));
               assertFalse(uri.getMessage().contains(KEY), uri.getMessage());
               return null;
