@@ -507,9 +507,9 @@ public final class CandleSeries implements Iterable<Candle> {
    * #PARTIAL}; one containing an {@link #IN_PROGRESS} input is flagged in progress. Rows holding
    * NaN (filled or suspect) do not count as inputs.
    *
-   * @throws IllegalArgumentException if {@code target} is not a whole multiple of this series'
+   * @throws InvalidQueryException if {@code target} is not a whole multiple of this series'
    *     interval whose boundaries fall on this interval's boundaries (see {@link
-   *     Interval#divides(Interval)})
+   *     Interval#divides(Interval)}), saying which targets work
    */
   public CandleSeries resample(Interval target) {
     return resample(target, zone, Alignment.EPOCH);
@@ -529,9 +529,9 @@ public final class CandleSeries implements Iterable<Candle> {
    * target} after it (4h: 00:00, 04:00, … local time all year), with a shorter or longer bucket on
    * a daylight-saving day. The result carries {@code zone} and {@code alignment}.
    *
-   * @throws IllegalArgumentException as {@link #resample(Interval)}, or if {@code alignment} is
-   *     {@link Alignment#ZONE_MIDNIGHT} and {@code target} is a fixed interval that does not divide
-   *     a day ({@link Interval#canAlign(Alignment)})
+   * @throws InvalidQueryException as {@link #resample(Interval)}, or if {@code alignment} is {@link
+   *     Alignment#ZONE_MIDNIGHT} and {@code target} is a fixed interval that does not divide a day
+   *     ({@link Interval#canAlign(Alignment)})
    */
   public CandleSeries resample(Interval target, ZoneId zone, Alignment alignment) {
     return Resampler.resample(
@@ -553,6 +553,9 @@ public final class CandleSeries implements Iterable<Candle> {
    * This series with the missing candles between its first and last candle filled as {@code fill}
    * says; filled rows are flagged {@link #FILLED}. {@link GapFill#NONE} returns this series
    * unchanged.
+   *
+   * @throws InvalidQueryException if the filled series would hold more candles than a series can
+   *     (about 2^31); fill a shorter range
    */
   public CandleSeries fill(GapFill fill) {
     Objects.requireNonNull(fill, "fill");
@@ -679,7 +682,7 @@ public final class CandleSeries implements Iterable<Candle> {
      * Where the fixed buckets of these candles start ({@link CandleSeries#alignment()}); {@link
      * Alignment#EPOCH} by default. Calendar intervals ignore it: they follow the zone's calendar.
      *
-     * @throws IllegalArgumentException if the interval cannot be aligned so ({@link
+     * @throws InvalidQueryException if the interval cannot be aligned so ({@link
      *     Interval#canAlign(Alignment)})
      */
     public Builder alignment(Alignment alignment) {

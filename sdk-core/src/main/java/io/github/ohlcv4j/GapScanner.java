@@ -61,7 +61,7 @@ final class GapScanner {
     }
     long total = s.size + missing;
     if (total > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Filling "
               + missing
               + " missing candles would exceed the maximum series size; fill a shorter range");

@@ -130,13 +130,17 @@ public final class Interval implements Comparable<Interval> {
   /**
    * Returns the interval of {@code amount} units.
    *
-   * @throws IllegalArgumentException if {@code amount} is not positive
+   * @throws InvalidQueryException if {@code amount} is not positive
    */
   public static Interval of(int amount, Unit unit) {
     Objects.requireNonNull(unit, "unit");
     if (amount <= 0) {
-      throw new IllegalArgumentException(
-          "An interval needs a positive amount, got " + amount + " " + unit);
+      throw new InvalidQueryException(
+          "An interval needs a positive amount, got "
+              + amount
+              + " "
+              + unit
+              + "; use 1 or more, e.g. Interval.of(15, Unit.MINUTE)");
     }
     return new Interval(amount, unit);
   }
@@ -144,11 +148,17 @@ public final class Interval implements Comparable<Interval> {
   /**
    * Returns the fixed interval of the given whole number of seconds, minutes or hours, picking the
    * largest unit.
+   *
+   * @throws InvalidQueryException if {@code seconds} is not between 1 and {@link Integer#MAX_VALUE}
    */
   public static Interval ofSeconds(long seconds) {
     if (seconds <= 0 || seconds > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "An interval needs a positive number of seconds, got " + seconds);
+      throw new InvalidQueryException(
+          "An interval needs a positive number of seconds up to "
+              + Integer.MAX_VALUE
+              + ", got "
+              + seconds
+              + "; e.g. Interval.ofSeconds(900) is 15m");
     }
     if (seconds % 3600 == 0) {
       return of((int) (seconds / 3600), Unit.HOUR);
@@ -165,20 +175,20 @@ public final class Interval implements Comparable<Interval> {
    * forms such as {@code "15min"}, {@code "1hour"}, {@code "1day"}, {@code "2weeks"} and {@code
    * "1month"} are accepted in any case.
    *
-   * @throws IllegalArgumentException naming the accepted forms if {@code text} is not one of them
+   * @throws InvalidQueryException naming the accepted forms if {@code text} is not one of them
    */
   public static Interval parse(String text) {
     Objects.requireNonNull(text, "text");
     Matcher m = FORM.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Cannot parse interval \"" + text + "\": expected " + ACCEPTED);
     }
     int amount = Integer.parseInt(m.group(1));
     String u = m.group(2);
     Unit unit = unitOf(u);
     if (unit == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Cannot parse interval \""
               + text
               + "\": unknown unit \""
@@ -187,7 +197,7 @@ public final class Interval implements Comparable<Interval> {
               + ACCEPTED);
     }
     if (amount == 0) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Cannot parse interval \""
               + text
               + "\": the amount must be positive; expected "
@@ -386,8 +396,8 @@ public final class Interval implements Comparable<Interval> {
    * after it on the local clock (see {@link Alignment}). Calendar intervals ignore {@code
    * alignment}.
    *
-   * @throws IllegalArgumentException for {@link Alignment#ZONE_MIDNIGHT} if this fixed interval
-   *     does not divide a day ({@link #canAlign(Alignment)})
+   * @throws InvalidQueryException for {@link Alignment#ZONE_MIDNIGHT} if this fixed interval does
+   *     not divide a day ({@link #canAlign(Alignment)})
    */
   public long bucketStart(long epochMillis, ZoneId zone, Alignment alignment) {
     if (!onLocalGrid(alignment)) {
@@ -402,7 +412,7 @@ public final class Interval implements Comparable<Interval> {
    * aligned to the zone's midnight can be shorter or longer than the interval on a daylight-saving
    * day.
    *
-   * @throws IllegalArgumentException as {@link #bucketStart(long, ZoneId, Alignment)}
+   * @throws InvalidQueryException as {@link #bucketStart(long, ZoneId, Alignment)}
    */
   public long bucketEnd(long bucketStartMillis, ZoneId zone, Alignment alignment) {
     if (!onLocalGrid(alignment)) {
@@ -415,7 +425,7 @@ public final class Interval implements Comparable<Interval> {
    * Moves {@code n} buckets (may be negative) from a bucket start, with fixed buckets placed as
    * {@code alignment} says; see {@link #plus(long, long, ZoneId)}.
    *
-   * @throws IllegalArgumentException as {@link #bucketStart(long, ZoneId, Alignment)}
+   * @throws InvalidQueryException as {@link #bucketStart(long, ZoneId, Alignment)}
    */
   public long plus(long bucketStartMillis, long n, ZoneId zone, Alignment alignment) {
     if (!onLocalGrid(alignment)) {
@@ -447,7 +457,7 @@ public final class Interval implements Comparable<Interval> {
   /** Throws unless {@link #canAlign(Alignment)}, saying why and what to use instead. */
   void checkAlign(Alignment alignment) {
     if (!canAlign(alignment)) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           this
               + " buckets cannot start at the zone's midnight: "
               + this

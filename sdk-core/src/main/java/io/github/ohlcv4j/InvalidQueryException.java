@@ -8,6 +8,12 @@ import org.jspecify.annotations.Nullable;
  * limit, a resample target finer than the base interval, {@code latest(n)} together with a range,
  * or a request the venue refused as malformed. Thrown by {@link OhlcvQuery.Builder#build()} before
  * any I/O, and by sources for requests the venue rejects. Not retryable: change the query.
+ *
+ * <p>Also the error for bad input anywhere in the public API: a text {@link Symbol#parse(String)}
+ * or {@link Interval#parse(String)} cannot read, a {@link CandleSeries#resample(Interval)} target
+ * the series' interval does not divide, and a source URI {@link
+ * io.github.ohlcv4j.source.CandleSources#open(String)} cannot open. The message quotes what was
+ * given and says what is accepted.
  */
 public class InvalidQueryException extends OhlcvException {
 

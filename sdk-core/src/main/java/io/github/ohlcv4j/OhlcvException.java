@@ -1,6 +1,7 @@
 package io.github.ohlcv4j;
 
 import io.github.ohlcv4j.internal.FetchContext;
+import io.github.ohlcv4j.internal.RetryGuard;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +74,23 @@ public class OhlcvException extends RuntimeException {
     this.retryable = retryable;
     this.retryAfter = retryAfter;
     this.venueCode = venueCode;
+  }
+
+  /**
+   * What went wrong, what was asked and what to do. When the client's retries gave up on this
+   * error, the message ends with how many attempts were made, how long they took and what to do
+   * next, so that it stays true whatever the retry policy (a source's own text never promises a
+   * retry).
+   */
+  @Override
+  public @Nullable String getMessage() {
+    String m = super.getMessage();
+    for (Throwable note : getSuppressed()) {
+      if (note instanceof RetryGuard.GaveUp) {
+        return m == null ? note.getMessage() : m + " " + note.getMessage();
+      }
+    }
+    return m;
   }
 
   /** The name of the source that failed, if the error came from one. */

@@ -354,7 +354,7 @@ public final class OhlcvQuery {
       Objects.requireNonNull(symbol, "symbol");
       try {
         this.symbol = Symbol.parse(symbol);
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidQueryException e) {
         this.symbol = null;
         this.problem = e.getMessage();
       }
@@ -367,12 +367,15 @@ public final class OhlcvQuery {
       return this;
     }
 
-    /** The interval, parsed by {@link Interval#parse(String)}. */
+    /**
+     * The interval, parsed by {@link Interval#parse(String)}; a malformed interval makes {@link
+     * #build()} throw {@link InvalidQueryException} with the reason.
+     */
     public Builder interval(String interval) {
       Objects.requireNonNull(interval, "interval");
       try {
         this.interval = Interval.parse(interval);
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidQueryException e) {
         this.problem = e.getMessage();
       }
       return this;

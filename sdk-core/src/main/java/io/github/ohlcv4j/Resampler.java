@@ -2,6 +2,8 @@ package io.github.ohlcv4j;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Combines candles into clock-aligned buckets of a coarser interval; the engine behind {@link
@@ -14,16 +16,7 @@ final class Resampler {
 
   static CandleSeries resample(CandleSeries s, Interval target, ZoneId zone, Alignment alignment) {
     if (!s.interval.divides(target)) {
-      throw new IllegalArgumentException(
-          "Cannot resample "
-              + s.interval
-              + " candles to "
-              + target
-              + ": the target must be a whole multiple of "
-              + s.interval
-              + " whose boundaries are "
-              + s.interval
-              + " boundaries (e.g. 1m to 5m, 1h to 1d, 1d to 1M)");
+      throw new InvalidQueryException(cannotResample(s.interval, target));
     }
     target.checkAlign(alignment);
     // Calendar buckets follow the zone's calendar whatever the alignment.
@@ -41,6 +34,70 @@ final class Resampler {
     }
     return new CandleSeries(
         s.symbol, target, zone, a, s.source, s.synthetic, out.trimmed(), BuildStats.NONE);
+  }
+
+  /** The usual intervals, for suggestions in messages. */
+  private static final List<Interval> USUAL =
+      List.of(
+          Interval.M1,
+          Interval.M3,
+          Interval.M5,
+          Interval.M15,
+          Interval.M30,
+          Interval.H1,
+          Interval.H2,
+          Interval.H4,
+          Interval.H6,
+          Interval.H12,
+          Interval.D1,
+          Interval.W1,
+          Interval.MN1);
+
+  /**
+   * Why {@code from} candles cannot become {@code to} candles, and what works instead: the usual
+   * targets {@code from} divides, and the usual intervals that divide {@code to}.
+   */
+  static String cannotResample(Interval from, Interval to) {
+    StringBuilder m =
+        new StringBuilder("Cannot resample ")
+            .append(from)
+            .append(" candles to ")
+            .append(to)
+            .append(": ");
+    if (to.compareTo(from) < 0) {
+      m.append(to).append(" is finer than ").append(from);
+    } else {
+      m.append(to)
+          .append(" is not a whole number of ")
+          .append(from)
+          .append(" candles starting on ")
+          .append(from)
+          .append(" boundaries");
+    }
+    List<String> targets = new ArrayList<>();
+    List<String> bases = new ArrayList<>();
+    for (Interval i : USUAL) {
+      if (!i.equals(from) && from.divides(i) && targets.size() < 4) {
+        targets.add(i.toString());
+      }
+      if (!i.equals(to) && i.divides(to)) {
+        bases.add(i.toString());
+      }
+    }
+    m.append(". ");
+    if (!targets.isEmpty()) {
+      m.append(from)
+          .append(" candles resample to ")
+          .append(String.join(", ", targets))
+          .append("; ");
+    }
+    m.append(targets.isEmpty() ? "For " : "for ").append(to).append(" candles, fetch ");
+    if (!bases.isEmpty()) {
+      // the coarsest ones: the fewest candles to fetch
+      List<String> coarsest = bases.subList(Math.max(0, bases.size() - 2), bases.size());
+      m.append(String.join(" or ", coarsest)).append(" candles and resample them, or fetch ");
+    }
+    return m.append(to).append(" directly").toString();
   }
 
   /** How far a regular grid's bucket starts lie before the epoch grid's, in milliseconds. */

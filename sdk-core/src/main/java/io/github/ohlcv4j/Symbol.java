@@ -41,20 +41,21 @@ public final class Symbol {
   /**
    * Parses {@code [VENUE:]CODE[.P]}.
    *
-   * @throws IllegalArgumentException saying why, if the text is empty, has white space or control
-   *     characters, a lone surrogate, an empty or malformed venue, or an empty code
+   * @throws InvalidQueryException saying what was given, what is accepted and how to write it, if
+   *     the text is empty, has white space or control characters, a lone surrogate, an empty or
+   *     malformed venue, or an empty code
    */
   public static Symbol parse(String text) {
     Objects.requireNonNull(text, "text");
     if (text.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "A symbol cannot be empty; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
     }
     requireValidUnicode(text, "Symbol");
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
       if (Character.isWhitespace(ch) || Character.isISOControl(ch)) {
-        throw new IllegalArgumentException(
+        throw new InvalidQueryException(
             "Symbol \""
                 + printable(text)
                 + "\" has white space or a control character at index "
@@ -69,7 +70,7 @@ public final class Symbol {
       venue = text.substring(0, colon);
       rest = text.substring(colon + 1);
       if (!VENUE.matcher(venue).matches()) {
-        throw new IllegalArgumentException(
+        throw new InvalidQueryException(
             "Symbol \""
                 + text
                 + "\" has an invalid venue \""
@@ -83,7 +84,7 @@ public final class Symbol {
       rest = rest.substring(0, rest.length() - MarketType.PERPETUAL.suffix().length());
     }
     if (rest.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Symbol \""
               + text
               + "\" has no code after the venue; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
@@ -91,7 +92,11 @@ public final class Symbol {
     return new Symbol(venue.toUpperCase(Locale.ROOT), rest, type);
   }
 
-  /** A spot symbol with no venue. */
+  /**
+   * A spot symbol with no venue.
+   *
+   * @throws InvalidQueryException if the code is empty or not valid Unicode
+   */
   public static Symbol of(String code) {
     return of("", code, MarketType.SPOT);
   }
@@ -101,21 +106,24 @@ public final class Symbol {
    * code} may hold any characters but must not be empty and must be valid Unicode (no lone
    * surrogate).
    *
-   * @throws IllegalArgumentException if the venue is malformed, or the code empty or not valid
-   *     Unicode
+   * @throws InvalidQueryException if the venue is malformed, or the code empty or not valid
+   *     Unicode, saying what is accepted
    */
   public static Symbol of(String venue, String code, MarketType marketType) {
     Objects.requireNonNull(venue, "venue");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(marketType, "marketType");
     if (!venue.isEmpty() && !VENUE.matcher(venue).matches()) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Invalid venue \""
-              + venue
-              + "\": letters, digits and underscores starting with a letter");
+              + printable(venue)
+              + "\": a venue is letters, digits and underscores starting with a letter (e.g."
+              + " \"BYBIT\", \"BINANCE\"), or empty for any venue");
     }
     if (code.isEmpty()) {
-      throw new IllegalArgumentException("A symbol code cannot be empty");
+      throw new InvalidQueryException(
+          "A symbol code cannot be empty: give the instrument as the venue spells it, e.g."
+              + " \"BTCUSDT\" or \"AAPL\"");
     }
     requireValidUnicode(code, "Symbol code");
     return new Symbol(venue.toUpperCase(Locale.ROOT), code, marketType);
@@ -144,7 +152,12 @@ public final class Symbol {
     return venue.isEmpty() ? this : new Symbol("", code, marketType);
   }
 
-  /** This symbol on another venue. */
+  /**
+   * This symbol on another venue.
+   *
+   * @throws InvalidQueryException if the venue is malformed, as {@link #of(String, String,
+   *     MarketType)}
+   */
   public Symbol withVenue(String venue) {
     return of(venue, code, marketType);
   }
@@ -180,7 +193,7 @@ public final class Symbol {
         continue;
       }
       if (Character.isSurrogate(ch)) {
-        throw new IllegalArgumentException(
+        throw new InvalidQueryException(
             what
                 + " \""
                 + printable(text)

@@ -12,12 +12,21 @@ import java.util.Objects;
  */
 public record TimeRange(Instant from, Instant to) {
 
-  /** Validates that {@code from} is before {@code to}. */
+  /**
+   * Validates that {@code from} is before {@code to}.
+   *
+   * @throws InvalidQueryException if {@code from} is not before {@code to}
+   */
   public TimeRange {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     if (!from.isBefore(to)) {
-      throw new IllegalArgumentException("A range needs from < to, got [" + from + ", " + to + ")");
+      throw new InvalidQueryException(
+          "The range ["
+              + from
+              + ", "
+              + to
+              + ") is empty: 'from' must be before 'to' (the end is exclusive)");
     }
   }
 

@@ -145,9 +145,9 @@ class AlignmentTest {
     assertTrue(Interval.of(7, Interval.Unit.MINUTE).canAlign(Alignment.EPOCH));
     CandleSeries m =
         minutes(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-01T12:00:00Z"));
-    IllegalArgumentException e =
+    InvalidQueryException e =
         assertThrows(
-            IllegalArgumentException.class,
+            InvalidQueryException.class,
             () ->
                 m.resample(Interval.of(5, Interval.Unit.HOUR), NEW_YORK, Alignment.ZONE_MIDNIGHT));
     assertTrue(e.getMessage().contains("does not divide a day"), e.getMessage());

@@ -46,8 +46,8 @@ class IntervalTest {
   @Test
   void rejectsUnknownFormsNamingTheAcceptedOnes() {
     for (String bad : List.of("7x", "", "m", "0m", "-1m", "1.5h", "1 fortnight")) {
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> Interval.parse(bad), bad);
+      InvalidQueryException e =
+          assertThrows(InvalidQueryException.class, () -> Interval.parse(bad), bad);
       assertTrue(e.getMessage().contains("\"1m\""), e.getMessage());
       assertTrue(e.getMessage().contains("\"1M\" is a month"), e.getMessage());
     }
@@ -169,7 +169,7 @@ class IntervalTest {
 
   @Test
   void rejectsNonPositiveAmounts() {
-    assertThrows(IllegalArgumentException.class, () -> Interval.of(0, Interval.Unit.MINUTE));
+    assertThrows(InvalidQueryException.class, () -> Interval.of(0, Interval.Unit.MINUTE));
     assertEquals(Interval.H1, Interval.ofSeconds(3600));
     assertEquals(Interval.of(90, Interval.Unit.SECOND), Interval.ofSeconds(90));
   }

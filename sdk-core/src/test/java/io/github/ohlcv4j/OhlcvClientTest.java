@@ -182,7 +182,9 @@ class OhlcvClientTest {
               UnsupportedIntervalException.class, () -> c.query("BTCUSDT").interval("4h").fetch());
       assertTrue(
           e.getMessage().contains("does not serve 4h candles; it serves 1h, 1d"), e.getMessage());
-      assertTrue(e.getMessage().contains("resample(4h)"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("To get 4h candles, fetch 1h candles and resample them to 4h"),
+          e.getMessage());
       assertEquals("hourly", e.source().orElseThrow());
       ExecutionException async =
           assertThrows(

@@ -131,12 +131,23 @@ class ResampleTest {
   @Test
   void rejectsTargetsThatDoNotDivide() {
     CandleSeries s = CandleSeries.builder(SYM, Interval.M3).add(T0, 1, 1, 1, 1, 1).build();
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> s.resample(Interval.M5));
-    assertTrue(e.getMessage().contains("whole multiple"), e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> CandleSeries.builder(SYM, Interval.W1).build().resample(Interval.MN1));
+    InvalidQueryException e =
+        assertThrows(InvalidQueryException.class, () -> s.resample(Interval.M5));
+    // what was given, what works from here, and how to get the target
+    assertTrue(e.getMessage().startsWith("Cannot resample 3m candles to 5m: "), e.getMessage());
+    assertTrue(e.getMessage().contains("3m candles resample to 15m, 30m, 1h"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("fetch 1m candles and resample them, or fetch 5m directly"),
+        e.getMessage());
+    InvalidQueryException weeks =
+        assertThrows(
+            InvalidQueryException.class,
+            () -> CandleSeries.builder(SYM, Interval.W1).build().resample(Interval.MN1));
+    assertTrue(
+        weeks.getMessage().contains("For 1M candles, fetch 12h or 1d candles"), weeks.getMessage());
+    InvalidQueryException finer =
+        assertThrows(InvalidQueryException.class, () -> s.resample(Interval.M1));
+    assertTrue(finer.getMessage().contains("1m is finer than 3m"), finer.getMessage());
   }
 
   @Test

@@ -59,27 +59,27 @@ class SymbolTest {
   @Test
   void rejectsMalformedSymbolsWithTheReason() {
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse(""))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse(""))
             .getMessage()
             .contains("empty"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BTC USDT"))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse("BTC USDT"))
             .getMessage()
             .contains("white space"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BINANCE:"))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse("BINANCE:"))
             .getMessage()
             .contains("no code"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse(":BTC"))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse(":BTC"))
             .getMessage()
             .contains("invalid venue"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("1X:BTC"))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse("1X:BTC"))
             .getMessage()
             .contains("invalid venue"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BTC\u0000"))
+        assertThrows(InvalidQueryException.class, () -> Symbol.parse("BTC\u0000"))
             .getMessage()
             .contains("control"));
   }
@@ -89,7 +89,7 @@ class SymbolTest {
     String hostile = "O'Neil\\'; DROP TABLE ohlcv; --\u0000\u00e9";
     Symbol s = Symbol.of("", hostile, MarketType.SPOT);
     assertEquals(hostile, s.code());
-    assertThrows(IllegalArgumentException.class, () -> Symbol.of(""));
+    assertThrows(InvalidQueryException.class, () -> Symbol.of(""));
     assertThrows(NullPointerException.class, () -> Symbol.of(null));
   }
 
@@ -100,11 +100,11 @@ class SymbolTest {
         new String[] {
           "BTC\uD800USDT", "BTC\uDC00USDT", "BTCUSDT\uD83D", "\uDE00BTC", "X\uDC00\uD800"
         }) {
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> Symbol.parse("BYBIT:" + bad));
+      InvalidQueryException e =
+          assertThrows(InvalidQueryException.class, () -> Symbol.parse("BYBIT:" + bad));
       assertTrue(e.getMessage().contains("lone surrogate"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> Symbol.of("", bad, MarketType.SPOT));
-      assertThrows(IllegalArgumentException.class, () -> Symbol.of(bad));
+      assertThrows(InvalidQueryException.class, () -> Symbol.of("", bad, MarketType.SPOT));
+      assertThrows(InvalidQueryException.class, () -> Symbol.of(bad));
     }
     // A pair is one code point: fine.
     String emoji = "PEPE\uD83D\uDE00";

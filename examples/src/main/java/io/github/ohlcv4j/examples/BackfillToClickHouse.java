@@ -2,6 +2,7 @@ package io.github.ohlcv4j.examples;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
@@ -11,10 +12,12 @@ import io.github.ohlcv4j.clickhouse.ClickHouseSource;
 import io.github.ohlcv4j.clickhouse.ClickHouseWriter;
 import io.github.ohlcv4j.clickhouse.ClickHouseWriter.WriteResult;
 import io.github.ohlcv4j.resilience.RetryPolicy;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +31,11 @@ import java.util.stream.Stream;
  * <p>Running it again is safe: the table is a {@code ReplacingMergeTree}, so candles written twice
  * are read once, and a re-run replaces candles that were still in progress or have been corrected.
  * Interrupt it at any point and run it again with the same arguments.
+ *
+ * <p>The sample market's candles are synthetic, so they never go into the table real candles go to:
+ * from {@code sample:} they are written into a table of their own, the configured table's name with
+ * {@value #SAMPLE_SUFFIX} appended ({@code ohlcv_sample} by default), and the output says so.
+ * Synthetic candles from any other source are refused.
  *
  * <p>The ClickHouse server comes from the environment: {@code OHLCV4J_CLICKHOUSE_URL} (default
  * {@code http://localhost:8123}), {@code OHLCV4J_CLICKHOUSE_USER}, {@code
@@ -43,6 +51,11 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class BackfillToClickHouse {
+  /**
+   * The suffix of the table synthetic candles go to, so that they are never taken for real ones.
+   */
+  static final String SAMPLE_SUFFIX = "_sample";
+
   private BackfillToClickHouse() {}
 
   /**
@@ -56,15 +69,23 @@ public final class BackfillToClickHouse {
     String sourceUri = arg(args, 0, "sample:");
     List<Symbol> symbols = new ArrayList<>();
     try {
-      for (String s : arg(args, 1, "BTCUSDT,ETHUSDT").split(",")) {
-        symbols.add(Symbol.parse(s.trim()));
+      Interval interval;
+      try {
+        for (String s : arg(args, 1, "BTCUSDT,ETHUSDT").split(",")) {
+          symbols.add(Symbol.parse(s.trim()));
+        }
+        interval = Interval.parse(arg(args, 4, "1m"));
+      } catch (InvalidQueryException e) {
+        throw new Usage(e.getMessage());
       }
-      Instant from =
-          LocalDate.parse(arg(args, 2, "2024-01-01")).atStartOfDay(ZoneOffset.UTC).toInstant();
-      Instant to =
-          LocalDate.parse(arg(args, 3, "2024-02-01")).atStartOfDay(ZoneOffset.UTC).toInstant();
-      Interval interval = Interval.parse(arg(args, 4, "1m"));
-      run(sourceUri, symbols, from, to, interval);
+      Instant from = day(arg(args, 2, "2024-01-01"));
+      Instant to = day(arg(args, 3, "2024-02-01"));
+      run(sourceUri, symbols, from, to, interval, ClickHouseSource.builder(), System.out);
+    } catch (Usage e) {
+      System.err.println(e.getMessage());
+      System.err.println(
+          "Usage: BackfillToClickHouse [source-uri] [SYMBOL,SYMBOL] [from-day] [to-day] [interval]");
+      System.exit(2);
     } catch (OhlcvException e) {
       System.err.println("Backfill failed: " + e.getMessage());
       System.err.println(
@@ -72,21 +93,39 @@ public final class BackfillToClickHouse {
               ? "This may be temporary: run the backfill again; candles already written are kept."
               : "Fix the cause above and run the backfill again.");
       System.exit(1);
-    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-      System.err.println(e.getMessage());
-      System.err.println(
-          "Usage: BackfillToClickHouse [source-uri] [SYMBOL,SYMBOL] [from-day] [to-day] [interval]");
-      System.exit(2);
     }
   }
 
+  /**
+   * Backfills {@code symbols} from the source at {@code sourceUri} into the table {@code
+   * clickhouse} configures (or, for the sample market, its {@value #SAMPLE_SUFFIX} table), printing
+   * progress to {@code out}.
+   */
   static void run(
-      String sourceUri, List<Symbol> symbols, Instant from, Instant to, Interval interval) {
-    ClickHouseSource target = ClickHouseSource.builder().interval(interval).build();
+      String sourceUri,
+      List<Symbol> symbols,
+      Instant from,
+      Instant to,
+      Interval interval,
+      ClickHouseSource.Builder clickhouse,
+      PrintStream out) {
+    clickhouse.interval(interval);
+    ClickHouseSource target = clickhouse.build();
+    boolean sample = isSample(sourceUri);
+    if (sample && !target.table().endsWith(SAMPLE_SUFFIX)) {
+      String real = target.database() + "." + target.table();
+      target = clickhouse.table(target.table() + SAMPLE_SUFFIX).build();
+      out.printf(
+          "The sample market is SYNTHETIC: its candles are not market prices. They go into %s.%s,"
+              + " a table of their own, not into %s. For real candles, give a source URI and"
+              + " symbols, e.g. binance:spot BINANCE:BTCUSDT.%n",
+          target.database(), target.table(), real);
+    }
+    out.printf(
+        "Writing %s candles from %s into %s.%s at %s%n",
+        interval, sourceUri, target.database(), target.table(), target.url());
     int version = ClickHouseSchema.builder(target).build().migrate();
-    System.out.printf(
-        "Writing %s candles from %s into %s.%s at %s (schema version %d)%n",
-        interval, sourceUri, target.database(), target.table(), target.url(), version);
+    out.printf("Table ready (schema version %d)%n", version);
     ClickHouseWriter writer = ClickHouseWriter.builder(target).build();
     RetryPolicy retries = RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30), 6);
     long started = System.nanoTime();
@@ -105,22 +144,23 @@ public final class BackfillToClickHouse {
         boolean synthetic = false;
         try (Stream<CandleSeries> pages = client.pages(query)) {
           for (CandleSeries page : (Iterable<CandleSeries>) pages::iterator) {
+            checkLabelled(page, sourceUri, target.table());
             synthetic |= page.isSynthetic();
             written = written.plus(writer.write(page));
-            progress(symbol, page, written, from, to);
+            progress(out, symbol, page, written, from, to);
           }
         }
-        System.out.printf(
+        out.printf(
             "%n%s: %,d candles written%s%s%n",
             symbol,
             written.rows(),
             written.skipped() > 0 ? ", " + written.skipped() + " skipped" : "",
-            synthetic ? " (SYNTHETIC sample data)" : "");
+            synthetic ? " (SYNTHETIC sample data, in " + target.table() + ")" : "");
         total = total.plus(written);
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf(
+    out.printf(
         "Done: %,d candles of %d symbols in %.1f s (%,.0f candles/s). Running it again is safe.%n",
         total.rows(), symbols.size(), seconds, total.rows() / Math.max(seconds, 1e-9));
     CandleSeries check =
@@ -132,12 +172,59 @@ public final class BackfillToClickHouse {
                 .resample(Interval.D1)
                 .limit(3)
                 .build());
-    System.out.println("Read back from ClickHouse, resampled to days on the server:");
-    System.out.println(check.toTable(3));
+    out.println("Read back from ClickHouse, resampled to days on the server:");
+    out.println(check.toTable(3));
+  }
+
+  /** Whether the URI names the embedded sample market. */
+  static boolean isSample(String sourceUri) {
+    return sourceUri.trim().toLowerCase(Locale.ROOT).startsWith("sample:");
+  }
+
+  /**
+   * Refuses synthetic candles on their way into a table not named for them: a source other than
+   * {@code sample:} that returns them would otherwise mix them with real ones.
+   */
+  static void checkLabelled(CandleSeries page, String sourceUri, String table) {
+    if (page.isSynthetic() && !table.endsWith(SAMPLE_SUFFIX)) {
+      throw new Usage(
+          sourceUri
+              + " returned SYNTHETIC candles for "
+              + page.symbol()
+              + "; they are not written into "
+              + table
+              + ", which holds real ones. Backfill synthetic candles from sample:, which writes"
+              + " them into a table of their own ("
+              + table
+              + SAMPLE_SUFFIX
+              + ").");
+    }
+  }
+
+  private static Instant day(String text) {
+    try {
+      return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new Usage("\"" + text + "\" is not a day; write it as 2024-01-31");
+    }
+  }
+
+  /** A mistake in the arguments: the message says what to change. */
+  static final class Usage extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Usage(String message) {
+      super(message);
+    }
   }
 
   private static void progress(
-      Symbol symbol, CandleSeries page, WriteResult written, Instant from, Instant to) {
+      PrintStream out,
+      Symbol symbol,
+      CandleSeries page,
+      WriteResult written,
+      Instant from,
+      Instant to) {
     if (page.isEmpty()) {
       return;
     }
@@ -145,7 +232,7 @@ public final class BackfillToClickHouse {
     double share =
         (double) (reached.toEpochMilli() - from.toEpochMilli())
             / (to.toEpochMilli() - from.toEpochMilli());
-    System.out.printf(
+    out.printf(
         Locale.ROOT,
         "\r%s: %5.1f%%  %,d candles, up to %s",
         symbol,

@@ -66,9 +66,6 @@ public final class Quickstart {
     } catch (OhlcvException e) {
       System.err.println("Could not fetch candles: " + e.getMessage());
       System.exit(1);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
     }
   }
 }

@@ -96,9 +96,6 @@ public final class ResampleAndChart {
     } catch (OhlcvException e) {
       System.err.println("Could not fetch candles from " + source + ": " + e.getMessage());
       System.exit(1);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
     } catch (UncheckedIOException e) {
       System.err.println("Could not write " + out + ": " + e.getCause().getMessage());
       System.exit(3);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
@@ -77,9 +78,9 @@ class ClickHouseSourceProviderTest {
     assertEquals(Interval.M5, s.interval());
     assertEquals("ticker", s.columns().symbol());
     assertEquals("open_time", s.columns().time());
-    IllegalArgumentException e =
+    InvalidQueryException e =
         assertThrows(
-            IllegalArgumentException.class,
+            InvalidQueryException.class,
             () -> CandleSources.open("clickhouse://u:topsecret@h:8123/db?tabel=x"));
     assertTrue(e.getMessage().contains("tabel"), e.getMessage());
     assertFalse(e.getMessage().contains("topsecret"), e.getMessage());

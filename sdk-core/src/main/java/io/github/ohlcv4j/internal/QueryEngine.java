@@ -123,15 +123,21 @@ public final class QueryEngine {
   public static void check(CandleSource source, OhlcvQuery query) {
     SourceCapabilities caps = source.capabilities();
     if (!caps.supports(query.interval())) {
-      String hint = "";
-      if (caps.intervals().stream().anyMatch(i -> i.divides(query.interval()))) {
-        hint =
-            " To get "
-                + query.interval()
-                + " candles, fetch a supported finer interval and resample("
-                + query.interval()
-                + ").";
-      }
+      // The coarsest served interval that resamples exactly to the one asked for.
+      String hint =
+          caps.intervals().stream()
+              .filter(i -> i.divides(query.interval()))
+              .max(java.util.Comparator.naturalOrder())
+              .map(
+                  i ->
+                      " To get "
+                          + query.interval()
+                          + " candles, fetch "
+                          + i
+                          + " candles and resample them to "
+                          + query.interval()
+                          + " (resample(...) on the query or the series).")
+              .orElse("");
       throw new UnsupportedIntervalException(
           query.symbol()
               + ": "

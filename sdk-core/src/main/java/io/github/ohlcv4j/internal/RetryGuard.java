@@ -201,7 +201,7 @@ public final class RetryGuard implements PageGuard {
       listener.pageFailed(fetch.fetch(), page, e, took);
       long ms = context.onError(e);
       if (ms < 0) {
-        giveUp(n, e, retryable(e) ? "after " + n + " attempts" : "");
+        giveUp(n, e, retryable(e) ? outOfAttempts(n) : "");
         return;
       }
       Duration wait = Duration.ofMillis(ms);
@@ -210,13 +210,13 @@ public final class RetryGuard implements PageGuard {
         giveUp(
             n,
             e,
-            "after "
-                + n
-                + (n == 1 ? " attempt" : " attempts")
+            attempts(n)
                 + ": the next one, in "
                 + wait.toMillis()
                 + " ms, would start past the retry budget of "
-                + policy.maxElapsed());
+                + policy.maxElapsed()
+                + ". Try again later, or give the retry policy a longer budget"
+                + " (RetryPolicy.withMaxElapsed).");
         return;
       }
       listener.retry(fetch.fetch(), n + 1, e, wait);
@@ -252,17 +252,48 @@ public final class RetryGuard implements PageGuard {
       }
     }
 
+    /** What to say when the policy's attempts are used up on a retryable error. */
+    String outOfAttempts(int n) {
+      if (n == 1) {
+        return "Not retried: the client's retry policy allows one attempt (RetryPolicy.none())."
+            + " Try again later, or give the client a retry policy with more attempts.";
+      }
+      return attempts(n)
+          + ", as many as the client's retry policy allows. Try again later, check the source"
+          + " (OhlcvClient.health()), or allow more attempts (RetryPolicy.withMaxAttempts).";
+    }
+
+    String attempts(int n) {
+      Duration spent = Duration.ofNanos(timer.nanoTime() - started);
+      return "Gave up on page "
+          + page
+          + " after "
+          + n
+          + (n == 1 ? " attempt" : " attempts")
+          + " in "
+          + text(spent);
+    }
+
     void giveUp(int n, OhlcvException e, String how) {
       if (!how.isEmpty()) {
-        e.addSuppressed(
-            new GaveUp("Gave up on page " + page + " of " + query + " on " + name + " " + how));
+        e.addSuppressed(new GaveUp(how));
       }
       result.completeExceptionally(e);
     }
   }
 
-  /** A note on the last error, never thrown: why the retries stopped. */
-  static final class GaveUp extends RuntimeException {
+  /** {@code 850 ms}, {@code 12.3 s}: how long the attempts took, for messages. */
+  static String text(Duration d) {
+    long ms = d.toMillis();
+    return ms < 10_000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+  }
+
+  /**
+   * A note on the last error, never thrown: why the retries stopped and what to do. {@link
+   * OhlcvException#getMessage()} ends with it, so the message that reaches the caller, the logs and
+   * {@code health()} says how many attempts were made, whatever the source's own text says.
+   */
+  public static final class GaveUp extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     GaveUp(String message) {

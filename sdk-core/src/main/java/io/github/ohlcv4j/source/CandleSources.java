@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.source;
 
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.internal.SourceUris;
 import java.net.URI;
@@ -28,26 +29,35 @@ public final class CandleSources {
   /**
    * Opens the source a URI names, with {@link SourceContext#defaults()}.
    *
-   * @throws IllegalArgumentException if the URI is malformed or no provider on the class path opens
-   *     its scheme
+   * @throws InvalidQueryException if the URI is malformed, no provider on the class path opens its
+   *     scheme, or the provider refuses its market or a parameter; the message says what is
+   *     accepted and never shows a password or key
    */
   public static CandleSource open(String uri) {
     return open(uri, SourceContext.defaults());
   }
 
-  /** Opens the source a URI names, with the given context. */
+  /**
+   * Opens the source a URI names, with the given context.
+   *
+   * @throws InvalidQueryException as {@link #open(String)}
+   */
   public static CandleSource open(String uri, SourceContext context) {
     Objects.requireNonNull(uri, "uri");
     return open(parse(uri), context);
   }
 
-  /** Opens the source a URI names, with the given context. */
+  /**
+   * Opens the source a URI names, with the given context.
+   *
+   * @throws InvalidQueryException as {@link #open(String)}
+   */
   public static CandleSource open(URI uri, SourceContext context) {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(context, "context");
     String scheme = uri.getScheme();
     if (scheme == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Source URI \""
               + SourceUris.redact(uri)
               + "\" has no scheme; expected e.g. \"sample:\", \"bybit:linear\", \"binance:spot\","
@@ -56,10 +66,17 @@ public final class CandleSources {
     String s = scheme.toLowerCase(Locale.ROOT);
     for (CandleSourceProvider p : providers()) {
       if (p.schemes().contains(s)) {
-        return p.open(uri, context);
+        try {
+          return p.open(uri, context);
+        } catch (IllegalArgumentException e) {
+          // A provider checks its parameters with the builders' argument checks; to the caller a
+          // bad parameter in a URI is bad input like any other, and gets the same type. The
+          // providers' messages (and their causes') are already redacted.
+          throw new InvalidQueryException(String.valueOf(e.getMessage()), null, null, e);
+        }
       }
     }
-    throw new IllegalArgumentException(
+    throw new InvalidQueryException(
         "No source for \""
             + s
             + ":\" on the class path; known schemes: "
@@ -124,7 +141,7 @@ public final class CandleSources {
       return new URI(u);
     } catch (URISyntaxException e) {
       // Not chained: the cause's message holds the whole input, credentials included.
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Malformed source URI \""
               + SourceUris.redact(uri)
               + "\": "

@@ -181,13 +181,48 @@ class RetryGuardTest {
   }
 
   @Test
-  void noneTriesOnce() {
+  void noneTriesOnceAndTheMessageSaysSo() {
     GuardHarness h = new GuardHarness(RetryPolicy.none());
     ScriptedSource source = ScriptedSource.of("scripted", 100).then(unavailable());
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(1));
-    assertInstanceOf(SourceUnavailableException.class, error(f));
+    OhlcvException e = error(f);
+    assertInstanceOf(SourceUnavailableException.class, e);
     assertEquals(1, source.requests().size());
+    assertEquals(
+        "HTTP 503 Not retried: the client's retry policy allows one attempt (RetryPolicy.none())."
+            + " Try again later, or give the client a retry policy with more attempts.",
+        e.getMessage());
+  }
+
+  @Test
+  void theDefaultPolicySaysHowManyAttemptsWereMadeAndWhatToDo() {
+    GuardHarness h = new GuardHarness(RetryPolicy.defaults());
+    ScriptedSource source = ScriptedSource.of("scripted", 100).times(9, unavailable());
+    CompletableFuture<CandleSeries> f = h.start(source, query(50));
+    h.time.runAll(Duration.ofMinutes(1));
+    OhlcvException e = error(f);
+    assertEquals(4, source.requests().size());
+    // 250 ms, 500 ms and 1 s of backoff (the harness's jitter is neutral)
+    assertEquals(
+        "HTTP 503 Gave up on page 1 after 4 attempts in 1750 ms, as many as the client's retry"
+            + " policy allows. Try again later, check the source (OhlcvClient.health()), or allow"
+            + " more attempts (RetryPolicy.withMaxAttempts).",
+        e.getMessage());
+    assertTrue(e.toString().contains("after 4 attempts"), "printed traces say it too");
+  }
+
+  @Test
+  void anErrorThatIsNotRetriedKeepsItsOwnMessage() {
+    GuardHarness h = new GuardHarness(RetryPolicy.defaults());
+    ScriptedSource source =
+        ScriptedSource.of("scripted", 100)
+            .then(
+                Outcome.fail(
+                    () -> new SymbolNotFoundException("no such symbol", "scripted", null, null)));
+    CompletableFuture<CandleSeries> f = h.start(source, query(50));
+    h.time.runAll(Duration.ofMinutes(1));
+    assertEquals("no such symbol", error(f).getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ohlcv4j.InvalidQueryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,8 +25,8 @@ class CandleSourcesTest {
         "//u:" + SECRET + "@host/db"
       })
   void aMalformedUriNeverEchoesItsCredentials(String uri) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CandleSources.open(uri));
+    InvalidQueryException e =
+        assertThrows(InvalidQueryException.class, () -> CandleSources.open(uri));
     for (Throwable t = e; t != null; t = t.getCause()) {
       String text = t.toString();
       for (int i = 0; i + 4 <= SECRET.length(); i++) {
@@ -37,8 +38,8 @@ class CandleSourcesTest {
 
   @Test
   void aMalformedUriSaysWhere() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CandleSources.open("sample:?seed=1 2"));
+    InvalidQueryException e =
+        assertThrows(InvalidQueryException.class, () -> CandleSources.open("sample:?seed=1 2"));
     assertTrue(e.getMessage().contains("at index 14"), e.getMessage());
     assertTrue(e.getMessage().contains("%20"), e.getMessage());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.quality.QualityIssue;
@@ -165,7 +166,7 @@ class SampleSourceTest {
     assertEquals(SAMPLE.fetch(q), plain.fetch(q));
     String msg =
         org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> CandleSources.open("sample:?colour=red", ctx))
+                InvalidQueryException.class, () -> CandleSources.open("sample:?colour=red", ctx))
             .getMessage();
     assertTrue(msg.contains("colour"), msg);
   }
@@ -174,13 +175,13 @@ class SampleSourceTest {
   void unknownSchemesAreExplained() {
     String msg =
         org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> CandleSources.open("nasdaq:itch"))
+                InvalidQueryException.class, () -> CandleSources.open("nasdaq:itch"))
             .getMessage();
     assertTrue(msg.contains("No source for \"nasdaq:\""), msg);
     assertTrue(msg.contains("sample"), msg);
     String hint =
         org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> CandleSources.open("x y:z"))
+                InvalidQueryException.class, () -> CandleSources.open("x y:z"))
             .getMessage();
     assertTrue(hint.contains("Malformed source URI"), hint);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.source.CandleSource;
@@ -88,16 +89,16 @@ class DuckDbSourceProviderTest {
 
   @Test
   void badUrisSayWhatIsExpected() {
-    IllegalArgumentException unknown =
+    InvalidQueryException unknown =
         assertThrows(
-            IllegalArgumentException.class, () -> CandleSources.open("duckdb::memory:?tabel=x"));
+            InvalidQueryException.class, () -> CandleSources.open("duckdb::memory:?tabel=x"));
     assertTrue(
         unknown.getMessage().contains("known: readOnly, pageSize, name"), unknown.getMessage());
-    IllegalArgumentException host =
+    InvalidQueryException host =
         assertThrows(
-            IllegalArgumentException.class, () -> CandleSources.open("duckdb://somehost/x.duckdb"));
+            InvalidQueryException.class, () -> CandleSources.open("duckdb://somehost/x.duckdb"));
     assertTrue(host.getMessage().contains("no host"), host.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> CandleSources.open("duckdb::memory:?readOnly=maybe"));
+        InvalidQueryException.class, () -> CandleSources.open("duckdb::memory:?readOnly=maybe"));
   }
 }

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.exchange;
 
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.binance.BinanceSource;
@@ -114,7 +115,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
     BybitSource.Category category;
     try {
       category = BybitSource.Category.of(market);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidQueryException e) {
       throw new IllegalArgumentException(
           "Source URI "
               + SourceUris.redact(uri)
@@ -142,7 +143,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
     BinanceSource.Market m;
     try {
       m = BinanceSource.Market.of(market);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidQueryException e) {
       throw new IllegalArgumentException(
           "Source URI "
               + SourceUris.redact(uri)

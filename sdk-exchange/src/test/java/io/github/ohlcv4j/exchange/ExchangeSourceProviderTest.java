@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.binance.BinanceSource;
 import io.github.ohlcv4j.exchange.bybit.BybitSource;
@@ -89,16 +90,16 @@ class ExchangeSourceProviderTest {
         "bybit://api.bybit.com/linear"
       })
   void malformedUrisSayWhatIsExpected(String uri) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CandleSources.open(uri));
+    InvalidQueryException e =
+        assertThrows(InvalidQueryException.class, () -> CandleSources.open(uri));
     assertFalse(e.getMessage().isBlank());
   }
 
   @Test
   void anApiKeyInAUriNeverShowsInErrors() {
-    IllegalArgumentException e =
+    InvalidQueryException e =
         assertThrows(
-            IllegalArgumentException.class,
+            InvalidQueryException.class,
             () -> CandleSources.open("polygon:?apiKey=s3cr3t-key-value&pageSize=x"));
     assertFalse(e.getMessage().contains("s3cr3t-key-value"), e.getMessage());
   }

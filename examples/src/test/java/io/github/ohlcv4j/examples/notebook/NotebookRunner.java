@@ -56,7 +56,7 @@ import jdk.jshell.UnresolvedReferenceException;
  * holds an identity hash, so this runner leaves it out. Not thread-safe: it redirects {@link
  * System#out} and {@link System#err} while a cell runs.
  */
-final class NotebookRunner implements AutoCloseable {
+public final class NotebookRunner implements AutoCloseable {
 
   private final JShell shell;
   private final ValueCapturingExecutionControl control;
@@ -76,7 +76,7 @@ final class NotebookRunner implements AutoCloseable {
   }
 
   /** A runner with the class path of this JVM (under Maven: the module's test class path). */
-  static NotebookRunner withThisClassPath() {
+  public static NotebookRunner withThisClassPath() {
     return new NotebookRunner(classPathOfThisJvm());
   }
 
@@ -84,7 +84,7 @@ final class NotebookRunner implements AutoCloseable {
    * The class path of this JVM, with the {@code Class-Path} of manifest-only jars expanded: Maven
    * Surefire starts tests through such a jar, whose manifest lists the real class path.
    */
-  static List<Path> classPathOfThisJvm() {
+  public static List<Path> classPathOfThisJvm() {
     Set<Path> out = new LinkedHashSet<>();
     for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
@@ -140,8 +140,22 @@ final class NotebookRunner implements AutoCloseable {
    * @throws NotebookFailure if the cell fails
    */
   List<CellOutput> runCell(Notebook.Cell cell, int executionCount) {
-    String where = "cell " + cell.number() + " (In [" + executionCount + "])";
-    String code = withoutMagics(cell.source(), where);
+    return run(cell.source(), "cell " + cell.number() + " (In [" + executionCount + "])");
+  }
+
+  /**
+   * Runs {@code source} as one cell, after the cells run before it, for JShell code that is not in
+   * a notebook (the docs' snippets); {@code where} names it in a failure, which adds ", line N"
+   * (counted from 1 in {@code source}).
+   *
+   * @throws NotebookFailure if the code fails
+   */
+  public void runSnippets(String source, String where) {
+    run(source, where);
+  }
+
+  private List<CellOutput> run(String source, String where) {
+    String code = withoutMagics(source, where);
     Capture capture = new Capture();
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;

@@ -294,8 +294,8 @@ public final class RowBinaryReader {
               + (base + pos)
               + " (row "
               + rows
-              + "). The connection or the server cut the result short; the request may be"
-              + " retried.",
+              + "). The connection or the server cut the result short, usually a temporary"
+              + " fault.",
           source,
           true,
           null,

@@ -191,12 +191,7 @@ public record ServerError(int code, String message) {
     int effective = c >= 0 && status < 400 ? 500 : status;
     if (effective >= 500 && !REFUSED.contains(c)) {
       return new SourceUnavailableException(
-          what + ". This is usually temporary; the request may be retried.",
-          source,
-          true,
-          null,
-          code,
-          null);
+          what + ". This is usually temporary.", source, true, null, code, null);
     }
     return new InvalidQueryException(
         what + ". The server refused the request; it will fail the same way if repeated.",

@@ -254,7 +254,7 @@ public final class Http {
               + where
               + "): "
               + e.getMessage()
-              + ". The request will be retried; raise the read timeout for very large responses.",
+              + ". The server or the network is slow; for very large responses, raise the read timeout.",
           source,
           e);
     }

@@ -132,7 +132,7 @@ final class BinanceErrors {
     }
     if (status >= 500) {
       return new SourceUnavailableException(
-          said + ": a server error on Binance's side; the request will be retried.",
+          said + ": a server error on Binance's side, usually temporary.",
           source,
           true,
           retryAfter,
@@ -167,7 +167,7 @@ final class BinanceErrors {
         case -1007:
         case -1008:
           return new SourceUnavailableException(
-              said + ": a transient error on Binance's side; the request will be retried.",
+              said + ": a transient error on Binance's side.",
               source,
               true,
               retryAfter,

@@ -167,7 +167,7 @@ public final class BinanceSource implements CandleSource {
     /**
      * The market with the given {@link #id()}, in any case.
      *
-     * @throws IllegalArgumentException naming the markets if there is none
+     * @throws InvalidQueryException naming the markets if there is none
      */
     public static Market of(String id) {
       Objects.requireNonNull(id, "id");
@@ -176,7 +176,7 @@ public final class BinanceSource implements CandleSource {
           return m;
         }
       }
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Unknown Binance market \"" + id + "\"; expected spot or usdm");
     }
   }

@@ -114,7 +114,7 @@ final class BybitErrors {
               + what
               + " (\""
               + said
-              + "\"): Bybit had a server error; the request will be retried.",
+              + "\"): Bybit had a server error, usually temporary.",
           source,
           true,
           Http.retryAfter(r, now).orElse(null),
@@ -221,12 +221,7 @@ final class BybitErrors {
       case 10000:
       case 10016:
         return new SourceUnavailableException(
-            said + ": a transient server error; the request will be retried.",
-            source,
-            true,
-            null,
-            c,
-            null);
+            said + ": a transient server error on Bybit's side.", source, true, null, c, null);
       case 10017:
         return new SourceUnavailableException(
             said

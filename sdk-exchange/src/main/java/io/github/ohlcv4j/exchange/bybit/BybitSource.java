@@ -113,7 +113,7 @@ public final class BybitSource implements CandleSource {
     /**
      * The category with the given {@link #id()}, in any case.
      *
-     * @throws IllegalArgumentException naming the categories if there is none
+     * @throws InvalidQueryException naming the categories if there is none
      */
     public static Category of(String id) {
       Objects.requireNonNull(id, "id");
@@ -122,7 +122,7 @@ public final class BybitSource implements CandleSource {
           return c;
         }
       }
-      throw new IllegalArgumentException(
+      throw new InvalidQueryException(
           "Unknown Bybit category \"" + id + "\"; expected spot, linear or inverse");
     }
   }

@@ -112,7 +112,7 @@ final class PolygonErrors {
     }
     if (http >= 500) {
       return new SourceUnavailableException(
-          said + ": a server error on Polygon's side; the request will be retried.",
+          said + ": a server error on Polygon's side, usually temporary.",
           "polygon",
           true,
           Http.retryAfter(r, now).orElse(null),

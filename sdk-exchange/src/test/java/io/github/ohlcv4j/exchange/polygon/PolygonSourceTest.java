@@ -147,10 +147,24 @@ class PolygonSourceTest extends VenueTest {
         assertThrows(
             UnsupportedIntervalException.class,
             () -> s.fetch(query("POLYGON:AAPL", Interval.W1, DAY, DAY + 30 * 86_400_000L)));
-    assertTrue(week.getMessage().contains("resample(1w)"), week.getMessage());
-    assertThrows(
-        UnsupportedIntervalException.class,
-        () -> s.fetch(query("POLYGON:AAPL", Interval.H4, DAY, DAY + 86_400_000L)));
+    assertTrue(
+        week.getMessage().contains("To get 1w candles, fetch 1d candles and resample them to 1w"),
+        week.getMessage());
+    UnsupportedIntervalException h4 =
+        assertThrows(
+            UnsupportedIntervalException.class,
+            () -> s.fetch(query("POLYGON:AAPL", Interval.H4, DAY, DAY + 86_400_000L)));
+    // as docs/sources.md quotes it
+    assertTrue(
+        h4.getMessage()
+            .startsWith("POLYGON:AAPL: polygon does not serve 4h candles; it serves 1s,"),
+        h4.getMessage());
+    assertTrue(
+        h4.getMessage()
+            .endsWith(
+                "1d, 1M. To get 4h candles, fetch 1h candles and resample them to 4h (resample(...)"
+                    + " on the query or the series)."),
+        h4.getMessage());
     assertThrows(
         InvalidQueryException.class,
         () -> s.fetch(query("POLYGON:X:BTCUSD.P", Interval.M1, DAY, DAY + M)));
@@ -280,9 +294,9 @@ class PolygonSourceTest extends VenueTest {
               assertFalse(io.getMessage().contains(KEY), io.getMessage());
               assertTrue(io.getMessage().contains("apiKey=***"), io.getMessage());
               // A URI with the key in it is masked in the provider's errors.
-              IllegalArgumentException uri =
+              InvalidQueryException uri =
                   assertThrows(
-                      IllegalArgumentException.class,
+                      InvalidQueryException.class,
                       () -> CandleSources.open("polygon:?apiKey=" + KEY + "&colour=blue"));
               assertFalse(uri.getMessage().contains(KEY), uri.getMessage());
               return null;
