@@ -16,11 +16,11 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.UnexpectedFailureException;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
+import io.github.ohlcv4j.source.http.Http;
 import io.github.ohlcv4j.testing.LogCapture;
 import io.github.ohlcv4j.testing.ScriptedSource;
 import io.github.ohlcv4j.testing.ScriptedSource.Outcome;
@@ -199,7 +199,7 @@ class ErrorInjectionTest {
     final Supplier<Error> error;
 
     ParserSource(OkHttpClient client, String base, Supplier<Error> error) {
-      this.http = new Http(client, "parser");
+      this.http = Http.of(client, "parser");
       this.base = base;
       this.error = error;
     }

@@ -137,18 +137,16 @@ public final class DuckDbSource implements CandleStore {
           Files.createDirectories(parent);
         }
       } catch (IOException e) {
-        throw new SourceUnavailableException(
-            name + ": cannot create the directory of " + file + ": " + e,
-            name,
-            false,
-            null,
-            null,
-            e);
+        throw SourceUnavailableException.permanent(
+                name, name + ": cannot create the directory of " + file + ": " + e)
+            .cause(e)
+            .build();
       }
     }
     if (file != null && b.readOnly && !Files.exists(file)) {
-      throw new StoreSchemaException(
-          name + ": " + file + " does not exist, and it was to be opened read-only", name, null);
+      throw StoreSchemaException.of(
+              name, name + ": " + file + " does not exist, and it was to be opened read-only")
+          .build();
     }
     this.db = Database.open(name, file, b.readOnly);
     try {
@@ -533,8 +531,9 @@ public final class DuckDbSource implements CandleStore {
             });
       } catch (RejectedExecutionException e) {
         page.completeExceptionally(
-            new SourceUnavailableException(
-                name + " is closed; cannot read " + query, name, false, null, null, e));
+            SourceUnavailableException.permanent(name, name + " is closed; cannot read " + query)
+                .cause(e)
+                .build());
       }
       return page;
     }

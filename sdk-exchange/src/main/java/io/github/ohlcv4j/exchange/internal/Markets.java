@@ -41,27 +41,20 @@ public final class Markets {
   }
 
   /**
-   * Refuses, before any I/O, a symbol whose venue is not {@code venue}.
+   * The refusal of a symbol that belongs to another market of the venue: {@code BYBIT:BTCUSDT}
+   * (spot) asked of {@code bybit:linear}. A source's capabilities cannot say this (they know
+   * venues, not markets), so its cursor asks.
    *
-   * @throws InvalidQueryException naming the venue the source serves
+   * @param belongs what the symbol is: {@code "a Bybit spot symbol"}
+   * @param serves what the source serves: {@code "linear symbols (BYBIT:BTCUSDT.P)"}
+   * @param use what to do: {@code "Use bybit:spot."}
    */
-  public static void requireVenue(Symbol symbol, String venue, String sourceName) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals(venue)) {
-      throw new InvalidQueryException(
-          symbol
-              + " is not a "
-              + venue
-              + " symbol; "
-              + sourceName
-              + " serves "
-              + venue
-              + ":... symbols. Register a source for "
-              + symbol.venue().get()
-              + " or drop the venue prefix.",
-          sourceName,
-          null,
-          null);
-    }
+  public static InvalidQueryException otherMarket(
+      Symbol symbol, String source, String belongs, String serves, String use) {
+    return InvalidQueryException.of(
+            source,
+            symbol + " is " + belongs + ", but " + source + " serves " + serves + ". " + use)
+        .build();
   }
 
   /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */
