@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import okhttp3.Response;
 
 /**
@@ -128,9 +129,7 @@ public class HttpErrors {
           f, ": a server error on " + venue + "'s side; the request will be retried.");
     }
     if (status == 401 || status == 403) {
-      return AuthenticationException.of(source, f.said() + ": " + authAdvice())
-          .venueCode(f.venueCode())
-          .build();
+      return refused(AuthenticationException::of, f, ": " + authAdvice());
     }
     if (status == 404) {
       return SourceUnavailableException.permanent(
@@ -160,10 +159,10 @@ public class HttpErrors {
           .venueCode(f.venueCode())
           .build();
     }
-    return InvalidQueryException.of(
-            source, f.said() + ". " + venue + " refused the request as asked; change the query.")
-        .venueCode(f.venueCode())
-        .build();
+    return refused(
+        InvalidQueryException::of,
+        f,
+        ". " + venue + " refused the request as asked; change the query.");
   }
 
   /**
@@ -227,6 +226,18 @@ public class HttpErrors {
         .retryAfter(wait.isNegative() ? Duration.ZERO : wait)
         .venueCode(f.venueCode())
         .build();
+  }
+
+  /**
+   * An error of {@code type} for {@code f}: the venue's words, then {@code advice}, with the
+   * venue's code. For example {@code refused(SymbolNotFoundException::of, f, ". Check the
+   * symbol.")}.
+   */
+  protected final <E extends OhlcvException> E refused(
+      BiFunction<String, String, ? extends OhlcvException.Builder<? extends E>> type,
+      Failure f,
+      String advice) {
+    return type.apply(source, f.said() + advice).venueCode(f.venueCode()).build();
   }
 
   /** A retryable {@link SourceUnavailableException}: {@code advice} follows the venue's words. */

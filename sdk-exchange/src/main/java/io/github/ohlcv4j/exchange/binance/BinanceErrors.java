@@ -87,10 +87,8 @@ final class BinanceErrors extends HttpErrors {
           .build();
     }
     if (status == 451) {
-      return SourceUnavailableException.permanent(
-              source(), f.said() + ": Binance does not serve this location.")
-          .venueCode(f.venueCode())
-          .build();
+      return refused(
+          SourceUnavailableException::permanent, f, ": Binance does not serve this location.");
     }
     if (status >= 500 || status == 429 || f.code().isEmpty()) {
       return null;
@@ -99,25 +97,19 @@ final class BinanceErrors extends HttpErrors {
   }
 
   private OhlcvException code(Failure f) {
-    String said = f.said();
-    String c = f.venueCode();
-    switch (c) {
+    switch (f.venueCode()) {
       case "-1121":
-        return SymbolNotFoundException.of(
-                source(),
-                said
-                    + ". Check the symbol's spelling and market: spot symbols go to binance:spot,"
-                    + " perpetuals (.P) to binance:usdm.")
-            .venueCode(c)
-            .build();
+        return refused(
+            SymbolNotFoundException::of,
+            f,
+            ". Check the symbol's spelling and market: spot symbols go to binance:spot, perpetuals"
+                + " (.P) to binance:usdm.");
       case "-1120":
-        return UnsupportedIntervalException.of(
-                source(),
-                said
-                    + ". Use one of Binance's intervals (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w"
-                    + " 1M; 1s on spot).")
-            .venueCode(c)
-            .build();
+        return refused(
+            UnsupportedIntervalException::of,
+            f,
+            ". Use one of Binance's intervals (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w 1M; 1s on"
+                + " spot).");
       case "-1000":
       case "-1001":
       case "-1006":
@@ -129,16 +121,13 @@ final class BinanceErrors extends HttpErrors {
       case "-1022":
       case "-2014":
       case "-2015":
-        return AuthenticationException.of(
-                source(),
-                said + ". Market data needs no key; something in front of the client adds one.")
-            .venueCode(c)
-            .build();
+        return refused(
+            AuthenticationException::of,
+            f,
+            ". Market data needs no key; something in front of the client adds one.");
       default:
-        return InvalidQueryException.of(
-                source(), said + ". The request was refused; change the query.")
-            .venueCode(c)
-            .build();
+        return refused(
+            InvalidQueryException::of, f, ". The request was refused; change the query.");
     }
   }
 
@@ -147,11 +136,6 @@ final class BinanceErrors extends HttpErrors {
   protected Optional<Duration> rateLimitWait(Failure f) {
     Optional<Duration> after = f.retryAfter();
     return after.isPresent() ? after : Optional.of(Duration.between(f.now(), nextMinute(f.now())));
-  }
-
-  @Override
-  protected String authAdvice() {
-    return "market data needs no key; something in front of the client adds one.";
   }
 
   @Override

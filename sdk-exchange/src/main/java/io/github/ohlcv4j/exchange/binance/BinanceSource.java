@@ -161,14 +161,8 @@ public final class BinanceSource extends HttpCandleSource {
      * @throws IllegalArgumentException naming the markets if there is none
      */
     public static Market of(String id) {
-      Objects.requireNonNull(id, "id");
-      for (Market m : values()) {
-        if (m.id.equals(id.toLowerCase(Locale.ROOT))) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(
-          "Unknown Binance market \"" + id + "\"; expected spot or usdm");
+      return Markets.byId(
+          values(), Market::id, id, "Unknown Binance market \"%s\"; expected spot or usdm");
     }
   }
 
@@ -244,14 +238,7 @@ public final class BinanceSource extends HttpCandleSource {
    */
   @Override
   public boolean serves(Symbol symbol) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BINANCE")) {
-      return false;
-    }
-    return servesMarket(symbol);
-  }
-
-  private boolean servesMarket(Symbol symbol) {
-    return Markets.unqualified(symbol) || Markets.binanceMarket(symbol).equals(market.id());
+    return Markets.serves(symbol, "BINANCE", Markets::binanceMarket, market.id());
   }
 
   /**
@@ -264,7 +251,7 @@ public final class BinanceSource extends HttpCandleSource {
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    if (!servesMarket(query.symbol())) {
+    if (!Markets.servesMarket(query.symbol(), Markets::binanceMarket, market.id())) {
       String wanted = Markets.binanceMarket(query.symbol());
       throw Markets.otherMarket(
           query.symbol(),
@@ -345,18 +332,8 @@ public final class BinanceSource extends HttpCandleSource {
     return Map.copyOf(m);
   }
 
-  /** What one response gave. */
-  private static final class Step {
-    final int limit;
-    final int rows;
-    final Page page;
-
-    Step(int limit, int rows, Page page) {
-      this.limit = limit;
-      this.rows = rows;
-      this.page = page;
-    }
-  }
+  /** What one response gave: the candles asked for, the rows read, the page. */
+  private record Step(int limit, int rows, Page page) {}
 
   /** Pages through the range by start time, each request starting after the last candle. */
   private final class Cursor extends HttpPageCursor<Step> {
@@ -442,19 +419,19 @@ public final class BinanceSource extends HttpCandleSource {
 
     @Override
     protected Page advance(Step step) {
-      CandleSeries c = step.page.candles();
-      if (step.rows == 0 || c.isEmpty()) {
+      CandleSeries c = step.page().candles();
+      if (step.rows() == 0 || c.isEmpty()) {
         done = true;
-        return step.page;
+        return step.page();
       }
       // Only a candle inside the window asked for, [position, end), moves the cursor: one from
       // after the query's end (which the engine drops) must not make it skip the candles between.
       int last = c.indexOf(plan.end());
       last = (last >= 0 ? last : -last - 1) - 1;
       if (last < 0 || c.openTimeMillis(last) < position) {
-        if (step.rows < step.limit) {
+        if (step.rows() < step.limit()) {
           done = true; // Binance has no candle from startTime to endTime
-          return step.page;
+          return step.page();
         }
         throw DataFormatException.of(
                 name(),
@@ -476,10 +453,10 @@ public final class BinanceSource extends HttpCandleSource {
       }
       long next = plan.candleEnd(c.openTimeMillis(last));
       position = next;
-      if (step.rows < step.limit) {
+      if (step.rows() < step.limit()) {
         done = true; // Binance sent every candle up to endTime
       }
-      return step.page;
+      return step.page();
     }
   }
 

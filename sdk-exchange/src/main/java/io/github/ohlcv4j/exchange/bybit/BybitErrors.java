@@ -82,74 +82,59 @@ final class BybitErrors extends HttpErrors {
   }
 
   private OhlcvException retCode(Failure f) {
-    String said = f.said();
-    String c = f.venueCode();
     String lower = f.message().orElse("").toLowerCase(Locale.ROOT);
-    switch (Integer.parseInt(c)) {
+    switch (Integer.parseInt(f.venueCode())) {
       case 10001:
         if (lower.contains("symbol")) {
-          return SymbolNotFoundException.of(
-                  source(),
-                  said
-                      + ". Check the symbol's spelling and category (spot, linear .P, inverse USD .P)"
-                      + " in Bybit's instrument list.")
-              .venueCode(c)
-              .build();
+          return refused(
+              SymbolNotFoundException::of,
+              f,
+              ". Check the symbol's spelling and category (spot, linear .P, inverse USD .P) in"
+                  + " Bybit's instrument list.");
         }
-        if (lower.contains("interval")) {
-          return UnsupportedIntervalException.of(
-                  source(),
-                  said
-                      + ". Use one of Bybit's intervals: 1m 3m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w 1M.")
-              .venueCode(c)
-              .build();
-        }
-        return InvalidQueryException.of(
-                source(), said + ". The request's parameters were refused; change the query.")
-            .venueCode(c)
-            .build();
+        return lower.contains("interval")
+            ? refused(
+                UnsupportedIntervalException::of,
+                f,
+                ". Use one of Bybit's intervals: 1m 3m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w 1M.")
+            : refused(
+                InvalidQueryException::of,
+                f,
+                ". The request's parameters were refused; change the query.");
       case 10029:
       case 170121:
-        return SymbolNotFoundException.of(
-                source(), said + ". Check the symbol's spelling and category.")
-            .venueCode(c)
-            .build();
+        return refused(
+            SymbolNotFoundException::of, f, ". Check the symbol's spelling and category.");
       case 10003:
       case 10004:
       case 10005:
       case 10007:
       case 10009:
       case 10010:
-        return AuthenticationException.of(
-                source(),
-                said
-                    + ". Market data needs no key or signature; a proxy in front of Bybit may be"
-                    + " adding one.")
-            .venueCode(c)
-            .build();
+        return refused(
+            AuthenticationException::of,
+            f,
+            ". Market data needs no key or signature; a proxy in front of Bybit may be adding"
+                + " one.");
       case 10006:
       case 10018:
-        {
-          Instant at = venueNow(f);
-          return rateLimited(f, at, resetWait(f.response(), at));
-        }
+        Instant at = venueNow(f);
+        return rateLimited(f, at, resetWait(f.response(), at));
       case 10000:
       case 10016:
         return unavailable(f, ": a transient server error; the request will be retried.");
       case 10017:
-        return SourceUnavailableException.permanent(
-                source(),
-                said
-                    + ": route not found. Check the baseUrl (Bybit's is "
-                    + BybitSource.DEFAULT_BASE_URL
-                    + ").")
-            .venueCode(c)
-            .build();
+        return refused(
+            SourceUnavailableException::permanent,
+            f,
+            ": route not found. Check the baseUrl (Bybit's is "
+                + BybitSource.DEFAULT_BASE_URL
+                + ").");
       default:
-        return SourceUnavailableException.permanent(
-                source(), said + ". See Bybit's error code list; the request is not retried.")
-            .venueCode(c)
-            .build();
+        return refused(
+            SourceUnavailableException::permanent,
+            f,
+            ". See Bybit's error code list; the request is not retried.");
     }
   }
 

@@ -20,7 +20,6 @@ import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -104,14 +103,11 @@ public final class BybitSource extends HttpCandleSource {
      * @throws IllegalArgumentException naming the categories if there is none
      */
     public static Category of(String id) {
-      Objects.requireNonNull(id, "id");
-      for (Category c : values()) {
-        if (c.id.equals(id.toLowerCase(Locale.ROOT))) {
-          return c;
-        }
-      }
-      throw new IllegalArgumentException(
-          "Unknown Bybit category \"" + id + "\"; expected spot, linear or inverse");
+      return Markets.byId(
+          values(),
+          Category::id,
+          id,
+          "Unknown Bybit category \"%s\"; expected spot, linear or inverse");
     }
   }
 
@@ -166,30 +162,14 @@ public final class BybitSource extends HttpCandleSource {
     return copyInto(new Builder(category));
   }
 
-  /** The product category. */
-  public Category category() {
-    return category;
-  }
-
   @Override
   public SourceCapabilities capabilities() {
     return capabilities;
   }
 
-  /**
-   * Whether this source answers {@code symbol}: a BYBIT symbol (or one without a venue) of this
-   * source's market; a bare code such as {@code BTCUSDT} is served by every market.
-   */
-  @Override
-  public boolean serves(Symbol symbol) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BYBIT")) {
-      return false;
-    }
-    return servesMarket(symbol);
-  }
-
-  private boolean servesMarket(Symbol symbol) {
-    return Markets.unqualified(symbol) || Markets.bybitCategory(symbol).equals(category.id());
+  /** The product category. */
+  public Category category() {
+    return category;
   }
 
   /**
@@ -202,8 +182,8 @@ public final class BybitSource extends HttpCandleSource {
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    if (!servesMarket(query.symbol())) {
-      String wanted = Markets.bybitCategory(query.symbol());
+    String wanted = Markets.bybitCategory(query.symbol());
+    if (!Markets.unqualified(query.symbol()) && !wanted.equals(category.id())) {
       throw Markets.otherMarket(
           query.symbol(),
           name(),
@@ -215,6 +195,15 @@ public final class BybitSource extends HttpCandleSource {
               + ".");
     }
     return new Cursor(query, PagePlan.of(query, clock().instant(), ZoneOffset.UTC));
+  }
+
+  /**
+   * Whether this source answers {@code symbol}: a BYBIT symbol (or one without a venue) of this
+   * source's market; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  @Override
+  public boolean serves(Symbol symbol) {
+    return Markets.serves(symbol, "BYBIT", Markets::bybitCategory, category.id());
   }
 
   /** Bybit's server time ({@code /v5/market/time}). */
@@ -253,28 +242,10 @@ public final class BybitSource extends HttpCandleSource {
   }
 
   /** One request's window and what its response gave. */
-  private static final class Step {
-    final long windowEnd;
-    final Page page;
+  private record Step(long windowEnd, Page page) {}
 
-    Step(long windowEnd, Page page) {
-      this.windowEnd = windowEnd;
-      this.page = page;
-    }
-  }
-
-  /** The window of the request in flight. */
-  private static final class Window {
-    final long start;
-    final long end;
-    final int rows;
-
-    Window(long start, long end, int rows) {
-      this.start = start;
-      this.end = end;
-      this.rows = rows;
-    }
-  }
+  /** The window of the request in flight: {@code [start, end)}, {@code rows} candles. */
+  private record Window(long start, long end, int rows) {}
 
   /** Walks the plan window by window. */
   private final class Cursor extends HttpPageCursor<Step> {
@@ -306,7 +277,7 @@ public final class BybitSource extends HttpCandleSource {
 
     @Override
     protected int expectedRows() {
-      return window.rows;
+      return window.rows();
     }
 
     @Override
@@ -358,7 +329,7 @@ public final class BybitSource extends HttpCandleSource {
       if (!r.hasList()) {
         throw malformed(reply, "has retCode 0 but no result.list");
       }
-      return new Step(w.end, reply.page(w.start, w.end));
+      return new Step(w.end(), reply.page(w.start(), w.end()));
     }
 
     private DataFormatException malformed(Reply reply, String what) {
@@ -376,8 +347,8 @@ public final class BybitSource extends HttpCandleSource {
 
     @Override
     protected Page advance(Step step) {
-      position = step.windowEnd;
-      return step.page;
+      position = step.windowEnd();
+      return step.page();
     }
   }
 
@@ -389,14 +360,14 @@ public final class BybitSource extends HttpCandleSource {
   public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Category category;
 
-    Builder(Category category) {
-      super(MAX_PAGE_SIZE);
-      this.category = Objects.requireNonNull(category, "category");
-    }
-
     @Override
     protected Builder self() {
       return this;
+    }
+
+    Builder(Category category) {
+      super(MAX_PAGE_SIZE);
+      this.category = Objects.requireNonNull(category, "category");
     }
 
     /** The product category. */

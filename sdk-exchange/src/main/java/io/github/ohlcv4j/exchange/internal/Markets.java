@@ -6,6 +6,7 @@ import io.github.ohlcv4j.Symbol;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -55,6 +56,38 @@ public final class Markets {
             source,
             symbol + " is " + belongs + ", but " + source + " serves " + serves + ". " + use)
         .build();
+  }
+
+  /**
+   * Whether a source for the market {@code market} of {@code venue} serves {@code symbol}: a symbol
+   * of that venue (or one without a venue) whose market, as {@code marketOf} tells, is {@code
+   * market}; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  public static boolean serves(
+      Symbol symbol, String venue, Function<Symbol, String> marketOf, String market) {
+    return symbol.venue().map(venue::equals).orElse(true) && servesMarket(symbol, marketOf, market);
+  }
+
+  /** Whether {@code symbol} is of {@code market} as {@code marketOf} tells, or leaves it open. */
+  public static boolean servesMarket(
+      Symbol symbol, Function<Symbol, String> marketOf, String market) {
+    return unqualified(symbol) || marketOf.apply(symbol).equals(market);
+  }
+
+  /**
+   * The constant among {@code values} whose {@code id} is {@code text} in any case.
+   *
+   * @throws IllegalArgumentException with {@code unknown} followed by the text, if there is none
+   */
+  public static <E> E byId(E[] values, Function<E, String> id, String text, String unknown) {
+    java.util.Objects.requireNonNull(text, "id");
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (E v : values) {
+      if (id.apply(v).equals(lower)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(unknown.replace("%s", text));
   }
 
   /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */

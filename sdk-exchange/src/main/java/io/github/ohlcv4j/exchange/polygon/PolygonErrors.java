@@ -59,20 +59,15 @@ final class PolygonErrors extends HttpErrors {
     if (http == 429 || lower.contains("exceeded the maximum requests")) {
       return rateLimited(f, rateLimitWait(f));
     }
-    if (status.equalsIgnoreCase("NOT_AUTHORIZED") || http == 403) {
-      return AuthenticationException.of(
-              source(),
-              f.said()
-                  + ": the API key's plan does not include this data. Upgrade the plan or ask for"
-                  + " data it covers (e.g. an older range or a coarser interval).")
-          .venueCode(f.venueCode())
-          .build();
-    }
-    if (http == 401 || lower.contains("api key")) {
-      return AuthenticationException.of(
-              source(), f.said() + ": check the API key (" + PolygonSource.API_KEY_SETTING + ").")
-          .venueCode(f.venueCode())
-          .build();
+    boolean plan = status.equalsIgnoreCase("NOT_AUTHORIZED") || http == 403;
+    if (plan || http == 401 || lower.contains("api key")) {
+      return refused(
+          AuthenticationException::of,
+          f,
+          plan
+              ? ": the API key's plan does not include this data. Upgrade the plan or ask for data"
+                  + " it covers (e.g. an older range or a coarser interval)."
+              : ": check the API key (" + PolygonSource.API_KEY_SETTING + ").");
     }
     return null;
   }

@@ -131,6 +131,11 @@ public final class PolygonSource extends HttpCandleSource {
     return adjusted;
   }
 
+  @Override
+  public SourceCapabilities capabilities() {
+    return capabilities;
+  }
+
   /** The requests per minute suggested to the client as its rate limit; 0 for none. */
   public int requestsPerMinute() {
     return requestsPerMinute;
@@ -139,11 +144,6 @@ public final class PolygonSource extends HttpCandleSource {
   /** Whether an API key is configured. */
   public boolean hasApiKey() {
     return apiKey != null;
-  }
-
-  @Override
-  public SourceCapabilities capabilities() {
-    return capabilities;
   }
 
   /**
@@ -306,20 +306,8 @@ public final class PolygonSource extends HttpCandleSource {
     }
   }
 
-  /** What one response gave. */
-  private static final class Step {
-    final long windowEnd;
-    final @Nullable HttpUrl nextUrl;
-    final int rows;
-    final Page page;
-
-    Step(long windowEnd, @Nullable HttpUrl nextUrl, int rows, Page page) {
-      this.windowEnd = windowEnd;
-      this.nextUrl = nextUrl;
-      this.rows = rows;
-      this.page = page;
-    }
-  }
+  /** What one response gave: the end of the window, the next page's URL if any, the rows. */
+  private record Step(long windowEnd, @Nullable HttpUrl nextUrl, int rows, Page page) {}
 
   /** Walks the windows, following each window's {@code next_url}. */
   private final class Cursor extends HttpPageCursor<Step> {
@@ -475,13 +463,13 @@ public final class PolygonSource extends HttpCandleSource {
 
     @Override
     protected Page advance(Step step) {
-      if (step.nextUrl != null) {
-        nextUrl = step.nextUrl;
+      if (step.nextUrl() != null) {
+        nextUrl = step.nextUrl();
       } else {
         nextUrl = null;
-        position = Math.max(position, step.windowEnd);
+        position = Math.max(position, step.windowEnd());
       }
-      return step.page;
+      return step.page();
     }
   }
 
