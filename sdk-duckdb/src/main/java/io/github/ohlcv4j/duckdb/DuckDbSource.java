@@ -16,7 +16,6 @@ import io.github.ohlcv4j.duckdb.internal.Reader;
 import io.github.ohlcv4j.duckdb.internal.Schema;
 import io.github.ohlcv4j.duckdb.internal.SeriesKey;
 import io.github.ohlcv4j.duckdb.internal.StoreWriter;
-import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Health;
@@ -526,7 +525,7 @@ public final class DuckDbSource implements CandleStore {
                 next = end;
                 page.complete(Page.of(s));
               } catch (RuntimeException e) {
-                page.completeExceptionally(Errors.unwrap(e));
+                page.completeExceptionally(OhlcvException.unwrap(e));
               }
             });
       } catch (RejectedExecutionException e) {
