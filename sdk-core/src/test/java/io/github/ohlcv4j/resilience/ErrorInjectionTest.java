@@ -142,7 +142,7 @@ class ErrorInjectionTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.ok(),
-                Outcome.fail(() -> new SourceUnavailableException("503", "scripted", null)),
+                Outcome.fail(() -> SourceUnavailableException.retryable("scripted", "503").build()),
                 throwing(() -> new AssertionError("injected after a retry wait")));
     try (OhlcvClient c = client(s).build()) {
       Throwable t = failure(c.fetchAsync(query(250)));
@@ -321,7 +321,8 @@ class ErrorInjectionTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.ok(),
-                Outcome.fail(() -> new SourceUnavailableException("503", "scripted", null)));
+                Outcome.fail(
+                    () -> SourceUnavailableException.retryable("scripted", "503").build()));
     try (LogCapture logs = LogCapture.start();
         OhlcvClient c = client(s).eventListener(assertive).build()) {
       CandleSeries got = c.fetchAsync(query(250)).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
