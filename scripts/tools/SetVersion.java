@@ -15,9 +15,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * Sets the version of every module of the build (the parent, its modules and the BOM, which has no
- * parent) and the reproducible-build timestamp, editing the POMs as text so that their layout stays
- * as it is.
+ * Sets the version of every module of the build (the parent, its modules, and the root POM the
+ * parent and the BOM inherit from) and the reproducible-build timestamp, editing the POMs as text
+ * so that their layout stays as it is.
  *
  * <pre>
  * java scripts/tools/SetVersion.java [--root DIR] [--print] [--timestamp ISO|now|keep] NEW_VERSION
