@@ -55,7 +55,11 @@ public final class SetVersion {
     if (!Files.isRegularFile(rootPom)) {
       usage("no pom.xml in " + root.toAbsolutePath());
     }
-    String oldVersion = text(child(parse(rootPom), "version"));
+    Element project = parse(rootPom);
+    String oldVersion = text(child(project, "version"));
+    if (oldVersion.isEmpty() && child(project, "parent") != null) {
+      oldVersion = text(child(child(project, "parent"), "version")); // inherited from ohlcv4j-root
+    }
     if (oldVersion.isEmpty()) {
       usage(rootPom + " has no <version>");
     }
