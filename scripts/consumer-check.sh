@@ -53,7 +53,7 @@ repo_args=(-Dmaven.repo.local="$repo" -Dmaven.repo.local.tail="$user_repo")
 
 say "Installing ohlcv4j $version into $repo"
 mvn_logged "$logs/install.log" "${repo_args[@]}" -DskipTests install
-for a in ohlcv4j-parent ohlcv4j-bom ohlcv4j-core ohlcv4j-exchange ohlcv4j-clickhouse ohlcv4j-duckdb \
+for a in ohlcv4j-root ohlcv4j-parent ohlcv4j-bom ohlcv4j-core ohlcv4j-exchange ohlcv4j-clickhouse ohlcv4j-duckdb \
   ohlcv4j-micrometer ohlcv4j-opentelemetry ohlcv4j-spring-boot-starter; do
   [ -f "$repo/io/github/ohlcv4j/$a/$version/$a-$version.pom" ] || die "install put no $a $version into $repo"
 done

@@ -15,9 +15,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * Sets the version of every module of the build (the parent, its modules and the BOM, which has no
- * parent) and the reproducible-build timestamp, editing the POMs as text so that their layout stays
- * as it is.
+ * Sets the version of every module of the build (the parent, its modules, and the root POM the
+ * parent and the BOM inherit from) and the reproducible-build timestamp, editing the POMs as text
+ * so that their layout stays as it is.
  *
  * <pre>
  * java scripts/tools/SetVersion.java [--root DIR] [--print] [--timestamp ISO|now|keep] NEW_VERSION
@@ -55,7 +55,11 @@ public final class SetVersion {
     if (!Files.isRegularFile(rootPom)) {
       usage("no pom.xml in " + root.toAbsolutePath());
     }
-    String oldVersion = text(child(parse(rootPom), "version"));
+    Element project = parse(rootPom);
+    String oldVersion = text(child(project, "version"));
+    if (oldVersion.isEmpty() && child(project, "parent") != null) {
+      oldVersion = text(child(child(project, "parent"), "version")); // inherited from ohlcv4j-root
+    }
     if (oldVersion.isEmpty()) {
       usage(rootPom + " has no <version>");
     }

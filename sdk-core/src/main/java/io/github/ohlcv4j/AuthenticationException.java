@@ -13,7 +13,12 @@ public class AuthenticationException extends OhlcvException {
 
   private static final long serialVersionUID = 1L;
 
-  /** An error with a message only, from no particular source. */
+  /**
+   * An error with a message only, from no particular source.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public AuthenticationException(String message) {
     this(message, null, null, null);
   }
@@ -25,7 +30,9 @@ public class AuthenticationException extends OhlcvException {
    * @param source the source's name, or null
    * @param venueCode the venue's own error code, or null
    * @param cause the underlying exception, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public AuthenticationException(
       String message,
       @Nullable String source,
@@ -34,7 +41,12 @@ public class AuthenticationException extends OhlcvException {
     super(message, source, false, null, venueCode, cause);
   }
 
-  /** For subclasses that know more. */
+  /**
+   * For subclasses that know more.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   protected AuthenticationException(
       String message,
       @Nullable String source,
@@ -43,5 +55,15 @@ public class AuthenticationException extends OhlcvException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /** Credentials {@code source} refused, or needs and did not get (not retryable). */
+  public static OhlcvException.Builder<AuthenticationException> of(String source, String message) {
+    return builder(AuthenticationException::new, source, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected AuthenticationException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -18,8 +18,25 @@ public class ClientClosedException extends OhlcvException {
    * @param message what was asked and what to do
    * @param source the source's name, or null if the call never reached one
    * @param cause what the closing interrupted, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public ClientClosedException(String message, @Nullable String source, @Nullable Throwable cause) {
     super(message, source, false, null, null, cause);
+  }
+
+  /** A query on {@code source} that met a closed client. */
+  public static OhlcvException.Builder<ClientClosedException> of(String source, String message) {
+    return builder(ClientClosedException::new, source, message, false);
+  }
+
+  /** A call to a closed client that reached no source. */
+  public static OhlcvException.Builder<ClientClosedException> of(String message) {
+    return builder(ClientClosedException::new, null, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected ClientClosedException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

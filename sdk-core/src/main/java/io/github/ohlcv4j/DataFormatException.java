@@ -15,7 +15,12 @@ public class DataFormatException extends OhlcvException {
 
   private static final long serialVersionUID = 1L;
 
-  /** An error with a message only, from no particular source. */
+  /**
+   * An error with a message only, from no particular source.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public DataFormatException(String message) {
     this(message, null, null, null);
   }
@@ -27,7 +32,9 @@ public class DataFormatException extends OhlcvException {
    * @param source the source's name, or null
    * @param venueCode the venue's own error code, or null
    * @param cause the underlying exception, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public DataFormatException(
       String message,
       @Nullable String source,
@@ -41,7 +48,9 @@ public class DataFormatException extends OhlcvException {
    * network.
    *
    * @param retryable whether fetching the same data again may succeed
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public DataFormatException(
       String message,
       @Nullable String source,
@@ -50,5 +59,26 @@ public class DataFormatException extends OhlcvException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /** An answer of {@code source} that cannot be read as candles (not retryable). */
+  public static OhlcvException.Builder<DataFormatException> of(String source, String message) {
+    return builder(DataFormatException::new, source, message, false);
+  }
+
+  /** Rows that cannot be read as candles, from no particular source (not retryable). */
+  public static OhlcvException.Builder<DataFormatException> of(String message) {
+    return builder(DataFormatException::new, null, message, false);
+  }
+
+  /** An answer of {@code source} cut short by the network: fetching it again may succeed. */
+  public static OhlcvException.Builder<DataFormatException> retryable(
+      String source, String message) {
+    return builder(DataFormatException::new, source, message, true);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected DataFormatException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

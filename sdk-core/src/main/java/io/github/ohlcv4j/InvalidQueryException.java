@@ -19,7 +19,12 @@ public class InvalidQueryException extends OhlcvException {
 
   private static final long serialVersionUID = 1L;
 
-  /** An error with a message only, from no particular source. */
+  /**
+   * An error with a message only, from no particular source.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public InvalidQueryException(String message) {
     this(message, null, null, null);
   }
@@ -31,7 +36,9 @@ public class InvalidQueryException extends OhlcvException {
    * @param source the source's name, or null
    * @param venueCode the venue's own error code, or null
    * @param cause the underlying exception, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public InvalidQueryException(
       String message,
       @Nullable String source,
@@ -40,7 +47,12 @@ public class InvalidQueryException extends OhlcvException {
     super(message, source, false, null, venueCode, cause);
   }
 
-  /** For subclasses that know more. */
+  /**
+   * For subclasses that know more.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   protected InvalidQueryException(
       String message,
       @Nullable String source,
@@ -49,5 +61,24 @@ public class InvalidQueryException extends OhlcvException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /**
+   * A query {@code source} cannot answer as asked (not retryable). The subclasses' factories of the
+   * same name make the more precise errors.
+   */
+  public static OhlcvException.Builder<? extends InvalidQueryException> of(
+      String source, String message) {
+    return builder(InvalidQueryException::new, source, message, false);
+  }
+
+  /** A query that is impossible in itself, before any source sees it (not retryable). */
+  public static OhlcvException.Builder<InvalidQueryException> of(String message) {
+    return builder(InvalidQueryException::new, null, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected InvalidQueryException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -5,7 +5,6 @@ import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
-import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
@@ -13,6 +12,7 @@ import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.VenueLimits;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -199,9 +199,7 @@ public final class OhlcvClient implements AutoCloseable {
    */
   public CandleSeries fetch(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    CandleSource source = sourceFor(query.symbol());
-    QueryEngine.check(source, query);
-    return engine.fetch(source, query);
+    return engine.fetch(sourceFor(query.symbol()), query);
   }
 
   /**

@@ -3,7 +3,10 @@ package io.github.ohlcv4j;
 import io.github.ohlcv4j.internal.FetchContext;
 import io.github.ohlcv4j.internal.RetryGuard;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +25,24 @@ import org.jspecify.annotations.Nullable;
  * what the application did; {@link UnexpectedFailureException} for a bug or an {@link Error} (out
  * of memory, a missing class), so that even those end the query instead of hanging it. The library
  * itself throws only these subclasses, never a bare {@code OhlcvException}.
+ *
+ * <p><b>Making one.</b> Each type has named factories that say what kind of failure it is and take
+ * the source's name and the message; they return a {@link Builder} for the details a failure may
+ * have (the venue's code, how long to wait, the cause), and {@link Builder#build()} makes the
+ * exception:
+ *
+ * <pre>{@code
+ * throw SourceUnavailableException.retryable(name, "HTTP 503 for BTCUSDT 1m klines ...")
+ *     .retryAfter(Duration.ofSeconds(5))
+ *     .venueCode("503")
+ *     .build();
+ * throw RateLimitException.ban(name, "this IP is banned until ...", until).venueCode("418").build();
+ * throw SymbolNotFoundException.of(name, "Binance does not know BTCUSDX ...").venueCode("-1121").build();
+ * }</pre>
+ *
+ * Whether an error is retryable is decided by the factory ({@code retryable} or {@code permanent}
+ * where a type can be either), never by a flag among other arguments. The constructors with
+ * positional arguments are deprecated.
  */
 public class OhlcvException extends RuntimeException {
 
@@ -44,12 +65,32 @@ public class OhlcvException extends RuntimeException {
 
   /** An error with a message only: not retryable, no source. */
   public OhlcvException(String message) {
-    this(message, null, false, null, null, null);
+    super(message);
+    this.source = null;
+    this.retryable = false;
+    this.retryAfter = null;
+    this.venueCode = null;
   }
 
   /** An error with a message and a cause: not retryable, no source. */
   public OhlcvException(String message, @Nullable Throwable cause) {
-    this(message, null, false, null, null, cause);
+    super(message, cause);
+    this.source = null;
+    this.retryable = false;
+    this.retryAfter = null;
+    this.venueCode = null;
+  }
+
+  /**
+   * An error made by a {@link Builder}: what subclasses call from the constructor their factories
+   * pass to {@link #builder(Function, String, String, boolean)}.
+   */
+  protected OhlcvException(Builder<?> b) {
+    super(b.message, b.cause);
+    this.source = b.source;
+    this.retryable = b.retryable;
+    this.retryAfter = b.retryAfter;
+    this.venueCode = b.venueCode;
   }
 
   /**
@@ -61,7 +102,10 @@ public class OhlcvException extends RuntimeException {
    * @param retryAfter how long the venue asked to wait, or null
    * @param venueCode the venue's own error code (e.g. {@code "-1121"}, {@code "10006"}), or null
    * @param cause the underlying exception, or null
+   * @deprecated use a factory of the subclass ({@code SourceUnavailableException.retryable(source,
+   *     message)} and the like), which names the case instead of six positional arguments
    */
+  @Deprecated
   protected OhlcvException(
       String message,
       @Nullable String source,
@@ -126,5 +170,79 @@ public class OhlcvException extends RuntimeException {
    */
   public Optional<String> fetchId() {
     return Optional.ofNullable(fetchId);
+  }
+
+  /**
+   * The failure inside the wrappers a future adds ({@link
+   * java.util.concurrent.CompletionException}, {@link java.util.concurrent.ExecutionException}):
+   * what a source completes a page's future with when a step it ran on a future failed.
+   */
+  public static Throwable unwrap(Throwable t) {
+    return io.github.ohlcv4j.internal.Errors.unwrap(Objects.requireNonNull(t, "t"));
+  }
+
+  /**
+   * A builder for subclasses' factories: {@code make} is the subclass's constructor that takes a
+   * builder; {@code retryable} is decided by the factory.
+   */
+  protected static <E extends OhlcvException> Builder<E> builder(
+      Function<Builder<E>, E> make, @Nullable String source, String message, boolean retryable) {
+    return new Builder<>(make, source, message, retryable);
+  }
+
+  /**
+   * The details of an error being made: the venue's code, how long to wait, the cause. Obtained
+   * from a factory of the exception type ({@code InvalidQueryException.of(source, message)}, {@code
+   * SourceUnavailableException.retryable(source, message)}, ...); {@link #build()} makes the
+   * exception. Not thread-safe; meant to be used in one expression.
+   *
+   * @param <E> the type of exception built
+   */
+  public static final class Builder<E extends OhlcvException> {
+    private final Function<Builder<E>, E> make;
+    final @Nullable String source;
+    final String message;
+    final boolean retryable;
+    @Nullable Duration retryAfter;
+    @Nullable String venueCode;
+    @Nullable Throwable cause;
+    @Nullable Instant bannedUntil;
+
+    private Builder(
+        Function<Builder<E>, E> make, @Nullable String source, String message, boolean retryable) {
+      this.make = make;
+      this.source = source;
+      this.message = Objects.requireNonNull(message, "message");
+      this.retryable = retryable;
+    }
+
+    /** The venue's own error code, such as Binance's {@code -1121} or an HTTP status. */
+    public Builder<E> venueCode(String venueCode) {
+      this.venueCode = Objects.requireNonNull(venueCode, "venueCode");
+      return this;
+    }
+
+    /** How long the venue asked to wait before the next request. */
+    public Builder<E> retryAfter(Duration retryAfter) {
+      this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+      return this;
+    }
+
+    /** How long the venue asked to wait, if it said; nothing if empty. */
+    public Builder<E> retryAfter(Optional<Duration> retryAfter) {
+      this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter").orElse(null);
+      return this;
+    }
+
+    /** The underlying exception. */
+    public Builder<E> cause(Throwable cause) {
+      this.cause = Objects.requireNonNull(cause, "cause");
+      return this;
+    }
+
+    /** Makes the exception. */
+    public E build() {
+      return make.apply(this);
+    }
   }
 }

@@ -473,78 +473,85 @@ public final class OhlcvQuery {
      */
     public OhlcvQuery build() {
       if (problem != null) {
-        throw new InvalidQueryException(problem);
+        throw InvalidQueryException.of(problem).build();
       }
       if (symbol == null) {
-        throw new InvalidQueryException(
-            "A query needs a symbol: call symbol(\"BINANCE:BTCUSDT\") or OhlcvQuery.of(symbol)");
+        throw InvalidQueryException.of(
+                "A query needs a symbol: call symbol(\"BINANCE:BTCUSDT\") or OhlcvQuery.of(symbol)")
+            .build();
       }
       String q = symbol + " " + interval;
       checkTime(q, "from", from);
       checkTime(q, "to", to);
       if (from != null && to != null && !from.isBefore(to)) {
-        throw new InvalidQueryException(
-            q
-                + ": the range ["
-                + from
-                + ", "
-                + to
-                + ") is empty; 'from' must be before 'to' (the end is exclusive)");
+        throw InvalidQueryException.of(
+                q
+                    + ": the range ["
+                    + from
+                    + ", "
+                    + to
+                    + ") is empty; 'from' must be before 'to' (the end is exclusive)")
+            .build();
       }
       if (to != null && from == null) {
-        throw new InvalidQueryException(
-            q
-                + ": to("
-                + to
-                + ") needs a start; use between(from, to), or latest(n) for the newest candles");
+        throw InvalidQueryException.of(
+                q
+                    + ": to("
+                    + to
+                    + ") needs a start; use between(from, to), or latest(n) for the newest candles")
+            .build();
       }
       if (latest != UNSET && !latestCopied && from != null) {
-        throw new InvalidQueryException(
-            q
-                + ": latest("
-                + latest
-                + ") cannot be combined with a time range; use one or the other");
+        throw InvalidQueryException.of(
+                q
+                    + ": latest("
+                    + latest
+                    + ") cannot be combined with a time range; use one or the other")
+            .build();
       }
       if (latest != UNSET && latest < 1) {
-        throw new InvalidQueryException(q + ": latest(n) needs n >= 1, got " + latest);
+        throw InvalidQueryException.of(q + ": latest(n) needs n >= 1, got " + latest).build();
       }
       if (limit != UNSET && limit < 1) {
-        throw new InvalidQueryException(q + ": limit(n) needs n >= 1, got " + limit);
+        throw InvalidQueryException.of(q + ": limit(n) needs n >= 1, got " + limit).build();
       }
       if (resample != null && !resample.equals(interval)) {
         if (resample.compareTo(interval) < 0) {
-          throw new InvalidQueryException(
-              q
-                  + ": cannot resample "
-                  + interval
-                  + " candles to the finer "
-                  + resample
-                  + "; fetch "
-                  + resample
-                  + " candles instead, or resample to a coarser interval");
+          throw InvalidQueryException.of(
+                  q
+                      + ": cannot resample "
+                      + interval
+                      + " candles to the finer "
+                      + resample
+                      + "; fetch "
+                      + resample
+                      + " candles instead, or resample to a coarser interval")
+              .build();
         }
         if (!interval.divides(resample)) {
-          throw new InvalidQueryException(
-              q
-                  + ": cannot resample "
-                  + interval
-                  + " to "
-                  + resample
-                  + ": "
-                  + resample
-                  + " is not a whole multiple of "
-                  + interval
-                  + " with matching boundaries (1m → 5m, 1h → 1d, 1d → 1M work)");
+          throw InvalidQueryException.of(
+                  q
+                      + ": cannot resample "
+                      + interval
+                      + " to "
+                      + resample
+                      + ": "
+                      + resample
+                      + " is not a whole multiple of "
+                      + interval
+                      + " with matching boundaries (1m → 5m, 1h → 1d, 1d → 1M work)")
+              .build();
         }
         if (!resample.canAlign(alignment)) {
-          throw new InvalidQueryException(
-              q
-                  + ": "
-                  + resample
-                  + " buckets cannot start at the zone's midnight, since "
-                  + resample
-                  + " does not divide a day; resample to one that does (1h, 2h, 4h, 6h, 12h)"
-                  + " or keep Alignment.EPOCH");
+          throw InvalidQueryException.of(
+                  q
+                      + ": "
+                      + resample
+                      + " buckets cannot start at the zone's midnight, since "
+                      + resample
+                      + " does not divide a day; resample to one that does (1h, 2h, 4h, 6h, 12h)"
+                      + " or keep Alignment.EPOCH")
+              .build();
         }
       }
       return new OhlcvQuery(this, symbol);
@@ -552,18 +559,19 @@ public final class OhlcvQuery {
 
     private static void checkTime(String q, String what, @Nullable Instant t) {
       if (t != null && (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME))) {
-        throw new InvalidQueryException(
-            q
-                + ": "
-                + what
-                + "("
-                + t
-                + ") is outside the times a query can cover, "
-                + MIN_TIME
-                + " to "
-                + MAX_TIME
-                + ". For a source's whole history, start at its first candle (or at"
-                + " Instant.EPOCH); for everything up to now, leave out to(...).");
+        throw InvalidQueryException.of(
+                q
+                    + ": "
+                    + what
+                    + "("
+                    + t
+                    + ") is outside the times a query can cover, "
+                    + MIN_TIME
+                    + " to "
+                    + MAX_TIME
+                    + ". For a source's whole history, start at its first candle (or at"
+                    + " Instant.EPOCH); for everything up to now, leave out to(...).")
+            .build();
       }
     }
   }

@@ -27,7 +27,9 @@ public class RateLimitException extends OhlcvException {
    * @param source the source's name, or null
    * @param retryAfter how long the venue asked to wait, or null if it did not say
    * @param venueCode the venue's code, or null
+   * @deprecated use {@link #of(String, String)}
    */
+  @Deprecated
   public RateLimitException(
       String message,
       @Nullable String source,
@@ -41,7 +43,9 @@ public class RateLimitException extends OhlcvException {
    *
    * @param bannedUntil the end of a ban, or null if this is not a ban
    * @param cause the underlying exception, or null
+   * @deprecated use {@link #of(String, String)} or {@link #ban(String, String, Instant)}
    */
+  @Deprecated
   public RateLimitException(
       String message,
       @Nullable String source,
@@ -64,5 +68,31 @@ public class RateLimitException extends OhlcvException {
   /** When the ban ends, if this is a ban. */
   public Optional<Instant> bannedUntil() {
     return Optional.ofNullable(bannedUntil);
+  }
+
+  /**
+   * The venue refused a request of {@code source} as one too many (retryable); give the wait it
+   * asked for as {@link OhlcvException.Builder#retryAfter(Duration)}.
+   */
+  public static OhlcvException.Builder<RateLimitException> of(String source, String message) {
+    return builder(RateLimitException::new, source, message, true);
+  }
+
+  /**
+   * The venue banned this client from {@code source} until {@code bannedUntil} (retryable, not
+   * before then).
+   */
+  public static OhlcvException.Builder<RateLimitException> ban(
+      String source, String message, Instant bannedUntil) {
+    OhlcvException.Builder<RateLimitException> b =
+        builder(RateLimitException::new, source, message, true);
+    b.bannedUntil = java.util.Objects.requireNonNull(bannedUntil, "bannedUntil");
+    return b;
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected RateLimitException(OhlcvException.Builder<?> b) {
+    super(b);
+    this.bannedUntil = b.bannedUntil;
   }
 }

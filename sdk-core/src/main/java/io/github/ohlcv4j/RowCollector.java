@@ -68,17 +68,18 @@ final class RowCollector {
     if (!(h >= l) || !(v >= 0) || !isFinite(o, h, l, c, v)) {
       switch (policy) {
         case REJECT:
-          throw new DataFormatException(
-              symbol
-                  + " "
-                  + interval
-                  + ": bad candle at input row "
-                  + (count + dropped)
-                  + " (open time "
-                  + Instant.ofEpochMilli(t)
-                  + "): "
-                  + whatIsBad(o, h, l, c, v)
-                  + ". Use badRows(BadRowPolicy.DROP or FLAG) to keep the rest of the data.");
+          throw DataFormatException.of(
+                  symbol
+                      + " "
+                      + interval
+                      + ": bad candle at input row "
+                      + (count + dropped)
+                      + " (open time "
+                      + Instant.ofEpochMilli(t)
+                      + "): "
+                      + whatIsBad(o, h, l, c, v)
+                      + ". Use badRows(BadRowPolicy.DROP or FLAG) to keep the rest of the data.")
+              .build();
         case DROP:
           dropped++;
           droppedAt.add(t);

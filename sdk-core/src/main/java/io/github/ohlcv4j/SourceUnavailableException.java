@@ -13,7 +13,12 @@ public class SourceUnavailableException extends OhlcvException {
 
   private static final long serialVersionUID = 1L;
 
-  /** A transient failure of a source: retryable. */
+  /**
+   * A transient failure of a source: retryable.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public SourceUnavailableException(
       String message, @Nullable String source, @Nullable Throwable cause) {
     super(message, source, true, null, null, cause);
@@ -25,7 +30,9 @@ public class SourceUnavailableException extends OhlcvException {
    * @param retryable whether trying again may help
    * @param retryAfter when to try again, or null
    * @param venueCode the venue's code, or null
+   * @deprecated use the factories ({@link #retryable}), which name the case
    */
+  @Deprecated
   public SourceUnavailableException(
       String message,
       @Nullable String source,
@@ -34,5 +41,28 @@ public class SourceUnavailableException extends OhlcvException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /**
+   * A transient failure of {@code source} (I/O, a timeout, a 5xx): the same request may succeed
+   * later.
+   */
+  public static OhlcvException.Builder<SourceUnavailableException> retryable(
+      String source, String message) {
+    return builder(SourceUnavailableException::new, source, message, true);
+  }
+
+  /**
+   * A failure of {@code source} that asking again will not mend (a wrong path, a location the venue
+   * does not serve).
+   */
+  public static OhlcvException.Builder<SourceUnavailableException> permanent(
+      String source, String message) {
+    return builder(SourceUnavailableException::new, source, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected SourceUnavailableException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -12,7 +12,12 @@ public class SymbolNotFoundException extends InvalidQueryException {
 
   private static final long serialVersionUID = 1L;
 
-  /** An error with a message only, from no particular source. */
+  /**
+   * An error with a message only, from no particular source.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public SymbolNotFoundException(String message) {
     this(message, null, null, null);
   }
@@ -24,7 +29,9 @@ public class SymbolNotFoundException extends InvalidQueryException {
    * @param source the source's name, or null
    * @param venueCode the venue's own error code, or null
    * @param cause the underlying exception, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public SymbolNotFoundException(
       String message,
       @Nullable String source,
@@ -33,7 +40,12 @@ public class SymbolNotFoundException extends InvalidQueryException {
     super(message, source, false, null, venueCode, cause);
   }
 
-  /** For subclasses that know more. */
+  /**
+   * For subclasses that know more.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   protected SymbolNotFoundException(
       String message,
       @Nullable String source,
@@ -42,5 +54,15 @@ public class SymbolNotFoundException extends InvalidQueryException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /** A symbol {@code source} does not know (not retryable). */
+  public static OhlcvException.Builder<SymbolNotFoundException> of(String source, String message) {
+    return builder(SymbolNotFoundException::new, source, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected SymbolNotFoundException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -21,9 +21,33 @@ public class UnexpectedFailureException extends OhlcvException {
    * @param message what was asked, what was thrown where, and what to do
    * @param source the source's name, or null
    * @param cause what was thrown
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public UnexpectedFailureException(
       String message, @Nullable String source, @Nullable Throwable cause) {
     super(message, source, false, null, null, cause);
+  }
+
+  /**
+   * A failure on {@code source} that no other type describes; give it the throwable as {@code
+   * cause}.
+   */
+  public static OhlcvException.Builder<UnexpectedFailureException> of(
+      String source, String message) {
+    return builder(UnexpectedFailureException::new, source, message, false);
+  }
+
+  /**
+   * A failure outside any source that no other type describes; give it the throwable as {@code
+   * cause}.
+   */
+  public static OhlcvException.Builder<UnexpectedFailureException> of(String message) {
+    return builder(UnexpectedFailureException::new, null, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected UnexpectedFailureException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -13,7 +13,12 @@ public class UnsupportedIntervalException extends InvalidQueryException {
 
   private static final long serialVersionUID = 1L;
 
-  /** An error with a message only, from no particular source. */
+  /**
+   * An error with a message only, from no particular source.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   public UnsupportedIntervalException(String message) {
     this(message, null, null, null);
   }
@@ -25,7 +30,9 @@ public class UnsupportedIntervalException extends InvalidQueryException {
    * @param source the source's name, or null
    * @param venueCode the venue's own error code, or null
    * @param cause the underlying exception, or null
+   * @deprecated use the factories ({@link #of}), which name the case
    */
+  @Deprecated
   public UnsupportedIntervalException(
       String message,
       @Nullable String source,
@@ -34,7 +41,12 @@ public class UnsupportedIntervalException extends InvalidQueryException {
     super(message, source, false, null, venueCode, cause);
   }
 
-  /** For subclasses that know more. */
+  /**
+   * For subclasses that know more.
+   *
+   * @deprecated use the factories, which name the case
+   */
+  @Deprecated
   protected UnsupportedIntervalException(
       String message,
       @Nullable String source,
@@ -43,5 +55,16 @@ public class UnsupportedIntervalException extends InvalidQueryException {
       @Nullable String venueCode,
       @Nullable Throwable cause) {
     super(message, source, retryable, retryAfter, venueCode, cause);
+  }
+
+  /** An interval {@code source} does not serve (not retryable). */
+  public static OhlcvException.Builder<UnsupportedIntervalException> of(
+      String source, String message) {
+    return builder(UnsupportedIntervalException::new, source, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected UnsupportedIntervalException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

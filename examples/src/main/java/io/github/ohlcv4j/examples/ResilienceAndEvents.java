@@ -193,16 +193,17 @@ public final class ResilienceAndEvents {
           }
           if (r < failureRate / 2) {
             return CompletableFuture.failedFuture(
-                new SourceUnavailableException(
-                    "HTTP 503 from " + name() + " (simulated)", name(), null));
+                SourceUnavailableException.retryable(
+                        name(), "HTTP 503 from " + name() + " (simulated)")
+                    .build());
           }
           if (r < failureRate) {
             return CompletableFuture.failedFuture(
-                new RateLimitException(
-                    "Too many requests to " + name() + " (simulated); wait 300 ms",
-                    name(),
-                    Duration.ofMillis(300),
-                    "429"));
+                RateLimitException.of(
+                        name(), "Too many requests to " + name() + " (simulated); wait 300 ms")
+                    .retryAfter(Duration.ofMillis(300))
+                    .venueCode("429")
+                    .build());
           }
           return inner.next();
         }

@@ -113,6 +113,51 @@ class ExampleCommandsTest {
     r.failedSaying("The query failed for good");
   }
 
+  @Test
+  void csvFilesReadsWhatTheQuickstartWroteAndABinanceDump() throws Exception {
+    // One day of a Binance spot dump in its published form: twelve columns, no header, and since
+    // 2025 the times in microseconds.
+    StringBuilder rows = new StringBuilder();
+    long day = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+    for (int i = 0; i < 1440; i++) {
+      long t = day + i * 60_000L;
+      double open = 94_000 + i;
+      rows.append(t * 1000)
+          .append(',')
+          .append(open)
+          .append(',')
+          .append(open + 12.5)
+          .append(',')
+          .append(open - 7.25)
+          .append(',')
+          .append(open + 1)
+          .append(",1.5,")
+          .append((t + 60_000) * 1000 - 1)
+          .append(',')
+          .append(1.5 * (open + 1))
+          .append(',')
+          .append(20 + i % 7)
+          .append(",0.75,")
+          .append(0.75 * (open + 1))
+          .append(",0\n");
+    }
+    Path dump = dir.resolve("BTCUSDT-1m-2025-01-01.zip");
+    try (java.util.zip.ZipOutputStream z =
+        new java.util.zip.ZipOutputStream(Files.newOutputStream(dump))) {
+      z.putNextEntry(new java.util.zip.ZipEntry("BTCUSDT-1m-2025-01-01.csv"));
+      z.write(rows.toString().getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+    Path folder = dir.resolve("csv files");
+    Run r = run("CsvFiles", folder.toString(), dump.toString());
+    String all = r.out() + "\n" + r.err();
+    assertEquals(0, r.exit(), all);
+    assertTrue(Files.exists(folder.resolve("BTCUSDT-1m-2024-01-01.csv")), all);
+    assertTrue(r.out().contains("1440 candles, the same as written: true"), all);
+    assertTrue(r.out().contains("Resampled to 1h"), all);
+    assertTrue(r.out().contains("BTCUSDT 1m · 1,440 candles · 2025-01-01 00:00"), all);
+  }
+
   /** What a command did. */
   private record Run(String main, int exit, String out, String err) {
     void failedSaying(String message) {

@@ -10,6 +10,7 @@ import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
+import io.github.ohlcv4j.source.VenueLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

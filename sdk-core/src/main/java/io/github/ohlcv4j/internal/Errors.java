@@ -37,10 +37,19 @@ public final class Errors {
     }
     String on = source == null ? "" : " on " + source;
     if (c instanceof CancellationException) {
-      return new QueryCancelledException("The request" + on + " was cancelled " + what, source, c);
+      String m = "The request" + on + " was cancelled " + what;
+      return (source == null
+              ? QueryCancelledException.of(m)
+              : QueryCancelledException.of(source, m))
+          .cause(c)
+          .build();
     }
-    return new UnexpectedFailureException(
-        "Unexpected " + c + on + " " + what + ". " + advice(c), source, c);
+    String m = "Unexpected " + c + on + " " + what + ". " + advice(c);
+    return (source == null
+            ? UnexpectedFailureException.of(m)
+            : UnexpectedFailureException.of(source, m))
+        .cause(c)
+        .build();
   }
 
   /** What to do about an unexpected throwable, for messages. */

@@ -55,23 +55,22 @@ final class PageCheck {
     CandleSeries c = page.candles();
     Interval iv = c.interval();
     if (!iv.equals(query.interval()) && !iv.equals(query.outputInterval())) {
-      throw new DataFormatException(
-          source
-              + ": page "
-              + n
-              + " of "
-              + query
-              + " holds "
-              + iv
-              + " candles, but "
-              + query.interval()
-              + (query.outputInterval().equals(query.interval())
-                  ? ""
-                  : " or " + query.outputInterval())
-              + " candles were asked for. The source is faulty; report it.",
-          source,
-          null,
-          null);
+      throw DataFormatException.of(
+              source,
+              source
+                  + ": page "
+                  + n
+                  + " of "
+                  + query
+                  + " holds "
+                  + iv
+                  + " candles, but "
+                  + query.interval()
+                  + (query.outputInterval().equals(query.interval())
+                      ? ""
+                      : " or " + query.outputInterval())
+                  + " candles were asked for. The source is faulty; report it.")
+          .build();
     }
     if (c.isEmpty()) {
       return c;
@@ -141,29 +140,28 @@ final class PageCheck {
     long t = c.openTimeMillis(i);
     Interval iv = c.interval();
     long start = iv.bucketStart(t, c.zone());
-    return new DataFormatException(
-        source
-            + ": row "
-            + i
-            + " of page "
-            + n
-            + " of "
-            + query
-            + " opens at "
-            + Instant.ofEpochMilli(t)
-            + " ("
-            + t
-            + " ms), which is not the start of a "
-            + iv
-            + " candle"
-            + (iv.isCalendar() ? " in " + c.zone() : "")
-            + ": the candle holding that time opens at "
-            + Instant.ofEpochMilli(start)
-            + ". The source misreads its venue's times (units, zone or clock); no row of this"
-            + " answer is used.",
-        source,
-        null,
-        null);
+    return DataFormatException.of(
+            source,
+            source
+                + ": row "
+                + i
+                + " of page "
+                + n
+                + " of "
+                + query
+                + " opens at "
+                + Instant.ofEpochMilli(t)
+                + " ("
+                + t
+                + " ms), which is not the start of a "
+                + iv
+                + " candle"
+                + (iv.isCalendar() ? " in " + c.zone() : "")
+                + ": the candle holding that time opens at "
+                + Instant.ofEpochMilli(start)
+                + ". The source misreads its venue's times (units, zone or clock); no row of this"
+                + " answer is used.")
+        .build();
   }
 
   private static int lowerBound(CandleSeries s, long t) {

@@ -8,11 +8,9 @@ import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.QueryCancelledException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.UnexpectedFailureException;
-import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
-import io.github.ohlcv4j.source.SourceCapabilities;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +35,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs queries against sources: drives the cursor page by page through a {@link PageGuard}, feeds
- * the pages to a {@link SeriesProcessor}, reports events and logs. Shared by {@link
+ * Runs queries against sources: checks the query against the source's capabilities (once, here,
+ * before the cursor is asked for), drives the cursor page by page through a {@link PageGuard},
+ * feeds the pages to a {@link SeriesProcessor}, reports events and logs. Shared by {@link
  * io.github.ohlcv4j.OhlcvClient} (with its policies) and {@link CandleSource#fetch} (without).
  * Thread-safe; one instance serves many queries.
  *
@@ -116,45 +115,6 @@ public final class QueryEngine {
   }
 
   /**
-   * Checks a query against the source's capabilities, before any I/O.
-   *
-   * @throws UnsupportedIntervalException if the source does not serve the interval
-   */
-  public static void check(CandleSource source, OhlcvQuery query) {
-    SourceCapabilities caps = source.capabilities();
-    if (!caps.supports(query.interval())) {
-      // The coarsest served interval that resamples exactly to the one asked for.
-      String hint =
-          caps.intervals().stream()
-              .filter(i -> i.divides(query.interval()))
-              .max(java.util.Comparator.naturalOrder())
-              .map(
-                  i ->
-                      " To get "
-                          + query.interval()
-                          + " candles, fetch "
-                          + i
-                          + " candles and resample them to "
-                          + query.interval()
-                          + " (resample(...) on the query or the series).")
-              .orElse("");
-      throw new UnsupportedIntervalException(
-          query.symbol()
-              + ": "
-              + source.name()
-              + " does not serve "
-              + query.interval()
-              + " candles; it serves "
-              + caps.describeIntervals()
-              + "."
-              + hint,
-          source.name(),
-          null,
-          null);
-    }
-  }
-
-  /**
    * Runs {@code query} to completion asynchronously; cancelling the future cancels the request in
    * flight.
    */
@@ -162,7 +122,7 @@ public final class QueryEngine {
     CompletableFuture<CandleSeries> result = new CompletableFuture<>();
     Run run;
     try {
-      check(source, query);
+      source.capabilities().check(source.name(), query);
       run = new Run(source, query);
     } catch (Throwable e) {
       result.completeExceptionally(Errors.wrap(e, source.name(), query));
@@ -211,7 +171,7 @@ public final class QueryEngine {
    * cancels what is in flight.
    */
   public Stream<CandleSeries> pages(CandleSource source, OhlcvQuery query) {
-    check(source, query);
+    source.capabilities().check(source.name(), query);
     Run run;
     try {
       run = new Run(source, query);

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.source.VenueLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,13 @@
 package io.github.ohlcv4j.source;
 
+import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.InvalidQueryException;
+import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.internal.SourceUris;
+import io.github.ohlcv4j.internal.DirectRunner;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Opens sources by URI, through the {@link CandleSourceProvider}s on the class path:
@@ -95,6 +99,31 @@ public final class CandleSources {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Runs {@code query} against {@code source} in the calling thread, without retries or events: the
+   * capability check, the pages merged, then resampled, filled, trimmed to complete candles and
+   * limited as the query says, with {@code clock} for "now" where the venue's clock is unknown.
+   * What {@link CandleSource#fetch(OhlcvQuery)} does with the system clock; for a source that
+   * answers a query by running others (one per symbol, say) over views of itself.
+   *
+   * @throws io.github.ohlcv4j.OhlcvException if anything fails; never returns part of the answer
+   */
+  public static CandleSeries fetch(CandleSource source, OhlcvQuery query, Clock clock) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(clock, "clock");
+    return DirectRunner.fetch(source, query, clock);
+  }
+
+  /**
+   * As {@link #fetch(CandleSource, OhlcvQuery, Clock)}, as a lazy stream of processed series; see
+   * {@link CandleSource#pages(OhlcvQuery)}.
+   */
+  public static Stream<CandleSeries> pages(CandleSource source, OhlcvQuery query, Clock clock) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(clock, "clock");
+    return DirectRunner.pages(source, query, clock);
   }
 
   /** The providers found on the class path. */

@@ -5,7 +5,6 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
-import io.github.ohlcv4j.internal.SourceUris;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

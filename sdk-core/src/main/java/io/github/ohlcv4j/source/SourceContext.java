@@ -14,7 +14,8 @@ import java.util.function.Function;
  * connection pool, its rate-limit budgets). {@link #defaults()} suits a source opened on its own.
  *
  * <p>Components are looked up by type with {@link #component(Class)}, which keeps third-party types
- * (the HTTP client) out of this API. Immutable and thread-safe.
+ * (the HTTP client) out of this API; {@link io.github.ohlcv4j.source.http.Http#of(SourceContext,
+ * String)} finds the client's OkHttp client that way. Immutable and thread-safe.
  */
 public final class SourceContext {
 
@@ -75,6 +76,14 @@ public final class SourceContext {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * The venue budgets of the client that opened the source, to report usage headers, pauses and
+   * bans to ({@link VenueLimits}); {@link VenueLimits#none()} for a source opened on its own.
+   */
+  public VenueLimits venueLimits() {
+    return component(VenueLimits.class).orElse(VenueLimits.none());
+  }
+
   /** A shared component of the given type, if the client provides one. */
   public <T> Optional<T> component(Class<T> type) {
     Objects.requireNonNull(type, "type");
@@ -113,6 +122,11 @@ public final class SourceContext {
     public Builder environment(Function<String, String> environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
+    }
+
+    /** The venue budgets sources report to; see {@link SourceContext#venueLimits()}. */
+    public Builder venueLimits(VenueLimits limits) {
+      return component(VenueLimits.class, limits);
     }
 
     /** A shared component, found by {@code type}. */

@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.source;
 
+import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +21,20 @@ public class StoreSchemaException extends SourceUnavailableException {
    * @param message what was found, and what to do
    * @param source the store's name, or null
    * @param cause the database's error, or null
+   * @deprecated use {@link #of(String, String)}
    */
+  @Deprecated
   public StoreSchemaException(String message, @Nullable String source, @Nullable Throwable cause) {
     super(message, source, false, null, null, cause);
+  }
+
+  /** A store of {@code source} whose files or tables cannot be used as they are (not retryable). */
+  public static OhlcvException.Builder<StoreSchemaException> of(String source, String message) {
+    return builder(StoreSchemaException::new, source, message, false);
+  }
+
+  /** An error from a builder; see {@link OhlcvException.Builder}. */
+  protected StoreSchemaException(OhlcvException.Builder<?> b) {
+    super(b);
   }
 }

@@ -41,7 +41,7 @@ class CircuitGuardTest {
           .withHalfOpenProbes(2);
 
   private static Outcome unavailable() {
-    return Outcome.fail(() -> new SourceUnavailableException("HTTP 502", "scripted", null));
+    return Outcome.fail(() -> SourceUnavailableException.retryable("scripted", "HTTP 502").build());
   }
 
   private static GuardHarness harness() {
@@ -138,23 +138,26 @@ class CircuitGuardTest {
     ScriptedSource s =
         ScriptedSource.of("scripted", 100)
             .then(
-                Outcome.fail(() -> new RateLimitException("429", "scripted", null, "429")),
-                Outcome.fail(() -> new SymbolNotFoundException("no such", "scripted", null, null)),
-                Outcome.fail(() -> new AuthenticationException("bad key", "scripted", null, null)),
-                Outcome.fail(() -> new DataFormatException("bad row", "scripted", null, null)),
-                Outcome.fail(() -> new RateLimitException("429", "scripted", null, "429")),
-                Outcome.fail(() -> new RateLimitException("429", "scripted", null, "429")));
+                Outcome.fail(
+                    () -> RateLimitException.of("scripted", "429").venueCode("429").build()),
+                Outcome.fail(() -> SymbolNotFoundException.of("scripted", "no such").build()),
+                Outcome.fail(() -> AuthenticationException.of("scripted", "bad key").build()),
+                Outcome.fail(() -> DataFormatException.of("scripted", "bad row").build()),
+                Outcome.fail(
+                    () -> RateLimitException.of("scripted", "429").venueCode("429").build()),
+                Outcome.fail(
+                    () -> RateLimitException.of("scripted", "429").venueCode("429").build()));
     for (int i = 0; i < 6; i++) {
       run(h, s);
     }
     assertTrue(h.events.circuitChanges().isEmpty());
 
-    assertTrue(CircuitGuard.countsAgainstSource(new SourceUnavailableException("x", "s", null)));
     assertTrue(
-        CircuitGuard.countsAgainstSource(
-            new DataFormatException("cut short", "s", true, null, null, null)));
-    assertFalse(CircuitGuard.countsAgainstSource(new DataFormatException("bad row")));
-    assertFalse(CircuitGuard.countsAgainstSource(new RateLimitException("x", "s", null, null)));
+        CircuitGuard.countsAgainstSource(SourceUnavailableException.retryable("s", "x").build()));
+    assertTrue(
+        CircuitGuard.countsAgainstSource(DataFormatException.retryable("s", "cut short").build()));
+    assertFalse(CircuitGuard.countsAgainstSource(DataFormatException.of("bad row").build()));
+    assertFalse(CircuitGuard.countsAgainstSource(RateLimitException.of("s", "x").build()));
   }
 
   @Test

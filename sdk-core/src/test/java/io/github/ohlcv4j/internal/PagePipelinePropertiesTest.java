@@ -201,14 +201,14 @@ class PagePipelinePropertiesTest {
       switch (step.kind) {
         case UNAVAILABLE:
           return CompletableFuture.failedFuture(
-              new SourceUnavailableException("HTTP 503 (scripted)", source.name(), null));
+              SourceUnavailableException.retryable(source.name(), "HTTP 503 (scripted)").build());
         case CUT_SHORT:
           return CompletableFuture.failedFuture(
-              new DataFormatException(
-                  "the body was cut short (scripted)", source.name(), true, null, null, null));
+              DataFormatException.retryable(source.name(), "the body was cut short (scripted)")
+                  .build());
         case MALFORMED:
           return CompletableFuture.failedFuture(
-              new DataFormatException("malformed row (scripted)", source.name(), null, null));
+              DataFormatException.of(source.name(), "malformed row (scripted)").build());
         case ERROR:
           return CompletableFuture.failedFuture(new AssertionError("injected (scripted)"));
         default:

@@ -95,7 +95,11 @@ class RateLimitGuardTest {
             .weighing(1, "venue", null)
             .then(
                 Outcome.fail(
-                    () -> new RateLimitException("429", "venue:a", Duration.ofSeconds(5), "429")));
+                    () ->
+                        RateLimitException.of("venue:a", "429")
+                            .retryAfter(Duration.ofSeconds(5))
+                            .venueCode("429")
+                            .build()));
     ScriptedSource b = ScriptedSource.of("venue:b", 100).weighing(1, "venue", null);
 
     CompletableFuture<CandleSeries> fa = h.start(a, query(10));
@@ -122,8 +126,10 @@ class RateLimitGuardTest {
             .then(
                 Outcome.fail(
                     () ->
-                        new RateLimitException(
-                            "418 banned", "venue:a", Duration.ofHours(1), "418", end, null)));
+                        RateLimitException.ban("venue:a", "418 banned", end)
+                            .retryAfter(Duration.ofHours(1))
+                            .venueCode("418")
+                            .build()));
     ScriptedSource b = ScriptedSource.of("venue:b", 100).weighing(1, "venue", null);
 
     CompletableFuture<CandleSeries> fa = h.start(a, query(10));

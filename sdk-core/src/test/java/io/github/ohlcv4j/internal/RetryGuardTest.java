@@ -33,7 +33,7 @@ class RetryGuardTest {
       RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 4).withJitter(0);
 
   private static Outcome unavailable() {
-    return Outcome.fail(() -> new SourceUnavailableException("HTTP 503", "scripted", null));
+    return Outcome.fail(() -> SourceUnavailableException.retryable("scripted", "HTTP 503").build());
   }
 
   @Test
@@ -112,7 +112,7 @@ class RetryGuardTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.fail(
-                    () -> new SymbolNotFoundException("no such symbol", "scripted", null, null)));
+                    () -> SymbolNotFoundException.of("scripted", "no such symbol").build()));
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(1));
     assertInstanceOf(SymbolNotFoundException.class, error(f));
@@ -122,7 +122,7 @@ class RetryGuardTest {
     GuardHarness g = new GuardHarness(EXP);
     ScriptedSource bad =
         ScriptedSource.of("scripted", 100)
-            .then(Outcome.fail(() -> new DataFormatException("bad row", "scripted", null, null)));
+            .then(Outcome.fail(() -> DataFormatException.of("scripted", "bad row").build()));
     CompletableFuture<CandleSeries> f2 = g.start(bad, query(50));
     g.time.runAll(Duration.ofMinutes(1));
     assertInstanceOf(DataFormatException.class, error(f2));
@@ -136,7 +136,11 @@ class RetryGuardTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.fail(
-                    () -> new RateLimitException("429", "scripted", Duration.ofSeconds(3), "429")));
+                    () ->
+                        RateLimitException.of("scripted", "429")
+                            .retryAfter(Duration.ofSeconds(3))
+                            .venueCode("429")
+                            .build()));
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(1));
     assertEquals(50, f.join().size());
@@ -153,8 +157,10 @@ class RetryGuardTest {
             .then(
                 Outcome.fail(
                     () ->
-                        new RateLimitException(
-                            "418 banned", "scripted", Duration.ofSeconds(1), "418", banEnd, null)));
+                        RateLimitException.ban("scripted", "418 banned", banEnd)
+                            .retryAfter(Duration.ofSeconds(1))
+                            .venueCode("418")
+                            .build()));
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(1));
     assertEquals(50, f.join().size());
@@ -168,7 +174,11 @@ class RetryGuardTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.fail(
-                    () -> new RateLimitException("429", "scripted", Duration.ofMinutes(1), "429")));
+                    () ->
+                        RateLimitException.of("scripted", "429")
+                            .retryAfter(Duration.ofMinutes(1))
+                            .venueCode("429")
+                            .build()));
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(5));
     OhlcvException e = error(f);

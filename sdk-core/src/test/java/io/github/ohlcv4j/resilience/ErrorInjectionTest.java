@@ -16,11 +16,11 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.UnexpectedFailureException;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
+import io.github.ohlcv4j.source.http.Http;
 import io.github.ohlcv4j.testing.LogCapture;
 import io.github.ohlcv4j.testing.ScriptedSource;
 import io.github.ohlcv4j.testing.ScriptedSource.Outcome;
@@ -142,7 +142,7 @@ class ErrorInjectionTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.ok(),
-                Outcome.fail(() -> new SourceUnavailableException("503", "scripted", null)),
+                Outcome.fail(() -> SourceUnavailableException.retryable("scripted", "503").build()),
                 throwing(() -> new AssertionError("injected after a retry wait")));
     try (OhlcvClient c = client(s).build()) {
       Throwable t = failure(c.fetchAsync(query(250)));
@@ -199,7 +199,7 @@ class ErrorInjectionTest {
     final Supplier<Error> error;
 
     ParserSource(OkHttpClient client, String base, Supplier<Error> error) {
-      this.http = new Http(client, "parser");
+      this.http = Http.of(client, "parser");
       this.base = base;
       this.error = error;
     }
@@ -319,7 +319,8 @@ class ErrorInjectionTest {
         ScriptedSource.of("scripted", 100)
             .then(
                 Outcome.ok(),
-                Outcome.fail(() -> new SourceUnavailableException("503", "scripted", null)));
+                Outcome.fail(
+                    () -> SourceUnavailableException.retryable("scripted", "503").build()));
     try (LogCapture logs = LogCapture.start();
         OhlcvClient c = client(s).eventListener(assertive).build()) {
       CandleSeries got = c.fetchAsync(query(250)).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -105,13 +105,10 @@ class HealthTest {
               @Override
               public CompletableFuture<Page> next() {
                 return CompletableFuture.failedFuture(
-                    new RateLimitException(
-                        "HTTP 418: banned until " + until,
-                        "banned",
-                        Duration.ofMinutes(10),
-                        "418",
-                        until,
-                        null));
+                    RateLimitException.ban("banned", "HTTP 418: banned until " + until, until)
+                        .retryAfter(Duration.ofMinutes(10))
+                        .venueCode("418")
+                        .build());
               }
 
               @Override

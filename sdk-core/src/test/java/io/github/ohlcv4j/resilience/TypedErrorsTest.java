@@ -155,7 +155,7 @@ class TypedErrorsTest {
                 (src, page) -> {
                   asked.countDown();
                   return CompletableFuture.failedFuture(
-                      new SourceUnavailableException("503", "scripted", null));
+                      SourceUnavailableException.retryable("scripted", "503").build());
                 });
     OhlcvClient c = client(s);
     CompletableFuture<CandleSeries> f = c.fetchAsync(QUERY);

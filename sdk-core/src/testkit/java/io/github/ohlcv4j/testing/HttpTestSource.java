@@ -1,18 +1,10 @@
 package io.github.ohlcv4j.testing;
 
-import io.github.ohlcv4j.AuthenticationException;
-import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.InvalidQueryException;
+import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
-import io.github.ohlcv4j.RateLimitException;
-import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.TimeRange;
-import io.github.ohlcv4j.internal.SourceUris;
-import io.github.ohlcv4j.internal.VenueLimits;
-import io.github.ohlcv4j.internal.http.Http;
-import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
@@ -20,70 +12,60 @@ import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
-import java.io.IOException;
+import io.github.ohlcv4j.source.SourceUris;
+import io.github.ohlcv4j.source.http.BodyBuffer;
+import io.github.ohlcv4j.source.http.HttpCandleSource;
+import io.github.ohlcv4j.source.http.HttpErrors;
+import io.github.ohlcv4j.source.http.HttpPageCursor;
+import io.github.ohlcv4j.source.http.Redact;
+import io.github.ohlcv4j.source.http.Reply;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.IntUnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
-import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small HTTP source for the resilience tests, built like the real ones: it plans pages, sends
- * each through {@link Http} (asynchronous, cancellable), maps what the server says to the typed
- * errors, reports usage headers to the client's {@link VenueLimits}, and never returns a page that
- * holds less than the response promised. It speaks {@link FakeVenue}'s wire format and
- * authenticates with an API key (a URL parameter) and a password (basic authentication), so tests
- * can check that neither leaks.
+ * A small HTTP source for the resilience tests, built on the same kit as the venue sources ({@link
+ * HttpCandleSource}): it plans pages, sends each through the kit's request loop (asynchronous,
+ * cancellable), maps what the server says with the kit's {@link HttpErrors}, reports usage headers
+ * to the client's venue budgets, and never returns a page that holds less than the response
+ * promised. It speaks {@link FakeVenue}'s wire format and authenticates with an API key (a URL
+ * parameter) and a password (basic authentication), so tests can check that neither leaks.
  *
- * <p>Error mapping: 429 → {@link RateLimitException} with {@code Retry-After}; 418 → a ban until
- * {@code Retry-After}; 401/403 → {@link AuthenticationException}; 5xx → {@link
- * SourceUnavailableException}; a body cut short or empty → retryable {@link DataFormatException};
- * another content type or a malformed row → non-retryable {@link DataFormatException}.
+ * <p>Error mapping: 429 → {@link io.github.ohlcv4j.RateLimitException} with {@code Retry-After};
+ * 418 → a ban until {@code Retry-After}; 401/403 → {@link
+ * io.github.ohlcv4j.AuthenticationException}; 5xx → {@link
+ * io.github.ohlcv4j.SourceUnavailableException}; a body cut short or empty → retryable {@link
+ * DataFormatException}; another content type or a malformed row → non-retryable {@link
+ * DataFormatException}.
  */
-public final class HttpTestSource implements CandleSource {
+public final class HttpTestSource extends HttpCandleSource {
 
   /** The largest body read, in bytes. */
   public static final int MAX_BODY = 8 * 1024 * 1024;
 
-  private final String name;
-  private final HttpUrl base;
   private final String apiKey;
   private final String password;
-  private final String[] secrets;
-  private final int pageSize;
   private final IntUnaryOperator weight;
-  private final Http http;
-  private final VenueLimits limits;
-  private final SourceContext context;
   private final SourceCapabilities capabilities;
 
   private HttpTestSource(Builder b) {
-    this.name = b.name;
-    this.base = Objects.requireNonNull(b.base, "base");
+    super(b, b.name, "the fake venue", "http://fake-venue.invalid", 500);
     this.apiKey = b.apiKey;
     this.password = b.password;
-    this.secrets =
-        new String[] {apiKey, password, "user:" + password, FakeVenue.base64("user:" + password)};
-    this.pageSize = b.pageSize;
     this.weight = b.weight;
-    this.context = b.context;
-    this.http = Http.of(context, name);
-    this.limits = context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     SourceCapabilities.Builder caps =
         SourceCapabilities.builder()
             .anyMultipleOf(Interval.M1)
-            .maxRowsPerRequest(pageSize)
+            .maxRowsPerRequest(pageSize())
             .rateLimitGroup(b.group);
     if (b.rateLimit != null) {
       caps.rateLimit(b.rateLimit);
@@ -97,18 +79,23 @@ public final class HttpTestSource implements CandleSource {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public SourceCapabilities capabilities() {
     return capabilities;
   }
 
   @Override
+  protected int maxBodyBytes() {
+    return MAX_BODY;
+  }
+
+  @Override
+  protected Request healthRequest() {
+    return new Request.Builder().url(url().addPathSegments("v1/ping").build()).build();
+  }
+
+  @Override
   public PageCursor cursor(OhlcvQuery query) {
-    TimeRange range = query.rangeAt(context.clock().instant());
+    TimeRange range = query.rangeAt(clock().instant());
     Interval interval = query.interval();
     long first = interval.bucketStart(range.fromMillis(), ZoneOffset.UTC);
     if (first < range.fromMillis()) {
@@ -117,207 +104,119 @@ public final class HttpTestSource implements CandleSource {
     return new Cursor(query, first, range.toMillis());
   }
 
-  private final class Cursor implements PageCursor {
-    final OhlcvQuery query;
-    final long end;
-    long next;
-    volatile boolean closed;
-    volatile @Nullable CompletableFuture<Page> outstanding;
-
-    Cursor(OhlcvQuery query, long first, long end) {
-      this.query = query;
-      this.next = first;
-      this.end = end;
+  /** The fake venue's errors: the kit's, with a ban for 418 and its usage header. */
+  private final class Errors extends HttpErrors {
+    Errors(String what) {
+      super(HttpTestSource.this, what);
     }
 
     @Override
-    public boolean hasNext() {
-      return !closed && next < end;
+    public void reportUsage(Response r, Instant serverNow) {
+      String usage = r.header("X-Usage");
+      if (usage != null) {
+        String[] u = usage.split(";");
+        limits()
+            .reportUsage(
+                group(),
+                Long.parseLong(u[0]),
+                Long.parseLong(u[1]),
+                Instant.ofEpochMilli(Long.parseLong(u[2])));
+      }
+    }
+
+    @Override
+    protected @Nullable OhlcvException venue(Failure f) {
+      if (f.status() != 418) {
+        return null;
+      }
+      Duration after = f.retryAfter().orElse(Duration.ofMinutes(2));
+      return banned(f, f.now().plus(after), after, ": the fake venue banned this client.");
+    }
+
+    @Override
+    protected String authAdvice() {
+      return "check the API key and password.";
+    }
+  }
+
+  private final class Cursor extends HttpPageCursor<Page> {
+    private final long end;
+    private final String what;
+    private volatile long next;
+    private volatile long stop;
+
+    Cursor(OhlcvQuery query, long first, long end) {
+      this(query, first, end, query + " candles");
+    }
+
+    private Cursor(OhlcvQuery query, long first, long end, String what) {
+      super(HttpTestSource.this, query, new Errors(what));
+      this.next = first;
+      this.end = end;
+      this.what = what;
+    }
+
+    @Override
+    protected boolean more() {
+      return next < end;
     }
 
     @Override
     public int nextWeight() {
-      return weight.applyAsInt(pageSize);
+      return weight.applyAsInt(pageSize());
     }
 
     @Override
     public int remainingEstimate() {
-      long rows = (end - next) / query.interval().nominalMillis();
-      return (int) ((rows + pageSize - 1) / pageSize);
+      long rows = (end - next) / query().interval().nominalMillis();
+      return (int) ((rows + pageSize() - 1) / pageSize());
     }
 
     @Override
-    public CompletableFuture<Page> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException("No more pages for " + query);
-      }
+    protected Request request() {
       long start = next;
-      long stop = Math.min(end, query.interval().plus(start, pageSize, ZoneOffset.UTC));
-      HttpUrl url =
-          base.newBuilder()
+      stop = Math.min(end, query().interval().plus(start, pageSize(), ZoneOffset.UTC));
+      HttpUrl u =
+          url()
               .addPathSegments("v1/klines")
-              .addQueryParameter("symbol", query.symbol().toString())
-              .addQueryParameter("interval", query.interval().toString())
+              .addQueryParameter("symbol", query().symbol().toString())
+              .addQueryParameter("interval", query().interval().toString())
               .addQueryParameter("start", Long.toString(start))
               .addQueryParameter("end", Long.toString(stop))
-              .addQueryParameter("limit", Long.toString(pageSize))
+              .addQueryParameter("limit", Long.toString(pageSize()))
               .addQueryParameter("apiKey", apiKey)
               .build();
-      Request request =
-          new Request.Builder()
-              .url(url)
-              .header("Authorization", "Basic " + FakeVenue.base64("user:" + password))
-              .build();
-      CompletableFuture<Page> call = http.send(request, r -> read(r, start, stop));
-      CompletableFuture<Page> result = new CompletableFuture<>();
-      result.whenComplete(
-          (p, e) -> {
-            if (result.isCancelled()) {
-              call.cancel(true);
-            }
-          });
-      call.whenComplete(
-          (p, e) -> {
-            if (e != null) {
-              result.completeExceptionally(e);
-            } else {
-              next = stop; // moves only on success: a retry repeats this request
-              result.complete(p);
-            }
-          });
-      outstanding = result;
-      return result;
+      return new Request.Builder()
+          .url(u)
+          .header("Authorization", "Basic " + FakeVenue.base64("user:" + password))
+          .build();
     }
 
-    Page read(Response r, long start, long stop) throws IOException {
-      String where = Redact.url(r.request().url());
-      Instant now = context.clock().instant();
-      String body = body(r, where);
-      int code = r.code();
-      if (code == 429) {
-        Optional<Duration> after = Http.retryAfter(r, now);
-        throw new RateLimitException(
-            query + ": " + name + " says too many requests (HTTP 429) at " + where + ".",
-            name,
-            after.orElse(null),
-            "429");
-      }
-      if (code == 418) {
-        Duration after = Http.retryAfter(r, now).orElse(Duration.ofMinutes(2));
-        throw new RateLimitException(
-            query + ": " + name + " banned this client (HTTP 418) at " + where + ".",
-            name,
-            after,
-            "418",
-            now.plus(after),
-            null);
-      }
-      if (code == 401 || code == 403) {
-        throw new AuthenticationException(
-            query
-                + ": "
-                + name
-                + " refused the credentials (HTTP "
-                + code
-                + ") at "
-                + where
-                + ". Check the API key and password.",
-            name,
-            Integer.toString(code),
-            null);
-      }
-      if (code >= 500) {
-        throw new SourceUnavailableException(
-            query
-                + ": "
-                + name
-                + " failed with HTTP "
-                + code
-                + " at "
-                + where
-                + ": "
-                + Http.snippet(body, 120, secrets),
-            name,
-            true,
-            null,
-            Integer.toString(code),
-            null);
-      }
-      if (code != 200) {
-        throw new InvalidQueryException(
-            query
-                + ": "
-                + name
-                + " answered HTTP "
-                + code
-                + ": "
-                + Http.snippet(body, 120, secrets),
-            name,
-            Integer.toString(code),
-            null);
-      }
-      String type = r.header("Content-Type", "");
+    @Override
+    protected Page parse(Reply reply) {
+      BodyBuffer.Body raw = reply.body();
+      String where = Redact.url(reply.response().request().url());
+      String type = reply.response().header("Content-Type", "");
       if (!type.startsWith("text/csv")) {
-        throw new DataFormatException(
-            query
-                + ": "
-                + name
-                + " answered "
-                + (type.isEmpty() ? "no content type" : type)
-                + " instead of text/csv at "
-                + where
-                + ": "
-                + Http.snippet(body, 120, secrets),
-            name,
-            null,
-            null);
+        throw DataFormatException.of(
+                name(),
+                what
+                    + ": "
+                    + name()
+                    + " answered "
+                    + (type.isEmpty() ? "no content type" : type)
+                    + " instead of text/csv at "
+                    + where
+                    + ": "
+                    + raw.snippet(120))
+            .build();
       }
-      if (body.isEmpty()) {
-        throw new DataFormatException(
-            query + ": " + name + " sent an empty body at " + where + ".",
-            name,
-            true,
-            null,
-            null,
-            null);
+      if (raw.length() == 0) {
+        throw DataFormatException.retryable(
+                name(), what + ": " + name() + " sent an empty body at " + where + ".")
+            .build();
       }
-      CandleSeries series = parse(body, where);
-      String usage = r.header("X-Usage");
-      if (usage != null) {
-        String[] u = usage.split(";");
-        limits.reportUsage(
-            capabilities.rateLimitGroup(),
-            Long.parseLong(u[0]),
-            Long.parseLong(u[1]),
-            Instant.ofEpochMilli(Long.parseLong(u[2])));
-      }
-      return new Page(series, body.length(), Http.serverTime(r, context.clock()), start, stop);
-    }
-
-    /**
-     * The body as text, read as its bytes arrive (never sized by {@code Content-Length}) and at
-     * most {@link HttpTestSource#MAX_BODY} bytes; a larger one is a {@link DataFormatException}.
-     */
-    String body(Response r, String where) throws IOException {
-      long declared = r.body().contentLength();
-      BufferedSource source = r.body().source();
-      if (declared > MAX_BODY || source.request(MAX_BODY + 1L)) {
-        throw new DataFormatException(
-            query
-                + ": the answer at "
-                + where
-                + " is larger than "
-                + MAX_BODY
-                + " bytes, more than any page holds.",
-            name,
-            null,
-            null);
-      }
-      return source.getBuffer().readUtf8();
-    }
-
-    CandleSeries parse(String body, String where) {
-      CandleSeries.Builder b = CandleSeries.builder(query.symbol(), query.interval()).source(name);
+      String body = new String(raw.bytes(), 0, raw.length(), StandardCharsets.UTF_8);
       String[] lines = body.split("\n", -1);
       int rows = 0;
       for (int i = 1; i < lines.length; i++) {
@@ -327,7 +226,7 @@ public final class HttpTestSource implements CandleSource {
           if (promised != rows) {
             throw cut(where, rows, "the body promised " + promised);
           }
-          return b.build();
+          return reply.page(next, stop);
         }
         if (line.isEmpty()) {
           continue;
@@ -337,58 +236,54 @@ public final class HttpTestSource implements CandleSource {
           if (f.length != 6) {
             throw new NumberFormatException("expected 6 fields, got " + f.length);
           }
-          b.add(
-              Long.parseLong(f[0]),
-              Double.parseDouble(f[1]),
-              Double.parseDouble(f[2]),
-              Double.parseDouble(f[3]),
-              Double.parseDouble(f[4]),
-              Double.parseDouble(f[5]));
+          reply
+              .candles()
+              .add(
+                  Long.parseLong(f[0]),
+                  Double.parseDouble(f[1]),
+                  Double.parseDouble(f[2]),
+                  Double.parseDouble(f[3]),
+                  Double.parseDouble(f[4]),
+                  Double.parseDouble(f[5]));
         } catch (NumberFormatException e) {
           if (i == lines.length - 1) {
             throw cut(where, rows, "its last line is incomplete");
           }
-          throw new DataFormatException(
-              query
-                  + ": line "
-                  + (i + 1)
-                  + " of the answer at "
-                  + where
-                  + " is malformed: "
-                  + Http.snippet(line, 120, secrets),
-              name,
-              null,
-              e);
+          throw DataFormatException.of(
+                  name(),
+                  what
+                      + ": line "
+                      + (i + 1)
+                      + " of the answer at "
+                      + where
+                      + " is malformed: "
+                      + Redact.snippet(line, 120, raw.secrets()))
+              .cause(e)
+              .build();
         }
         rows++;
       }
       throw cut(where, rows, "it has no end line");
     }
 
-    DataFormatException cut(String where, int rows, String why) {
-      return new DataFormatException(
-          query
-              + ": the answer at "
-              + where
-              + " was cut short after "
-              + rows
-              + " rows ("
-              + why
-              + ")",
-          name,
-          true,
-          null,
-          null,
-          null);
+    private DataFormatException cut(String where, int rows, String why) {
+      return DataFormatException.retryable(
+              name(),
+              what
+                  + ": the answer at "
+                  + where
+                  + " was cut short after "
+                  + rows
+                  + " rows ("
+                  + why
+                  + ")")
+          .build();
     }
 
     @Override
-    public void close() {
-      closed = true;
-      CompletableFuture<Page> f = outstanding;
-      if (f != null) {
-        f.cancel(true);
-      }
+    protected Page advance(Page page) {
+      next = stop; // moves only on success: a retry repeats this request
+      return page;
     }
   }
 
@@ -413,12 +308,13 @@ public final class HttpTestSource implements CandleSource {
       Builder b =
           builder()
               .context(context)
-              .base(
+              .baseUrl(
                   new HttpUrl.Builder()
                       .scheme("http")
                       .host(uri.getHost())
                       .port(uri.getPort())
-                      .build())
+                      .build()
+                      .toString())
               .credentials(p.getOrDefault("key", ""), p.getOrDefault("password", ""));
       if (p.containsKey("name")) {
         b.name(p.get("name"));
@@ -443,16 +339,22 @@ public final class HttpTestSource implements CandleSource {
   }
 
   /** Builds an {@link HttpTestSource}. */
-  public static final class Builder {
+  public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private String name = "fake";
-    private @Nullable HttpUrl base;
     private String apiKey = "";
     private String password = "";
-    private int pageSize = 500;
     private IntUnaryOperator weight = rows -> 1;
     private String group = "fake";
     private @Nullable RateLimitPolicy rateLimit;
-    private SourceContext context = SourceContext.defaults();
+
+    Builder() {
+      super(Integer.MAX_VALUE);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** The source's name; {@code "fake"} by default. */
     public Builder name(String name) {
@@ -462,20 +364,13 @@ public final class HttpTestSource implements CandleSource {
 
     /** The server's base URL. */
     public Builder base(HttpUrl base) {
-      this.base = base;
-      return this;
+      return baseUrl(base.toString());
     }
 
     /** The credentials. */
     public Builder credentials(String apiKey, String password) {
       this.apiKey = apiKey;
       this.password = password;
-      return this;
-    }
-
-    /** Rows per request. */
-    public Builder pageSize(int pageSize) {
-      this.pageSize = pageSize;
       return this;
     }
 
@@ -494,12 +389,6 @@ public final class HttpTestSource implements CandleSource {
     /** The budget the source suggests. */
     public Builder rateLimit(RateLimitPolicy policy) {
       this.rateLimit = policy;
-      return this;
-    }
-
-    /** The context: the OkHttp client and the client's venue limits come from it. */
-    public Builder context(SourceContext context) {
-      this.context = context;
       return this;
     }
 

@@ -16,7 +16,6 @@ import io.github.ohlcv4j.duckdb.internal.Reader;
 import io.github.ohlcv4j.duckdb.internal.Schema;
 import io.github.ohlcv4j.duckdb.internal.SeriesKey;
 import io.github.ohlcv4j.duckdb.internal.StoreWriter;
-import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Health;
@@ -137,18 +136,16 @@ public final class DuckDbSource implements CandleStore {
           Files.createDirectories(parent);
         }
       } catch (IOException e) {
-        throw new SourceUnavailableException(
-            name + ": cannot create the directory of " + file + ": " + e,
-            name,
-            false,
-            null,
-            null,
-            e);
+        throw SourceUnavailableException.permanent(
+                name, name + ": cannot create the directory of " + file + ": " + e)
+            .cause(e)
+            .build();
       }
     }
     if (file != null && b.readOnly && !Files.exists(file)) {
-      throw new StoreSchemaException(
-          name + ": " + file + " does not exist, and it was to be opened read-only", name, null);
+      throw StoreSchemaException.of(
+              name, name + ": " + file + " does not exist, and it was to be opened read-only")
+          .build();
     }
     this.db = Database.open(name, file, b.readOnly);
     try {
@@ -528,13 +525,14 @@ public final class DuckDbSource implements CandleStore {
                 next = end;
                 page.complete(Page.of(s));
               } catch (RuntimeException e) {
-                page.completeExceptionally(Errors.unwrap(e));
+                page.completeExceptionally(OhlcvException.unwrap(e));
               }
             });
       } catch (RejectedExecutionException e) {
         page.completeExceptionally(
-            new SourceUnavailableException(
-                name + " is closed; cannot read " + query, name, false, null, null, e));
+            SourceUnavailableException.permanent(name, name + " is closed; cannot read " + query)
+                .cause(e)
+                .build());
       }
       return page;
     }

@@ -1,9 +1,9 @@
 package io.github.ohlcv4j.duckdb;
 
-import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.SourceUris;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

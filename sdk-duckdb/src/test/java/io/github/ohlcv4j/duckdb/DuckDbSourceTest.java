@@ -102,7 +102,7 @@ class DuckDbSourceTest {
       CandleSeries s = Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofDays(2)));
       store.write(s);
       CandleSeries latest =
-          io.github.ohlcv4j.internal.DirectRunner.fetch(
+          io.github.ohlcv4j.source.CandleSources.fetch(
               store,
               OhlcvQuery.builder()
                   .symbol(BTC)

@@ -7,10 +7,11 @@ import io.github.ohlcv4j.exchange.binance.BinanceSource;
 import io.github.ohlcv4j.exchange.bybit.BybitSource;
 import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.polygon.PolygonSource;
-import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.SourceUris;
+import io.github.ohlcv4j.source.http.HttpCandleSource;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -122,20 +123,13 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
               + " names no Bybit category; use bybit:spot, bybit:linear or bybit:inverse",
           e);
     }
-    BybitSource.Builder b = BybitSource.builder(category).context(context);
-    for (Map.Entry<String, String> p : params.entrySet()) {
-      switch (p.getKey()) {
-        case "baseUrl":
-          b.baseUrl(p.getValue());
-          break;
-        case "pageSize":
-          b.pageSize(intParam(uri, p));
-          break;
-        default:
-          throw unknown(uri, p.getKey(), "baseUrl and pageSize");
-      }
-    }
-    return b.build();
+    return settings(
+            BybitSource.builder(category).context(context),
+            uri,
+            params,
+            "baseUrl and pageSize",
+            (b, k, v) -> false)
+        .build();
   }
 
   private static CandleSource binance(
@@ -150,23 +144,19 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
               + " names no Binance market; use binance:spot or binance:usdm",
           e);
     }
-    BinanceSource.Builder b = BinanceSource.builder(m).context(context);
-    for (Map.Entry<String, String> p : params.entrySet()) {
-      switch (p.getKey()) {
-        case "baseUrl":
-          b.baseUrl(p.getValue());
-          break;
-        case "pageSize":
-          b.pageSize(intParam(uri, p));
-          break;
-        case "weightLimit":
-          b.weightLimit(intParam(uri, p));
-          break;
-        default:
-          throw unknown(uri, p.getKey(), "baseUrl, pageSize and weightLimit");
-      }
-    }
-    return b.build();
+    return settings(
+            BinanceSource.builder(m).context(context),
+            uri,
+            params,
+            "baseUrl, pageSize and weightLimit",
+            (b, k, v) -> {
+              if (!k.equals("weightLimit")) {
+                return false;
+              }
+              b.weightLimit(SourceUris.parseInt(uri, k, v));
+              return true;
+            })
+        .build();
   }
 
   private static CandleSource polygon(
@@ -179,65 +169,52 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
               + market
               + "\"");
     }
-    PolygonSource.Builder b = PolygonSource.builder().context(context);
+    return settings(
+            PolygonSource.builder().context(context),
+            uri,
+            params,
+            "apiKey, baseUrl, pageSize, adjusted and requestsPerMinute",
+            (b, k, v) -> {
+              switch (k) {
+                case "adjusted":
+                  b.adjusted(SourceUris.parseBoolean(uri, k, v));
+                  return true;
+                case "apiKey":
+                  b.apiKey(v);
+                  return true;
+                case "requestsPerMinute":
+                  b.requestsPerMinute(SourceUris.parseInt(uri, k, v));
+                  return true;
+                default:
+                  return false;
+              }
+            })
+        .build();
+  }
+
+  /** Sets a venue's own URI parameter on its builder; false if the venue has no such parameter. */
+  @FunctionalInterface
+  private interface Parameter<B> {
+    boolean set(B builder, String name, String value);
+  }
+
+  /**
+   * Applies the URI's parameters: {@code baseUrl} and {@code pageSize}, which every venue has, and
+   * the venue's own through {@code venue}.
+   */
+  private static <B extends HttpCandleSource.Builder<B>> B settings(
+      B b, URI uri, Map<String, String> params, String accepted, Parameter<B> venue) {
     for (Map.Entry<String, String> p : params.entrySet()) {
-      switch (p.getKey()) {
-        case "baseUrl":
-          b.baseUrl(p.getValue());
-          break;
-        case "pageSize":
-          b.pageSize(intParam(uri, p));
-          break;
-        case "adjusted":
-          b.adjusted(boolParam(uri, p));
-          break;
-        case "apiKey":
-          b.apiKey(p.getValue());
-          break;
-        case "requestsPerMinute":
-          b.requestsPerMinute(intParam(uri, p));
-          break;
-        default:
-          throw unknown(
-              uri, p.getKey(), "apiKey, baseUrl, pageSize, adjusted and requestsPerMinute");
+      String k = p.getKey();
+      String v = p.getValue();
+      if (k.equals("baseUrl")) {
+        b.baseUrl(v);
+      } else if (k.equals("pageSize")) {
+        b.pageSize(SourceUris.parseInt(uri, k, v));
+      } else if (!venue.set(b, k, v)) {
+        throw SourceUris.unknownParameter(uri, k, accepted);
       }
     }
-    return b.build();
-  }
-
-  private static int intParam(URI uri, Map.Entry<String, String> p) {
-    long v = SourceUris.parseLong(uri, p.getKey(), p.getValue());
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "Parameter " + p.getKey() + " in " + SourceUris.redact(uri) + " is out of range");
-    }
-    return (int) v;
-  }
-
-  private static boolean boolParam(URI uri, Map.Entry<String, String> p) {
-    String v = p.getValue().trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true") || v.equals("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw new IllegalArgumentException(
-        "Parameter "
-            + p.getKey()
-            + "=\""
-            + p.getValue()
-            + "\" in "
-            + SourceUris.redact(uri)
-            + " must be true or false");
-  }
-
-  private static IllegalArgumentException unknown(URI uri, String name, String accepted) {
-    return new IllegalArgumentException(
-        "Unknown parameter \""
-            + name
-            + "\" in "
-            + SourceUris.redact(uri)
-            + "; "
-            + uri.getScheme()
-            + ": accepts "
-            + accepted);
+    return b;
   }
 }

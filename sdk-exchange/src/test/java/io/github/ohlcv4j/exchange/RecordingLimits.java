@@ -1,6 +1,6 @@
 package io.github.ohlcv4j.exchange;
 
-import io.github.ohlcv4j.internal.VenueLimits;
+import io.github.ohlcv4j.source.VenueLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

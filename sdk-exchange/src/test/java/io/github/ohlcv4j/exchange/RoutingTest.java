@@ -110,8 +110,7 @@ class RoutingTest {
     InvalidQueryException e =
         assertThrows(
             InvalidQueryException.class,
-            () ->
-                linear.cursor(OhlcvQuery.builder().symbol("BINANCE:BTCUSDT.P").latest(5).build()));
+            () -> linear.fetch(OhlcvQuery.builder().symbol("BINANCE:BTCUSDT.P").latest(5).build()));
     assertTrue(e.getMessage().contains("is not a BYBIT symbol"), e.getMessage());
   }
 }

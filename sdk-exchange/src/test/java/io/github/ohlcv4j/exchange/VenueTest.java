@@ -1,7 +1,7 @@
 package io.github.ohlcv4j.exchange;
 
-import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.VenueLimits;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

@@ -112,8 +112,8 @@ public final class Database implements AutoCloseable {
   /** A pooled connection; give it back with {@link #giveBack}. */
   public DuckDBConnection borrow(String asked) {
     if (closed) {
-      throw new SourceUnavailableException(
-          name + " is closed; cannot go on " + asked, name, false, null, null, null);
+      throw SourceUnavailableException.permanent(name, name + " is closed; cannot go on " + asked)
+          .build();
     }
     DuckDBConnection c = idle.pollFirst();
     if (c != null) {
@@ -156,16 +156,13 @@ public final class Database implements AutoCloseable {
    */
   public <T> T write(String asked, Work<T> work) {
     if (readOnly) {
-      throw new SourceUnavailableException(
-          name
-              + " was opened read-only; cannot go on "
-              + asked
-              + ". Open it without readOnly=true to write.",
-          name,
-          false,
-          null,
-          null,
-          null);
+      throw SourceUnavailableException.permanent(
+              name,
+              name
+                  + " was opened read-only; cannot go on "
+                  + asked
+                  + ". Open it without readOnly=true to write.")
+          .build();
     }
     writeLock.lock();
     try {
@@ -250,18 +247,19 @@ public final class Database implements AutoCloseable {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     String where = file == null ? "the in-memory store" : "the store file " + file;
     if (m.contains("Could not set lock on file") || m.contains("Conflicting lock")) {
-      return new StoreLockedException(
-          name
-              + ": "
-              + where
-              + " is held by another process, so it cannot be opened for "
-              + asked
-              + " (DuckDB: "
-              + firstLine(m)
-              + "). DuckDB lets one process write a file at a time: close the other process, use"
-              + " another file, or open this one with readOnly=true where it is only read.",
-          name,
-          e);
+      return StoreLockedException.of(
+              name,
+              name
+                  + ": "
+                  + where
+                  + " is held by another process, so it cannot be opened for "
+                  + asked
+                  + " (DuckDB: "
+                  + firstLine(m)
+                  + "). DuckDB lets one process write a file at a time: close the other process, use"
+                  + " another file, or open this one with readOnly=true where it is only read.")
+          .cause(e)
+          .build();
     }
     if (m.contains("not a valid DuckDB database file")
         || m.contains("is not a valid DuckDB")
@@ -269,22 +267,25 @@ public final class Database implements AutoCloseable {
         || m.contains("database file with version number")
         || m.contains("storage version")
         || m.contains("checksum")) {
-      return new StoreSchemaException(
-          name
-              + ": "
-              + where
-              + " is not a DuckDB database this version can read, or it is damaged (DuckDB: "
-              + firstLine(m)
-              + "). Nothing was written to it. Point the store at another file, or open this one"
-              + " with the DuckDB version that wrote it.",
-          name,
-          e);
+      return StoreSchemaException.of(
+              name,
+              name
+                  + ": "
+                  + where
+                  + " is not a DuckDB database this version can read, or it is damaged (DuckDB: "
+                  + firstLine(m)
+                  + "). Nothing was written to it. Point the store at another file, or open this one"
+                  + " with the DuckDB version that wrote it.")
+          .cause(e)
+          .build();
     }
     if (m.contains("INTERRUPT") || m.contains("Interrupted")) {
       return new OhlcvException(name + ": " + asked + " was cancelled", e);
     }
-    return new SourceUnavailableException(
-        name + ": DuckDB failed " + asked + ": " + firstLine(m), name, false, null, null, e);
+    return SourceUnavailableException.permanent(
+            name, name + ": DuckDB failed " + asked + ": " + firstLine(m))
+        .cause(e)
+        .build();
   }
 
   private static String firstLine(String m) {

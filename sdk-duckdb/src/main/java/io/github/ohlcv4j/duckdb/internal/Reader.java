@@ -239,32 +239,30 @@ public final class Reader {
         while (r.next()) {
           long k = r.getLong(1);
           if (k < start || k >= end || target.bucketStart(k, zone) != k) {
-            throw new DataFormatException(
-                source
-                    + ": DuckDB returned the bucket "
-                    + Instant.ofEpochMilli(k)
-                    + " outside the window or off the "
-                    + target
-                    + " grid while reading "
-                    + key,
-                source,
-                null,
-                null);
+            throw DataFormatException.of(
+                    source,
+                    source
+                        + ": DuckDB returned the bucket "
+                        + Instant.ofEpochMilli(k)
+                        + " outside the window or off the "
+                        + target
+                        + " grid while reading "
+                        + key)
+                .build();
           }
           long n = r.getLong(7);
           int inFlags = r.getInt(8);
           if (policy == BadRowPolicy.REJECT && (inFlags & CandleSeries.SUSPECT) != 0) {
-            throw new DataFormatException(
-                query.symbol()
-                    + " "
-                    + plan.stored()
-                    + ": the bucket "
-                    + Instant.ofEpochMilli(k)
-                    + " holds a stored bad candle (kept under BadRowPolicy.FLAG when it was"
-                    + " written). Use badRows(BadRowPolicy.DROP or FLAG) to read the rest.",
-                source,
-                null,
-                null);
+            throw DataFormatException.of(
+                    source,
+                    query.symbol()
+                        + " "
+                        + plan.stored()
+                        + ": the bucket "
+                        + Instant.ofEpochMilli(k)
+                        + " holds a stored bad candle (kept under BadRowPolicy.FLAG when it was"
+                        + " written). Use badRows(BadRowPolicy.DROP or FLAG) to read the rest.")
+                .build();
           }
           double o = nullToNaN(r, 2);
           double h = nullToNaN(r, 3);
@@ -310,20 +308,20 @@ public final class Reader {
   }
 
   private static StoreSchemaException offGrid(String source, SeriesKey key, long t) {
-    return new StoreSchemaException(
-        source
-            + ": the store holds a candle of "
-            + key
-            + " at "
-            + Instant.ofEpochMilli(t)
-            + ", which is not on the "
-            + key.interval()
-            + " grid: candles of another interval were written under "
-            + key.interval()
-            + " (by another program?). Nothing was changed; delete those rows from "
-            + Schema.CANDLES
-            + " or read another interval.",
-        source,
-        null);
+    return StoreSchemaException.of(
+            source,
+            source
+                + ": the store holds a candle of "
+                + key
+                + " at "
+                + Instant.ofEpochMilli(t)
+                + ", which is not on the "
+                + key.interval()
+                + " grid: candles of another interval were written under "
+                + key.interval()
+                + " (by another program?). Nothing was changed; delete those rows from "
+                + Schema.CANDLES
+                + " or read another interval.")
+        .build();
   }
 }

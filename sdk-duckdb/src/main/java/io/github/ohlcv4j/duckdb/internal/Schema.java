@@ -137,18 +137,18 @@ public final class Schema {
     Map<String, List<String>> found = db.read("reading the store's tables", Schema::tables);
     int version = recordedVersion(db, name, found);
     if (version > LATEST_VERSION) {
-      throw new StoreSchemaException(
-          name
-              + ": "
-              + where(db)
-              + " is at schema version "
-              + version
-              + ", newer than this library knows ("
-              + LATEST_VERSION
-              + "): a newer ohlcv4j-duckdb wrote it. Upgrade ohlcv4j-duckdb to use it; nothing was"
-              + " changed.",
-          name,
-          null);
+      throw StoreSchemaException.of(
+              name,
+              name
+                  + ": "
+                  + where(db)
+                  + " is at schema version "
+                  + version
+                  + ", newer than this library knows ("
+                  + LATEST_VERSION
+                  + "): a newer ohlcv4j-duckdb wrote it. Upgrade ohlcv4j-duckdb to use it; nothing was"
+                  + " changed.")
+          .build();
     }
     if (version == 0) {
       for (String t : List.of(CANDLES, COVERAGE, SERIES)) {
@@ -159,17 +159,17 @@ public final class Schema {
     }
     if (version < LATEST_VERSION) {
       if (db.readOnly()) {
-        throw new StoreSchemaException(
-            name
-                + ": "
-                + where(db)
-                + (version == 0
-                    ? " holds no candle store"
-                    : " is at schema version " + version + ", older than " + LATEST_VERSION)
-                + ", and it was opened read-only. Open it once without readOnly=true, which"
-                + " creates or upgrades the tables.",
-            name,
-            null);
+        throw StoreSchemaException.of(
+                name,
+                name
+                    + ": "
+                    + where(db)
+                    + (version == 0
+                        ? " holds no candle store"
+                        : " is at schema version " + version + ", older than " + LATEST_VERSION)
+                    + ", and it was opened read-only. Open it once without readOnly=true, which"
+                    + " creates or upgrades the tables.")
+            .build();
       }
       final int from = version;
       db.write(
@@ -261,20 +261,20 @@ public final class Schema {
   }
 
   private static StoreSchemaException foreign(Database db, String name, String table, String why) {
-    return new StoreSchemaException(
-        name
-            + ": the table "
-            + table
-            + " in "
-            + where(db)
-            + " is not one this library can use: "
-            + why
-            + ". Another program made or changed it, or the file is damaged. Nothing was changed:"
-            + " point the store at another file, or move that table away (ALTER TABLE "
-            + table
-            + " RENAME TO ...) and open the store again.",
-        name,
-        null);
+    return StoreSchemaException.of(
+            name,
+            name
+                + ": the table "
+                + table
+                + " in "
+                + where(db)
+                + " is not one this library can use: "
+                + why
+                + ". Another program made or changed it, or the file is damaged. Nothing was changed:"
+                + " point the store at another file, or move that table away (ALTER TABLE "
+                + table
+                + " RENAME TO ...) and open the store again.")
+        .build();
   }
 
   private static String where(Database db) {

@@ -7,26 +7,17 @@ import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.internal.BinanceKlines;
-import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
-import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
 import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
-import io.github.ohlcv4j.exchange.internal.Probe;
-import io.github.ohlcv4j.internal.QueryEngine;
-import io.github.ohlcv4j.internal.SourceUris;
-import io.github.ohlcv4j.internal.VenueLimits;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
-import io.github.ohlcv4j.source.CandleSource;
-import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
-import io.github.ohlcv4j.source.SourceContext;
-import java.io.IOException;
-import java.time.Clock;
+import io.github.ohlcv4j.source.http.HttpCandleSource;
+import io.github.ohlcv4j.source.http.HttpPageCursor;
+import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -35,11 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
-import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,9 +68,11 @@ import org.jspecify.annotations.Nullable;
  * limits of 6000 and 2400 weight a minute, suggested to the client by {@link
  * SourceCapabilities#rateLimit()}), and each request's weight is given by the cursor.
  *
- * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
+ * <p>{@code baseUrl} may point at {@code https://testnet.binance.vision} for the spot testnet, or
+ * at a proxy. Built on the HTTP source kit ({@link HttpCandleSource}). Immutable and thread-safe;
+ * it owns no threads or connections ({@link #close()} does nothing).
  */
-public final class BinanceSource implements CandleSource {
+public final class BinanceSource extends HttpCandleSource {
 
   /** Binance's markets. */
   public enum Market {
@@ -170,57 +161,43 @@ public final class BinanceSource implements CandleSource {
      * @throws InvalidQueryException naming the markets if there is none
      */
     public static Market of(String id) {
-      Objects.requireNonNull(id, "id");
-      for (Market m : values()) {
-        if (m.id.equals(id.toLowerCase(Locale.ROOT))) {
-          return m;
-        }
-      }
-      throw new InvalidQueryException(
-          "Unknown Binance market \"" + id + "\"; expected spot or usdm");
+      return Markets.byId(
+          values(), Market::id, id, "Unknown Binance market \"%s\"; expected spot or usdm");
     }
   }
 
   private final Market market;
-  private final HttpUrl baseUrl;
-  private final int pageSize;
   private final int weightLimit;
-  private final Http http;
-  private final int maxBody;
-  private final Clock clock;
-  private final VenueLimits limits;
-  private final String name;
   private final Map<Interval, String> intervals;
   private final SourceCapabilities capabilities;
 
   private BinanceSource(Builder b) {
+    super(b, "binance:" + b.market.id(), "Binance", b.market.baseUrl, b.market.defaultPageSize);
     this.market = b.market;
-    this.baseUrl = b.baseUrl != null ? b.baseUrl : HttpUrl.get(market.baseUrl);
-    this.pageSize = b.pageSize > 0 ? b.pageSize : market.defaultPageSize;
-    if (pageSize > market.maxPageSize) {
+    if (pageSize() > market.maxPageSize) {
       throw new IllegalArgumentException(
           "pageSize "
-              + pageSize
+              + pageSize()
               + " is above binance:"
               + market.id
               + "'s maximum of "
               + market.maxPageSize);
     }
     this.weightLimit = b.weightLimit > 0 ? b.weightLimit : market.weightLimit;
-    this.name = "binance:" + market.id();
-    this.http = Http.of(b.context, name);
-    this.maxBody = BodyBuffer.maxBody(b.context);
-    this.clock = b.context.clock();
-    this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     this.intervals = intervals(market);
-    this.capabilities =
+    SourceCapabilities.Builder caps =
         SourceCapabilities.builder()
             .intervals(intervals.keySet())
-            .maxRowsPerRequest(pageSize)
+            .calendarZones(Set.of(ZoneOffset.UTC))
+            .maxRowsPerRequest(pageSize())
             .venues(Set.of("BINANCE"))
             .rateLimitGroup(market.rateLimitGroup())
-            .rateLimit(RateLimitPolicy.of(weightLimit, Duration.ofMinutes(1)))
-            .build();
+            .rateLimit(RateLimitPolicy.of(weightLimit, Duration.ofMinutes(1)));
+    if (market == Market.SPOT) {
+      // Binance's timeZone parameter: days, weeks and months at a fixed offset from UTC.
+      caps.calendarOffsets(ZoneOffset.ofHours(-12), ZoneOffset.ofHours(14));
+    }
+    this.capabilities = caps.build();
   }
 
   /** A source for {@code market} with the defaults. */
@@ -233,30 +210,21 @@ public final class BinanceSource implements CandleSource {
     return new Builder(market);
   }
 
+  /** A builder holding this source's settings. */
+  public Builder newBuilder() {
+    Builder b = copyInto(new Builder(market));
+    b.weightLimit = weightLimit;
+    return b;
+  }
+
   /** The market. */
   public Market market() {
     return market;
   }
 
-  /** The API's base URL. */
-  public String baseUrl() {
-    return baseUrl.toString();
-  }
-
-  /** Candles asked for per full request. */
-  public int pageSize() {
-    return pageSize;
-  }
-
   /** The request-weight limit per minute reported to the venue budget. */
   public int weightLimit() {
     return weightLimit;
-  }
-
-  /** {@code binance:spot} or {@code binance:usdm}. */
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
@@ -270,94 +238,48 @@ public final class BinanceSource implements CandleSource {
    */
   @Override
   public boolean serves(Symbol symbol) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BINANCE")) {
-      return false;
-    }
-    return Markets.unqualified(symbol) || Markets.binanceMarket(symbol).equals(market.id());
+    return Markets.serves(symbol, "BINANCE", Markets::binanceMarket, market.id());
   }
 
   /**
-   * Plans the requests for {@code query}; no I/O.
+   * Plans the requests for {@code query}; no I/O. The query has passed {@link
+   * SourceCapabilities#check}: Binance serves its interval, its symbol is Binance's, and its
+   * calendar candles are in a zone Binance serves.
    *
-   * @throws io.github.ohlcv4j.UnsupportedIntervalException if Binance has no such candles
-   * @throws InvalidQueryException if the symbol belongs to the other market, or a day, week or
-   *     month query is in a zone Binance cannot serve
+   * @throws InvalidQueryException if the symbol belongs to the other market
    */
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    QueryEngine.check(this, query);
-    String wanted = Markets.binanceMarket(query.symbol());
-    Markets.requireVenue(query.symbol(), "BINANCE", name);
-    if (!serves(query.symbol())) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + " is a Binance "
-              + (wanted.equals("spot") ? "spot" : "USD-M futures")
-              + " symbol, but "
-              + name
-              + " serves "
-              + (market == Market.SPOT
-                  ? "spot symbols (BINANCE:BTCUSDT)"
-                  : "USD-M perpetuals written with .P (BINANCE:BTCUSDT.P) and dated futures"
-                      + " (BINANCE:BTCUSDT_250328)")
-              + ". Use binance:"
-              + wanted
-              + ".",
-          name,
-          null,
-          null);
+    if (!Markets.servesMarket(query.symbol(), Markets::binanceMarket, market.id())) {
+      String wanted = Markets.binanceMarket(query.symbol());
+      throw Markets.otherMarket(
+          query.symbol(),
+          name(),
+          "a Binance " + (wanted.equals("spot") ? "spot" : "USD-M futures") + " symbol",
+          market == Market.SPOT
+              ? "spot symbols (BINANCE:BTCUSDT)"
+              : "USD-M perpetuals written with .P (BINANCE:BTCUSDT.P) and dated futures"
+                  + " (BINANCE:BTCUSDT_250328)",
+          "Use binance:" + wanted + ".");
     }
     ZoneId zone = ZoneOffset.UTC;
     String timeZone = null;
     if (query.interval().isCalendar() && !Markets.isUtc(query.zone())) {
       ZoneOffset offset = fixedOffset(query.zone());
-      if (market != Market.SPOT || offset == null) {
-        throw new InvalidQueryException(
-            query.symbol()
-                + " "
-                + query.interval()
-                + ": "
-                + name
-                + " serves "
-                + query.interval()
-                + " candles "
-                + (market == Market.SPOT
-                    ? "in UTC or at a fixed offset between -12:00 and +14:00, not in "
-                    : "in UTC only, not in ")
-                + query.zone()
-                + ". Query in "
-                + (market == Market.SPOT ? "such a zone" : "UTC")
-                + ", or fetch 1h candles and resample("
-                + query.interval()
-                + ") with zone("
-                + query.zone()
-                + ").",
-            name,
-            null,
-            null);
+      if (offset == null) { // the capabilities let no such zone through
+        throw new IllegalStateException("no fixed offset: " + query.zone());
       }
       zone = offset;
       timeZone = binanceOffset(offset);
     }
-    PagePlan plan = PagePlan.of(query, clock.instant(), zone);
-    return new Cursor(query, plan, timeZone);
+    return new Cursor(query, PagePlan.of(query, clock().instant(), zone), timeZone);
   }
 
-  /** Pings Binance ({@code /api/v3/ping} or {@code /fapi/v1/ping}), waiting at most 10 seconds. */
+  /** Binance's ping ({@code /api/v3/ping} or {@code /fapi/v1/ping}). */
   @Override
-  public Health health() {
-    Request r =
-        new Request.Builder()
-            .url(baseUrl.newBuilder().addPathSegments(market.ping).build())
-            .get()
-            .build();
-    return Probe.check(http, r, name, clock, Duration.ofSeconds(10));
-  }
-
-  @Override
-  public String toString() {
-    return "BinanceSource{" + name + ", " + baseUrl + ", pageSize=" + pageSize + "}";
+  protected Request healthRequest() {
+    return new Request.Builder().url(url().addPathSegments(market.ping).build()).get().build();
   }
 
   private static @Nullable ZoneOffset fixedOffset(ZoneId zone) {
@@ -410,38 +332,28 @@ public final class BinanceSource implements CandleSource {
     return Map.copyOf(m);
   }
 
-  /** What one response gave. */
-  private static final class Step {
-    final int limit;
-    final int rows;
-    final Page page;
-
-    Step(int limit, int rows, Page page) {
-      this.limit = limit;
-      this.rows = rows;
-      this.page = page;
-    }
-  }
+  /** What one response gave: the candles asked for, the rows read, the page. */
+  private record Step(int limit, int rows, Page page) {}
 
   /** Pages through the range by start time, each request starting after the last candle. */
   private final class Cursor extends HttpPageCursor<Step> {
-    private final OhlcvQuery query;
     private final PagePlan plan;
     private final @Nullable String timeZone;
     private final String what;
-    private final BinanceErrors errors;
     private volatile long position;
     private volatile boolean done;
     private volatile int limit;
 
     Cursor(OhlcvQuery query, PagePlan plan, @Nullable String timeZone) {
-      super(http, name, query, maxBody);
-      this.query = query;
+      this(query, plan, timeZone, query.symbol() + " " + query.interval() + " klines");
+    }
+
+    private Cursor(OhlcvQuery query, PagePlan plan, @Nullable String timeZone, String what) {
+      super(BinanceSource.this, query, new BinanceErrors(BinanceSource.this, what));
       this.plan = plan;
       this.timeZone = timeZone;
       this.position = plan.first();
-      this.what = query.symbol() + " " + query.interval() + " klines";
-      this.errors = new BinanceErrors(name, what, limits, market.rateLimitGroup(), weightLimit);
+      this.what = what;
     }
 
     @Override
@@ -456,23 +368,28 @@ public final class BinanceSource implements CandleSource {
 
     @Override
     public int remainingEstimate() {
-      return done ? 0 : plan.requestsLeft(position, pageSize);
+      return done ? 0 : plan.requestsLeft(position, pageSize());
+    }
+
+    @Override
+    protected int expectedRows() {
+      return limit;
     }
 
     private int nextLimit() {
-      return Math.max(1, plan.count(position, plan.end(), pageSize));
+      return Math.max(1, plan.count(position, plan.end(), pageSize()));
     }
 
     @Override
     protected Request request() {
       int n = nextLimit();
       limit = n;
+      OhlcvQuery q = query();
       HttpUrl.Builder url =
-          baseUrl
-              .newBuilder()
+          url()
               .addPathSegments(market.path)
-              .addQueryParameter("symbol", query.symbol().code())
-              .addQueryParameter("interval", intervals.get(query.interval()))
+              .addQueryParameter("symbol", q.symbol().code())
+              .addQueryParameter("interval", intervals.get(q.interval()))
               .addQueryParameter("startTime", Long.toString(position))
               .addQueryParameter("endTime", Long.toString(plan.end() - 1))
               .addQueryParameter("limit", Integer.toString(n));
@@ -483,135 +400,90 @@ public final class BinanceSource implements CandleSource {
     }
 
     @Override
-    protected Step read(Response response) throws IOException {
+    protected Step parse(Reply reply) {
       int asked = limit;
       long from = position;
-      Optional<Instant> date = Http.serverTime(response, clock);
-      Instant serverNow = date.orElseGet(clock::instant);
-      errors.reportUsage(response, serverNow);
-      BodyBuffer.Body body = buffer.read(response);
+      int rows;
       try {
-        if (response.code() != 200) {
-          throw errors.http(response, body, serverNow);
+        rows = BinanceKlines.parse(new JsonBytes(reply.body(), name(), what), reply.candles());
+      } catch (DataFormatException e) {
+        if (ErrorBodies.read(reply.body().bytes(), reply.body().length())
+            .flatMap(x -> x.whole("code"))
+            .isPresent()) {
+          throw reply.error();
         }
-        CandleSeries.Builder b =
-            CandleSeries.builder(query.symbol(), query.interval())
-                .zone(query.zone())
-                .source(name)
-                .badRows(query.badRows())
-                .expectedSize(asked);
-        JsonBytes in = new JsonBytes(body, name, what);
-        int rows;
-        try {
-          rows = BinanceKlines.parse(in, b);
-        } catch (DataFormatException e) {
-          Optional<ErrorBodies.Fields> f = ErrorBodies.read(body.bytes(), body.length());
-          if (f.flatMap(x -> x.whole("code")).isPresent()) {
-            throw errors.http(response, body, serverNow);
-          }
-          throw e;
-        }
-        return new Step(asked, rows, new Page(b.build(), body.length(), date, from, plan.end()));
-      } finally {
-        body.release();
+        throw e;
       }
+      return new Step(asked, rows, reply.page(from, plan.end()));
     }
 
     @Override
     protected Page advance(Step step) {
-      CandleSeries c = step.page.candles();
-      if (step.rows == 0 || c.isEmpty()) {
+      CandleSeries c = step.page().candles();
+      if (step.rows() == 0 || c.isEmpty()) {
         done = true;
-        return step.page;
+        return step.page();
       }
       // Only a candle inside the window asked for, [position, end), moves the cursor: one from
       // after the query's end (which the engine drops) must not make it skip the candles between.
       int last = c.indexOf(plan.end());
       last = (last >= 0 ? last : -last - 1) - 1;
       if (last < 0 || c.openTimeMillis(last) < position) {
-        if (step.rows < step.limit) {
+        if (step.rows() < step.limit()) {
           done = true; // Binance has no candle from startTime to endTime
-          return step.page;
+          return step.page();
         }
-        throw new DataFormatException(
-            name
-                + ": the response to "
-                + what
-                + " from "
-                + Instant.ofEpochMilli(position)
-                + " holds no candle at or after that time and before "
-                + Instant.ofEpochMilli(plan.end())
-                + " (it holds "
-                + c.size()
-                + " from "
-                + c.openTime(0)
-                + " to "
-                + c.openTime(c.size() - 1)
-                + "); Binance should answer with candles from startTime on.",
-            name,
-            null,
-            null);
+        throw DataFormatException.of(
+                name(),
+                name()
+                    + ": the response to "
+                    + what
+                    + " from "
+                    + Instant.ofEpochMilli(position)
+                    + " holds no candle at or after that time and before "
+                    + Instant.ofEpochMilli(plan.end())
+                    + " (it holds "
+                    + c.size()
+                    + " from "
+                    + c.openTime(0)
+                    + " to "
+                    + c.openTime(c.size() - 1)
+                    + "); Binance should answer with candles from startTime on.")
+            .build();
       }
       long next = plan.candleEnd(c.openTimeMillis(last));
       position = next;
-      if (step.rows < step.limit) {
+      if (step.rows() < step.limit()) {
         done = true; // Binance sent every candle up to endTime
       }
-      return step.page;
+      return step.page();
     }
   }
 
   /**
-   * Builds a {@link BinanceSource}. Not thread-safe; {@link #build()} may be called more than once.
+   * Builds a {@link BinanceSource}: the market, the weight limit, and the base URL (the market's
+   * {@link Market#defaultBaseUrl()} unless given), page size (the market's {@link
+   * Market#defaultPageSize()} unless given, at most its {@link Market#maxPageSize()}, checked at
+   * {@link #build()}) and context every HTTP source has. Not thread-safe; {@link #build()} may be
+   * called more than once.
    */
-  public static final class Builder {
+  public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Market market;
-    private @Nullable HttpUrl baseUrl;
-    private int pageSize;
     private int weightLimit;
-    private SourceContext context = SourceContext.defaults();
 
     Builder(Market market) {
+      super(Market.USDM.maxPageSize);
       this.market = Objects.requireNonNull(market, "market");
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
 
     /** The market. */
     public Builder market(Market market) {
       this.market = Objects.requireNonNull(market, "market");
-      return this;
-    }
-
-    /**
-     * The API's base URL; the market's {@link Market#defaultBaseUrl()} unless given (e.g. {@code
-     * https://testnet.binance.vision} for the spot testnet, or a proxy).
-     *
-     * @throws IllegalArgumentException if it is not an http or https URL
-     */
-    public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      HttpUrl u = HttpUrl.parse(baseUrl);
-      if (u == null) {
-        throw new IllegalArgumentException(
-            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
-      }
-      this.baseUrl = u;
-      return this;
-    }
-
-    /**
-     * Candles per request, at least 1 and at most the market's {@link Market#maxPageSize()}; the
-     * market's {@link Market#defaultPageSize()} unless given. Checked against the market at {@link
-     * #build()}.
-     *
-     * @throws IllegalArgumentException if below 1 or above 1500
-     */
-    public Builder pageSize(int pageSize) {
-      if (pageSize < 1 || pageSize > Market.USDM.maxPageSize) {
-        throw new IllegalArgumentException(
-            "pageSize must be between 1 and the market's maximum (spot 1000, usdm 1500), got "
-                + pageSize);
-      }
-      this.pageSize = pageSize;
       return this;
     }
 
@@ -627,16 +499,6 @@ public final class BinanceSource implements CandleSource {
         throw new IllegalArgumentException("weightLimit must be positive, got " + weightLimit);
       }
       this.weightLimit = weightLimit;
-      return this;
-    }
-
-    /**
-     * Where the clock, the HTTP client and the shared venue budget come from; {@link
-     * SourceContext#defaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
-     * own.
-     */
-    public Builder context(SourceContext context) {
-      this.context = Objects.requireNonNull(context, "context");
       return this;
     }
 

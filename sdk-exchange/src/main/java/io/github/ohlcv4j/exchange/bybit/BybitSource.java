@@ -1,44 +1,29 @@
 package io.github.ohlcv4j.exchange.bybit;
 
-import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.exchange.internal.BodyBuffer;
 import io.github.ohlcv4j.exchange.internal.BybitKlines;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
-import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
 import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
-import io.github.ohlcv4j.exchange.internal.Probe;
-import io.github.ohlcv4j.internal.QueryEngine;
-import io.github.ohlcv4j.internal.SourceUris;
-import io.github.ohlcv4j.internal.VenueLimits;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
-import io.github.ohlcv4j.source.CandleSource;
-import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
-import io.github.ohlcv4j.source.SourceContext;
-import java.io.IOException;
-import java.time.Clock;
+import io.github.ohlcv4j.source.http.HttpCandleSource;
+import io.github.ohlcv4j.source.http.HttpPageCursor;
+import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import okhttp3.HttpUrl;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Candles from Bybit's v5 market data API ({@code GET /v5/market/kline}) for one product category:
@@ -57,19 +42,19 @@ import okhttp3.Response;
  * the symbols that belong to it: {@code spot} serves {@code BYBIT:BTCUSDT}; {@code linear} serves
  * perpetuals such as {@code BYBIT:BTCUSDT.P} and {@code BYBIT:BTCPERP.P} and dated futures such as
  * {@code BYBIT:BTCUSDT-27DEC24}; {@code inverse} serves {@code BYBIT:BTCUSD.P} and dated futures
- * such as {@code BYBIT:BTCUSDH25}. Any other symbol fails with an {@link InvalidQueryException}
- * before any request. The venue part of the symbol is not checked.
+ * such as {@code BYBIT:BTCUSDH25}. Any other symbol, and a symbol of another venue ({@code
+ * BINANCE:BTCUSDT}), fails with an {@link InvalidQueryException} before any request.
  *
  * <p><b>Intervals.</b> 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 12h, 1d, 1w (from Monday) and 1M, in
  * UTC: day, week and month candles need a query in UTC; for other zones fetch 1h candles and
  * resample. Others fail with an {@link io.github.ohlcv4j.UnsupportedIntervalException} before any
  * request.
  *
- * <p><b>Paging.</b> The range is split into windows of at most {@link Builder#pageSize(int)} (1000
- * by default, Bybit's maximum) candles from its start; each window is one request whose answer
- * Bybit sends newest first and this source returns ascending. Extra columns: turnover as {@link
- * io.github.ohlcv4j.ExtraColumn#QUOTE_VOLUME} (for inverse contracts volume is in USD and turnover
- * in the coin, as Bybit reports them).
+ * <p><b>Paging.</b> The range is split into windows of at most {@code pageSize} (1000 by default,
+ * Bybit's maximum; {@link Builder#pageSize(int)}) candles from its start; each window is one
+ * request whose answer Bybit sends newest first and this source returns ascending. Extra columns:
+ * turnover as {@link io.github.ohlcv4j.ExtraColumn#QUOTE_VOLUME} (for inverse contracts volume is
+ * in USD and turnover in the coin, as Bybit reports them).
  *
  * <p><b>Errors and limits.</b> Bybit reports most errors with HTTP 200 and a non-zero {@code
  * retCode}: {@code 10001} becomes a {@link io.github.ohlcv4j.SymbolNotFoundException} when it is
@@ -84,9 +69,11 @@ import okhttp3.Response;
  * window, so 600 per 5 seconds could let up to 1200 requests through in the 5 seconds around the
  * start of a window, and Bybit asks clients not to run at the edge of its limit.)
  *
- * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
+ * <p>{@code baseUrl} may point at {@code https://api-testnet.bybit.com} for the testnet, or at a
+ * proxy. Built on the HTTP source kit ({@link HttpCandleSource}). Immutable and thread-safe; it
+ * owns no threads or connections ({@link #close()} does nothing).
  */
-public final class BybitSource implements CandleSource {
+public final class BybitSource extends HttpCandleSource {
 
   /** Bybit's product categories served by {@code /v5/market/kline}. */
   public enum Category {
@@ -116,14 +103,11 @@ public final class BybitSource implements CandleSource {
      * @throws InvalidQueryException naming the categories if there is none
      */
     public static Category of(String id) {
-      Objects.requireNonNull(id, "id");
-      for (Category c : values()) {
-        if (c.id.equals(id.toLowerCase(Locale.ROOT))) {
-          return c;
-        }
-      }
-      throw new InvalidQueryException(
-          "Unknown Bybit category \"" + id + "\"; expected spot, linear or inverse");
+      return Markets.byId(
+          values(),
+          Category::id,
+          id,
+          "Unknown Bybit category \"%s\"; expected spot, linear or inverse");
     }
   }
 
@@ -146,28 +130,16 @@ public final class BybitSource implements CandleSource {
   private static final Map<Interval, String> INTERVALS = intervals();
 
   private final Category category;
-  private final HttpUrl baseUrl;
-  private final int pageSize;
-  private final Http http;
-  private final int maxBody;
-  private final Clock clock;
-  private final VenueLimits limits;
-  private final String name;
   private final SourceCapabilities capabilities;
 
   private BybitSource(Builder b) {
+    super(b, "bybit:" + b.category.id(), "Bybit", DEFAULT_BASE_URL, MAX_PAGE_SIZE);
     this.category = b.category;
-    this.baseUrl = b.baseUrl;
-    this.pageSize = b.pageSize;
-    this.name = "bybit:" + category.id();
-    this.http = Http.of(b.context, name);
-    this.maxBody = BodyBuffer.maxBody(b.context);
-    this.clock = b.context.clock();
-    this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     this.capabilities =
         SourceCapabilities.builder()
             .intervals(INTERVALS.keySet())
-            .maxRowsPerRequest(pageSize)
+            .calendarZones(Set.of(ZoneOffset.UTC))
+            .maxRowsPerRequest(pageSize())
             .newestFirst(true)
             .venues(Set.of("BYBIT"))
             .rateLimitGroup(RATE_LIMIT_GROUP)
@@ -185,30 +157,44 @@ public final class BybitSource implements CandleSource {
     return new Builder(category);
   }
 
-  /** The product category. */
-  public Category category() {
-    return category;
-  }
-
-  /** The API's base URL. */
-  public String baseUrl() {
-    return baseUrl.toString();
-  }
-
-  /** Candles asked for per request. */
-  public int pageSize() {
-    return pageSize;
-  }
-
-  /** {@code bybit:spot}, {@code bybit:linear} or {@code bybit:inverse}. */
-  @Override
-  public String name() {
-    return name;
+  /** A builder holding this source's settings. */
+  public Builder newBuilder() {
+    return copyInto(new Builder(category));
   }
 
   @Override
   public SourceCapabilities capabilities() {
     return capabilities;
+  }
+
+  /** The product category. */
+  public Category category() {
+    return category;
+  }
+
+  /**
+   * Plans the requests for {@code query}; no I/O. The query has passed {@link
+   * SourceCapabilities#check}: Bybit serves its interval, its symbol is Bybit's, and its calendar
+   * candles are in UTC.
+   *
+   * @throws InvalidQueryException if the symbol belongs to another category
+   */
+  @Override
+  public PageCursor cursor(OhlcvQuery query) {
+    Objects.requireNonNull(query, "query");
+    String wanted = Markets.bybitCategory(query.symbol());
+    if (!Markets.unqualified(query.symbol()) && !wanted.equals(category.id())) {
+      throw Markets.otherMarket(
+          query.symbol(),
+          name(),
+          "a Bybit " + wanted + " symbol",
+          category.id() + " symbols (" + example(category) + ")",
+          "Use bybit:"
+              + wanted
+              + (wanted.equals("spot") ? "" : ", or write perpetuals with .P (BYBIT:BTCUSDT.P)")
+              + ".");
+    }
+    return new Cursor(query, PagePlan.of(query, clock().instant(), ZoneOffset.UTC));
   }
 
   /**
@@ -217,80 +203,13 @@ public final class BybitSource implements CandleSource {
    */
   @Override
   public boolean serves(Symbol symbol) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals("BYBIT")) {
-      return false;
-    }
-    return Markets.unqualified(symbol) || Markets.bybitCategory(symbol).equals(category.id());
+    return Markets.serves(symbol, "BYBIT", Markets::bybitCategory, category.id());
   }
 
-  /**
-   * Plans the requests for {@code query}; no I/O.
-   *
-   * @throws io.github.ohlcv4j.UnsupportedIntervalException if Bybit has no such candles
-   * @throws InvalidQueryException if the symbol belongs to another category, or a day, week or
-   *     month query is not in UTC
-   */
+  /** Bybit's server time ({@code /v5/market/time}). */
   @Override
-  public PageCursor cursor(OhlcvQuery query) {
-    Objects.requireNonNull(query, "query");
-    QueryEngine.check(this, query);
-    String wanted = Markets.bybitCategory(query.symbol());
-    Markets.requireVenue(query.symbol(), "BYBIT", name);
-    if (!serves(query.symbol())) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + " is a Bybit "
-              + wanted
-              + " symbol, but "
-              + name
-              + " serves "
-              + category.id()
-              + " symbols ("
-              + example(category)
-              + "). Use bybit:"
-              + wanted
-              + (wanted.equals("spot") ? "" : ", or write perpetuals with .P (BYBIT:BTCUSDT.P)")
-              + ".",
-          name,
-          null,
-          null);
-    }
-    if (query.interval().isCalendar() && !Markets.isUtc(query.zone())) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + " "
-              + query.interval()
-              + ": Bybit's "
-              + query.interval()
-              + " candles start at midnight UTC, not in "
-              + query.zone()
-              + ". Query in UTC, or fetch 1h candles and resample("
-              + query.interval()
-              + ") with zone("
-              + query.zone()
-              + ").",
-          name,
-          null,
-          null);
-    }
-    PagePlan plan = PagePlan.of(query, clock.instant(), ZoneOffset.UTC);
-    return new Cursor(query, plan);
-  }
-
-  /** Asks Bybit for its server time ({@code /v5/market/time}), waiting at most 10 seconds. */
-  @Override
-  public Health health() {
-    Request r =
-        new Request.Builder()
-            .url(baseUrl.newBuilder().addPathSegments("v5/market/time").build())
-            .get()
-            .build();
-    return Probe.check(http, r, name, clock, Duration.ofSeconds(10));
-  }
-
-  @Override
-  public String toString() {
-    return "BybitSource{" + name + ", " + baseUrl + ", pageSize=" + pageSize + "}";
+  protected Request healthRequest() {
+    return new Request.Builder().url(url().addPathSegments("v5/market/time").build()).get().build();
   }
 
   private static String example(Category c) {
@@ -323,45 +242,27 @@ public final class BybitSource implements CandleSource {
   }
 
   /** One request's window and what its response gave. */
-  private static final class Step {
-    final long windowEnd;
-    final Page page;
+  private record Step(long windowEnd, Page page) {}
 
-    Step(long windowEnd, Page page) {
-      this.windowEnd = windowEnd;
-      this.page = page;
-    }
-  }
-
-  /** The window of the request in flight. */
-  private static final class Window {
-    final long start;
-    final long end;
-    final int rows;
-
-    Window(long start, long end, int rows) {
-      this.start = start;
-      this.end = end;
-      this.rows = rows;
-    }
-  }
+  /** The window of the request in flight: {@code [start, end)}, {@code rows} candles. */
+  private record Window(long start, long end, int rows) {}
 
   /** Walks the plan window by window. */
   private final class Cursor extends HttpPageCursor<Step> {
-    private final OhlcvQuery query;
     private final PagePlan plan;
     private final String what;
-    private final BybitErrors errors;
     private volatile long position;
     private volatile Window window = new Window(0, 0, 0);
 
     Cursor(OhlcvQuery query, PagePlan plan) {
-      super(http, name, query, maxBody);
-      this.query = query;
+      this(query, plan, query.symbol() + " " + query.interval() + " klines");
+    }
+
+    private Cursor(OhlcvQuery query, PagePlan plan, String what) {
+      super(BybitSource.this, query, new BybitErrors(BybitSource.this, what));
       this.plan = plan;
       this.position = plan.first();
-      this.what = query.symbol() + " " + query.interval() + " klines";
-      this.errors = new BybitErrors(name, what, limits);
+      this.what = what;
     }
 
     @Override
@@ -371,156 +272,107 @@ public final class BybitSource implements CandleSource {
 
     @Override
     public int remainingEstimate() {
-      return plan.requestsLeft(position, pageSize);
+      return plan.requestsLeft(position, pageSize());
+    }
+
+    @Override
+    protected int expectedRows() {
+      return window.rows();
     }
 
     @Override
     protected Request request() {
       long start = position;
-      long end = plan.windowEnd(start, pageSize);
-      int rows = plan.count(start, end, pageSize);
+      long end = plan.windowEnd(start, pageSize());
+      int rows = plan.count(start, end, pageSize());
       window = new Window(start, end, rows);
-      HttpUrl url =
-          baseUrl
-              .newBuilder()
-              .addPathSegments("v5/market/kline")
-              .addQueryParameter("category", category.id())
-              .addQueryParameter("symbol", query.symbol().code())
-              .addQueryParameter("interval", INTERVALS.get(query.interval()))
-              .addQueryParameter("start", Long.toString(start))
-              .addQueryParameter("end", Long.toString(end - 1)) // Bybit's end is inclusive
-              .addQueryParameter("limit", Integer.toString(rows))
-              .build();
-      return new Request.Builder().url(url).get().build();
+      OhlcvQuery q = query();
+      return new Request.Builder()
+          .url(
+              url()
+                  .addPathSegments("v5/market/kline")
+                  .addQueryParameter("category", category.id())
+                  .addQueryParameter("symbol", q.symbol().code())
+                  .addQueryParameter("interval", INTERVALS.get(q.interval()))
+                  .addQueryParameter("start", Long.toString(start))
+                  .addQueryParameter("end", Long.toString(end - 1)) // Bybit's end is inclusive
+                  .addQueryParameter("limit", Integer.toString(rows))
+                  .build())
+          .get()
+          .build();
     }
 
     @Override
-    protected Step read(Response response) throws IOException {
+    protected Step parse(Reply reply) {
       Window w = window;
-      Optional<Instant> date = Http.serverTime(response, clock);
-      Instant serverNow = date.orElseGet(clock::instant);
-      errors.reportUsage(response, serverNow);
-      BodyBuffer.Body body = buffer.read(response);
+      BybitKlines.Result r;
       try {
-        if (response.code() != 200) {
-          throw errors.http(response, body, serverNow);
+        r = BybitKlines.parse(new JsonBytes(reply.body(), name(), what), reply.candles());
+      } catch (DataFormatException e) {
+        // An error envelope with an unexpected shape still says what went wrong.
+        if (ErrorBodies.read(reply.body().bytes(), reply.body().length())
+            .flatMap(x -> x.whole("retCode"))
+            .filter(c -> c != 0)
+            .isPresent()) {
+          throw reply.error();
         }
-        CandleSeries.Builder b =
-            CandleSeries.builder(query.symbol(), query.interval())
-                .zone(query.zone())
-                .source(name)
-                .badRows(query.badRows())
-                .expectedSize(w.rows);
-        JsonBytes in = new JsonBytes(body, name, what);
-        BybitKlines.Result r;
-        try {
-          r = BybitKlines.parse(in, b);
-        } catch (DataFormatException e) {
-          // An error envelope with an unexpected shape still says what went wrong.
-          Optional<ErrorBodies.Fields> f = ErrorBodies.read(body.bytes(), body.length());
-          Optional<Long> code = f.flatMap(x -> x.whole("retCode"));
-          if (code.isPresent() && code.get() != 0) {
-            throw errors.retCode(response, body, serverNow);
-          }
-          throw e;
-        }
-        if (r.retCode() != 0) {
-          if (r.retCode() == BybitKlines.NO_CODE) {
-            throw new DataFormatException(
-                name
-                    + ": the response to "
-                    + what
-                    + " has no retCode; expected Bybit's {\"retCode\":0,\"result\":{\"list\":[...]}}"
-                    + " (check baseUrl). Body: "
-                    + ErrorBodies.snippet(body, 200),
-                name,
-                null,
-                null);
-          }
-          throw errors.retCode(response, body, serverNow);
-        }
-        if (!r.hasList()) {
-          throw new DataFormatException(
-              name
-                  + ": the response to "
-                  + what
-                  + " has retCode 0 but no result.list. Body: "
-                  + ErrorBodies.snippet(body, 200),
-              name,
-              null,
-              null);
-        }
-        return new Step(w.end, new Page(b.build(), body.length(), date, w.start, w.end));
-      } finally {
-        body.release();
+        throw e;
       }
+      if (r.retCode() == BybitKlines.NO_CODE) {
+        throw malformed(
+            reply,
+            "has no retCode; expected Bybit's {\"retCode\":0,\"result\":{\"list\":[...]}} (check baseUrl)");
+      }
+      if (r.retCode() != 0) {
+        throw reply.error();
+      }
+      if (!r.hasList()) {
+        throw malformed(reply, "has retCode 0 but no result.list");
+      }
+      return new Step(w.end(), reply.page(w.start(), w.end()));
+    }
+
+    private DataFormatException malformed(Reply reply, String what) {
+      return DataFormatException.of(
+              name(),
+              name()
+                  + ": the response to "
+                  + this.what
+                  + " "
+                  + what
+                  + ". Body: "
+                  + reply.body().snippet(200))
+          .build();
     }
 
     @Override
     protected Page advance(Step step) {
-      position = step.windowEnd;
-      return step.page;
+      position = step.windowEnd();
+      return step.page();
     }
   }
 
   /**
-   * Builds a {@link BybitSource}. Not thread-safe; {@link #build()} may be called more than once.
+   * Builds a {@link BybitSource}: the category, and the base URL, page size (1 to {@value
+   * BybitSource#MAX_PAGE_SIZE}, the default) and context every HTTP source has. Not thread-safe;
+   * {@link #build()} may be called more than once.
    */
-  public static final class Builder {
+  public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Category category;
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private int pageSize = MAX_PAGE_SIZE;
-    private SourceContext context = SourceContext.defaults();
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     Builder(Category category) {
+      super(MAX_PAGE_SIZE);
       this.category = Objects.requireNonNull(category, "category");
     }
 
     /** The product category. */
     public Builder category(Category category) {
       this.category = Objects.requireNonNull(category, "category");
-      return this;
-    }
-
-    /**
-     * The API's base URL: {@value BybitSource#DEFAULT_BASE_URL} by default; {@code
-     * https://api-testnet.bybit.com} for the testnet, or a proxy.
-     *
-     * @throws IllegalArgumentException if it is not an http or https URL
-     */
-    public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      HttpUrl u = HttpUrl.parse(baseUrl);
-      if (u == null) {
-        throw new IllegalArgumentException(
-            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
-      }
-      this.baseUrl = u;
-      return this;
-    }
-
-    /**
-     * Candles per request, from 1 to {@value BybitSource#MAX_PAGE_SIZE} (the default). Smaller
-     * pages mean more requests.
-     *
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder pageSize(int pageSize) {
-      if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-        throw new IllegalArgumentException(
-            "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
-      }
-      this.pageSize = pageSize;
-      return this;
-    }
-
-    /**
-     * Where the clock, the HTTP client and the shared venue budget come from; {@link
-     * SourceContext#defaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
-     * own.
-     */
-    public Builder context(SourceContext context) {
-      this.context = Objects.requireNonNull(context, "context");
       return this;
     }
 

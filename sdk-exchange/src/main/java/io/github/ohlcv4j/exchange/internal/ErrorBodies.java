@@ -1,7 +1,8 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import com.squareup.moshi.JsonReader;
-import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.source.http.BodyBuffer;
+import io.github.ohlcv4j.source.http.Redact;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class ErrorBodies {
    * collapsed and the text cut to at most {@code max} characters.
    */
   public static String snippet(BodyBuffer.Body body, int max) {
-    return Redact.snippet(body.bytes(), body.length(), 0, body.length(), max, body.secrets(), true);
+    return body.snippet(max);
   }
 
   /**

@@ -1,7 +1,8 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.DataFormatException;
-import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.source.http.BodyBuffer;
+import io.github.ohlcv4j.source.http.Redact;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -733,7 +734,11 @@ public final class JsonBytes {
       int from = Math.max(0, pos - 40);
       m.append(" Near: \"").append(text(from, Math.min(end, pos + 40))).append('"');
     }
-    return new DataFormatException(m.toString(), source, truncated, null, null, null);
+    String text = m.toString();
+    return (truncated
+            ? DataFormatException.retryable(source, text)
+            : DataFormatException.of(source, text))
+        .build();
   }
 
   /**
@@ -741,19 +746,19 @@ public final class JsonBytes {
    * volume): the builder's reason, with the source, the request and the row of the response.
    */
   public DataFormatException badRow(int row, DataFormatException e) {
-    return new DataFormatException(
-        source
-            + ": row "
-            + row
-            + " of the response to "
-            + what
-            + " (before byte "
-            + pos
-            + ") is not a valid candle: "
-            + e.getMessage(),
-        source,
-        null,
-        e);
+    return DataFormatException.of(
+            source,
+            source
+                + ": row "
+                + row
+                + " of the response to "
+                + what
+                + " (before byte "
+                + pos
+                + ") is not a valid candle: "
+                + e.getMessage())
+        .cause(e)
+        .build();
   }
 
   /** Whether the body starts like an HTML page. */

@@ -6,6 +6,7 @@ import io.github.ohlcv4j.Symbol;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -41,27 +42,53 @@ public final class Markets {
   }
 
   /**
-   * Refuses, before any I/O, a symbol whose venue is not {@code venue}.
+   * The refusal of a symbol that belongs to another market of the venue: {@code BYBIT:BTCUSDT}
+   * (spot) asked of {@code bybit:linear}. A source's capabilities cannot say this (they know
+   * venues, not markets), so its cursor asks.
    *
-   * @throws InvalidQueryException naming the venue the source serves
+   * @param belongs what the symbol is: {@code "a Bybit spot symbol"}
+   * @param serves what the source serves: {@code "linear symbols (BYBIT:BTCUSDT.P)"}
+   * @param use what to do: {@code "Use bybit:spot."}
    */
-  public static void requireVenue(Symbol symbol, String venue, String sourceName) {
-    if (symbol.venue().isPresent() && !symbol.venue().get().equals(venue)) {
-      throw new InvalidQueryException(
-          symbol
-              + " is not a "
-              + venue
-              + " symbol; "
-              + sourceName
-              + " serves "
-              + venue
-              + ":... symbols. Register a source for "
-              + symbol.venue().get()
-              + " or drop the venue prefix.",
-          sourceName,
-          null,
-          null);
+  public static InvalidQueryException otherMarket(
+      Symbol symbol, String source, String belongs, String serves, String use) {
+    return InvalidQueryException.of(
+            source,
+            symbol + " is " + belongs + ", but " + source + " serves " + serves + ". " + use)
+        .build();
+  }
+
+  /**
+   * Whether a source for the market {@code market} of {@code venue} serves {@code symbol}: a symbol
+   * of that venue (or one without a venue) whose market, as {@code marketOf} tells, is {@code
+   * market}; a bare code such as {@code BTCUSDT} is served by every market.
+   */
+  public static boolean serves(
+      Symbol symbol, String venue, Function<Symbol, String> marketOf, String market) {
+    return symbol.venue().map(venue::equals).orElse(true) && servesMarket(symbol, marketOf, market);
+  }
+
+  /** Whether {@code symbol} is of {@code market} as {@code marketOf} tells, or leaves it open. */
+  public static boolean servesMarket(
+      Symbol symbol, Function<Symbol, String> marketOf, String market) {
+    return unqualified(symbol) || marketOf.apply(symbol).equals(market);
+  }
+
+  /**
+   * The constant among {@code values} whose {@code id} is {@code text} in any case.
+   *
+   * @throws io.github.ohlcv4j.InvalidQueryException with {@code unknown} followed by the text, if
+   *     there is none
+   */
+  public static <E> E byId(E[] values, Function<E, String> id, String text, String unknown) {
+    java.util.Objects.requireNonNull(text, "id");
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (E v : values) {
+      if (id.apply(v).equals(lower)) {
+        return v;
+      }
     }
+    throw new io.github.ohlcv4j.InvalidQueryException(unknown.replace("%s", text));
   }
 
   /** Bybit's category for the symbol: {@code spot}, {@code linear} or {@code inverse}. */

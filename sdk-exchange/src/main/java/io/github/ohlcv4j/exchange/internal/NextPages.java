@@ -1,7 +1,7 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.DataFormatException;
-import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.source.http.Redact;
 import java.util.HashSet;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -52,32 +52,30 @@ public final class NextPages {
     }
     seen.add(a);
     if (!seen.add(n)) {
-      throw new DataFormatException(
-          source
-              + ": the response to "
-              + what
-              + " links (next_url) back to a page already fetched for this query ("
-              + Redact.url(next)
-              + "): the venue's paging goes round in circles, so the range cannot be read whole."
-              + " Try again later, or over a shorter range.",
-          source,
-          null,
-          null);
+      throw DataFormatException.of(
+              source,
+              source
+                  + ": the response to "
+                  + what
+                  + " links (next_url) back to a page already fetched for this query ("
+                  + Redact.url(next)
+                  + "): the venue's paging goes round in circles, so the range cannot be read whole."
+                  + " Try again later, or over a shorter range.")
+          .build();
     }
     if (++followed > maxPages) {
-      throw new DataFormatException(
-          source
-              + ": the responses to "
-              + what
-              + " link (next_url) to more pages ("
-              + followed
-              + ") than the range holds candles ("
-              + maxPages
-              + "): the venue's paging does not end, so the range cannot be read whole. Try again"
-              + " later, or over a shorter range.",
-          source,
-          null,
-          null);
+      throw DataFormatException.of(
+              source,
+              source
+                  + ": the responses to "
+                  + what
+                  + " link (next_url) to more pages ("
+                  + followed
+                  + ") than the range holds candles ("
+                  + maxPages
+                  + "): the venue's paging does not end, so the range cannot be read whole. Try again"
+                  + " later, or over a shorter range.")
+          .build();
     }
     lastAsked = a;
     lastNext = n;

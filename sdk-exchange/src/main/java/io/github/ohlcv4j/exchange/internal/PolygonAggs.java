@@ -191,36 +191,35 @@ public final class PolygonAggs {
             missing.append(missing.length() == 0 ? "" : ", ").append(BAR_FIELDS[k]);
           }
         }
-        throw new DataFormatException(
-            source
-                + ": cannot read the response to "
-                + what
-                + ": bar "
-                + rows
-                + " (ending before byte "
-                + in.pos()
-                + ") has no "
-                + missing
-                + "; every bar needs t, o, h, l, c and v.",
-            source,
-            null,
-            null);
+        throw DataFormatException.of(
+                source,
+                source
+                    + ": cannot read the response to "
+                    + what
+                    + ": bar "
+                    + rows
+                    + " (ending before byte "
+                    + in.pos()
+                    + ") has no "
+                    + missing
+                    + "; every bar needs t, o, h, l, c and v.")
+            .build();
       }
       int before = out.size();
       try {
         out.add(t, o, h, l, c, v);
       } catch (DataFormatException e) {
-        throw new DataFormatException(
-            source
-                + ": bar "
-                + rows
-                + " of the response to "
-                + what
-                + " is not a valid candle: "
-                + e.getMessage(),
-            source,
-            null,
-            e);
+        throw DataFormatException.of(
+                source,
+                source
+                    + ": bar "
+                    + rows
+                    + " of the response to "
+                    + what
+                    + " is not a valid candle: "
+                    + e.getMessage())
+            .cause(e)
+            .build();
       }
       if ((seen & (1 << 6)) != 0 && out.size() > before) {
         out.extra(ExtraColumn.VWAP, vw);

@@ -1,44 +1,33 @@
 package io.github.ohlcv4j.exchange.polygon;
 
 import io.github.ohlcv4j.AuthenticationException;
-import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.OhlcvQuery;
-import io.github.ohlcv4j.exchange.internal.BodyBuffer;
-import io.github.ohlcv4j.exchange.internal.HttpPageCursor;
 import io.github.ohlcv4j.exchange.internal.JsonBytes;
-import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.internal.NextPages;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.PolygonAggs;
-import io.github.ohlcv4j.exchange.internal.Probe;
-import io.github.ohlcv4j.internal.QueryEngine;
-import io.github.ohlcv4j.internal.SourceUris;
-import io.github.ohlcv4j.internal.VenueLimits;
-import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
-import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
-import java.io.IOException;
-import java.time.Clock;
+import io.github.ohlcv4j.source.http.HttpCandleSource;
+import io.github.ohlcv4j.source.http.HttpPageCursor;
+import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
-import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,9 +50,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Paging.</b> Polygon's {@code limit} (at most 50,000) counts the base aggregates a request
  * reads (seconds for second bars, minutes for minute and hour bars, days above), not the bars it
  * returns, and a request over more base aggregates than that has gaps. So the range is split into
- * windows of at most {@link Builder#pageSize(int)} base aggregates, oldest first, and each window's
- * {@code next_url} is followed. Bars come ascending ({@code sort=asc}). Extra columns: {@code vw}
- * as {@link io.github.ohlcv4j.ExtraColumn#VWAP}, {@code n} as {@link
+ * windows of at most {@code pageSize} ({@link Builder#pageSize(int)}) base aggregates, oldest
+ * first, and each window's {@code next_url} is followed. Bars come ascending ({@code sort=asc}).
+ * Extra columns: {@code vw} as {@link io.github.ohlcv4j.ExtraColumn#VWAP}, {@code n} as {@link
  * io.github.ohlcv4j.ExtraColumn#TRADE_COUNT}. An unknown ticker gives an empty series (Polygon
  * answers it with no results, not an error).
  *
@@ -73,9 +62,10 @@ import org.jspecify.annotations.Nullable;
  * io.github.ohlcv4j.RateLimitException} (the free plan allows 5 requests a minute), reported to the
  * client's venue budget {@code "polygon"}.
  *
- * <p>Immutable and thread-safe; it owns no threads or connections ({@link #close()} does nothing).
+ * <p>Built on the HTTP source kit ({@link HttpCandleSource}). Immutable and thread-safe; it owns no
+ * threads or connections ({@link #close()} does nothing).
  */
-public final class PolygonSource implements CandleSource {
+public final class PolygonSource extends HttpCandleSource {
 
   /** Polygon's REST API. */
   public static final String DEFAULT_BASE_URL = "https://api.polygon.io";
@@ -94,31 +84,21 @@ public final class PolygonSource implements CandleSource {
 
   private static final int[] DIVISORS = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30};
 
-  private final HttpUrl baseUrl;
   private final @Nullable String apiKey;
   private final boolean adjusted;
-  private final int pageSize;
   private final int requestsPerMinute;
-  private final Http http;
-  private final int maxBody;
-  private final Clock clock;
-  private final VenueLimits limits;
   private final SourceCapabilities capabilities;
 
   private PolygonSource(Builder b) {
-    this.baseUrl = b.baseUrl;
-    this.apiKey = b.apiKey != null ? b.apiKey : b.context.env(API_KEY_SETTING).orElse(null);
+    super(b, "polygon", "Polygon", DEFAULT_BASE_URL, MAX_PAGE_SIZE);
+    this.apiKey = b.apiKey != null ? b.apiKey : context().env(API_KEY_SETTING).orElse(null);
     this.adjusted = b.adjusted;
-    this.pageSize = b.pageSize;
     this.requestsPerMinute = b.requestsPerMinute;
-    this.http = Http.of(b.context, "polygon");
-    this.maxBody = BodyBuffer.maxBody(b.context);
-    this.clock = b.context.clock();
-    this.limits = b.context.component(VenueLimits.class).orElse(VenueLimits.NONE);
     SourceCapabilities.Builder caps =
         SourceCapabilities.builder()
             .intervals(intervals())
-            .maxRowsPerRequest(pageSize)
+            .calendarZones(Set.of(ZoneOffset.UTC, NEW_YORK))
+            .maxRowsPerRequest(pageSize())
             .venues(Set.of("POLYGON"))
             .rateLimitGroup(RATE_LIMIT_GROUP);
     if (requestsPerMinute > 0) {
@@ -137,9 +117,13 @@ public final class PolygonSource implements CandleSource {
     return new Builder();
   }
 
-  /** The API's base URL. */
-  public String baseUrl() {
-    return baseUrl.toString();
+  /** A builder holding this source's settings (its API key included, if it was given). */
+  public Builder newBuilder() {
+    Builder b = copyInto(new Builder());
+    b.apiKey = apiKey;
+    b.adjusted = adjusted;
+    b.requestsPerMinute = requestsPerMinute;
+    return b;
   }
 
   /** Whether bars are adjusted for splits. */
@@ -147,9 +131,9 @@ public final class PolygonSource implements CandleSource {
     return adjusted;
   }
 
-  /** The base aggregates one request reads at most (Polygon's {@code limit}). */
-  public int pageSize() {
-    return pageSize;
+  @Override
+  public SourceCapabilities capabilities() {
+    return capabilities;
   }
 
   /** The requests per minute suggested to the client as its rate limit; 0 for none. */
@@ -162,79 +146,43 @@ public final class PolygonSource implements CandleSource {
     return apiKey != null;
   }
 
-  /** {@code polygon}. */
-  @Override
-  public String name() {
-    return "polygon";
-  }
-
-  @Override
-  public SourceCapabilities capabilities() {
-    return capabilities;
-  }
-
   /**
-   * Plans the requests for {@code query}; no I/O.
+   * Plans the requests for {@code query}; no I/O. The query has passed {@link
+   * SourceCapabilities#check}: Polygon serves its interval, its symbol is Polygon's, and its day or
+   * month bars are asked for in UTC or New York (they start at midnight in New York either way).
    *
-   * @throws io.github.ohlcv4j.UnsupportedIntervalException if the interval is not offered
    * @throws AuthenticationException if no API key is configured
-   * @throws InvalidQueryException for a perpetual symbol, a code that is no Polygon ticker (one
-   *     that would change the request's path, such as {@code ..} or {@code a/b}), or a day or month
-   *     query in a zone other than UTC or New York
+   * @throws InvalidQueryException for a perpetual symbol, or a code that is no Polygon ticker (one
+   *     that would change the request's path, such as {@code ..} or {@code a/b})
    */
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    QueryEngine.check(this, query);
     checkTicker(query);
     if (query.symbol().marketType() == MarketType.PERPETUAL) {
-      throw new InvalidQueryException(
-          query.symbol()
-              + ": Polygon has no perpetual swaps; drop the .P (POLYGON:X:BTCUSD is the crypto"
-              + " pair).",
-          "polygon",
-          null,
-          null);
+      throw InvalidQueryException.of(
+              "polygon",
+              query.symbol()
+                  + ": Polygon has no perpetual swaps; drop the .P (POLYGON:X:BTCUSD is the crypto"
+                  + " pair).")
+          .build();
     }
-    ZoneId zone = query.zone();
-    if (query.interval().isCalendar()) {
-      if (!Markets.isUtc(query.zone()) && !query.zone().getRules().equals(NEW_YORK.getRules())) {
-        throw new InvalidQueryException(
-            query.symbol()
-                + " "
-                + query.interval()
-                + ": Polygon's "
-                + query.interval()
-                + " bars start at midnight in New York, not in "
-                + query.zone()
-                + ". Leave the zone at UTC or set America/New_York, or fetch 1h bars and"
-                + " resample("
-                + query.interval()
-                + ") with zone("
-                + query.zone()
-                + ").",
-            "polygon",
-            null,
-            null);
-      }
-      zone = NEW_YORK;
+    String key = apiKey;
+    if (key == null) {
+      throw AuthenticationException.of(
+              "polygon",
+              "polygon: no API key for "
+                  + query.symbol()
+                  + " "
+                  + query.interval()
+                  + " bars. Set the "
+                  + API_KEY_SETTING
+                  + " environment variable or system property, or"
+                  + " PolygonSource.builder().apiKey(..).")
+          .build();
     }
-    if (apiKey == null) {
-      throw new AuthenticationException(
-          "polygon: no API key for "
-              + query.symbol()
-              + " "
-              + query.interval()
-              + " bars. Set the "
-              + API_KEY_SETTING
-              + " environment variable or system property, or PolygonSource.builder().apiKey(..).",
-          "polygon",
-          null,
-          null);
-    }
-    PagePlan plan =
-        PagePlan.of(query, clock.instant(), query.interval().isCalendar() ? NEW_YORK : zone);
-    return new Cursor(query, plan, zone, apiKey);
+    ZoneId zone = query.interval().isCalendar() ? NEW_YORK : query.zone();
+    return new Cursor(query, PagePlan.of(query, clock().instant(), zone), zone, key);
   }
 
   /**
@@ -275,58 +223,45 @@ public final class PolygonSource implements CandleSource {
                 "the character U+%04X at index %d would change the request's path",
                 (int) code.charAt(bad),
                 bad);
-    throw new InvalidQueryException(
-        query.symbol()
-            + ": not a Polygon ticker ("
-            + why
-            + "). Polygon's tickers are letters, digits, ':', '.' and '-', e.g. POLYGON:AAPL,"
-            + " POLYGON:BRK.A, POLYGON:X:BTCUSD.",
-        "polygon",
-        null,
-        null);
+    throw InvalidQueryException.of(
+            "polygon",
+            query.symbol()
+                + ": not a Polygon ticker ("
+                + why
+                + "). Polygon's tickers are letters, digits, ':', '.' and '-', e.g. POLYGON:AAPL,"
+                + " POLYGON:BRK.A, POLYGON:X:BTCUSD.")
+        .build();
   }
 
   /**
-   * Asks Polygon for the market status ({@code /v1/marketstatus/now}), waiting at most 10 seconds;
-   * down without an API key.
+   * Down without an API key; else asks Polygon for the market status, as {@link
+   * HttpCandleSource#health()} says.
    */
   @Override
   public Health health() {
     if (apiKey == null) {
-      return new Health(
-          "polygon",
-          Health.Status.DOWN,
-          Optional.empty(),
-          Optional.empty(),
-          "no API key (" + API_KEY_SETTING + ")",
-          clock.instant());
+      return down("no API key (" + API_KEY_SETTING + ")", clock().instant());
     }
-    HttpUrl url =
-        baseUrl
-            .newBuilder()
-            .addPathSegments("v1/marketstatus/now")
-            .addQueryParameter("apiKey", apiKey)
-            .build();
-    return Probe.check(
-        http,
-        new Request.Builder().url(url).get().build(),
-        "polygon",
-        clock,
-        Duration.ofSeconds(10));
+    return super.health();
   }
 
-  /** Describes the source; never shows the API key. */
+  /** Polygon's market status ({@code /v1/marketstatus/now}), with the key. */
   @Override
-  public String toString() {
-    return "PolygonSource{"
-        + baseUrl
-        + ", apiKey="
-        + (apiKey != null ? "***" : "none")
-        + ", adjusted="
-        + adjusted
-        + ", pageSize="
-        + pageSize
-        + "}";
+  protected Request healthRequest() {
+    return new Request.Builder()
+        .url(
+            url()
+                .addPathSegments("v1/marketstatus/now")
+                .addQueryParameter("apiKey", Objects.requireNonNull(apiKey, "apiKey"))
+                .build())
+        .get()
+        .build();
+  }
+
+  /** Says whether a key is set, never the key. */
+  @Override
+  protected String describe() {
+    return ", apiKey=" + (apiKey != null ? "***" : "none") + ", adjusted=" + adjusted;
   }
 
   private static Set<Interval> intervals() {
@@ -371,24 +306,11 @@ public final class PolygonSource implements CandleSource {
     }
   }
 
-  /** What one response gave. */
-  private static final class Step {
-    final long windowEnd;
-    final @Nullable HttpUrl nextUrl;
-    final int rows;
-    final Page page;
-
-    Step(long windowEnd, @Nullable HttpUrl nextUrl, int rows, Page page) {
-      this.windowEnd = windowEnd;
-      this.nextUrl = nextUrl;
-      this.rows = rows;
-      this.page = page;
-    }
-  }
+  /** What one response gave: the end of the window, the next page's URL if any, the rows. */
+  private record Step(long windowEnd, @Nullable HttpUrl nextUrl, int rows, Page page) {}
 
   /** Walks the windows, following each window's {@code next_url}. */
   private final class Cursor extends HttpPageCursor<Step> {
-    private final OhlcvQuery query;
     private final PagePlan plan;
     private final ZoneId zone;
     private final String key;
@@ -399,24 +321,37 @@ public final class PolygonSource implements CandleSource {
     private volatile long position;
     private volatile @Nullable HttpUrl nextUrl;
     private volatile long windowEnd;
-    private volatile HttpUrl current = baseUrl;
+    private volatile HttpUrl current = httpUrl();
 
     Cursor(OhlcvQuery query, PagePlan plan, ZoneId zone, String key) {
-      super(http, "polygon", query, maxBody);
-      this.query = query;
+      this(query, plan, zone, key, query.symbol() + " " + query.interval() + " bars");
+    }
+
+    private Cursor(OhlcvQuery query, PagePlan plan, ZoneId zone, String key, String what) {
+      this(query, plan, zone, key, what, new PolygonErrors(PolygonSource.this, what, key));
+    }
+
+    private Cursor(
+        OhlcvQuery query,
+        PagePlan plan,
+        ZoneId zone,
+        String key,
+        String what,
+        PolygonErrors errors) {
+      super(PolygonSource.this, query, errors);
       this.plan = plan;
       this.zone = zone;
       this.key = key;
+      this.what = what;
+      this.errors = errors;
       this.position = plan.first();
       // The longest a bar can be: months have up to 31 days, so a window never reads more than
       // pageSize base aggregates.
       Interval i = query.interval();
       long longest =
           i.unit() == Interval.Unit.MONTH ? i.amount() * 31L * 86_400_000L : i.nominalMillis();
-      long rows = (long) pageSize * baseMillis(i) / longest;
+      long rows = (long) pageSize() * baseMillis(i) / longest;
       this.rowsPerWindow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, rows));
-      this.what = query.symbol() + " " + query.interval() + " bars";
-      this.errors = new PolygonErrors(what, key, limits);
       this.pages =
           new NextPages(
               "polygon", what, plan.count(plan.first(), plan.end(), Integer.MAX_VALUE), "apiKey");
@@ -434,6 +369,11 @@ public final class PolygonSource implements CandleSource {
     }
 
     @Override
+    protected ZoneId seriesZone() {
+      return zone;
+    }
+
+    @Override
     protected Request request() {
       HttpUrl next = nextUrl;
       HttpUrl url;
@@ -443,12 +383,11 @@ public final class PolygonSource implements CandleSource {
       } else {
         long end = plan.windowEnd(position, rowsPerWindow);
         windowEnd = end;
-        Interval i = query.interval();
+        Interval i = query().interval();
         url =
-            baseUrl
-                .newBuilder()
+            url()
                 .addPathSegments("v2/aggs/ticker")
-                .addPathSegment(query.symbol().code())
+                .addPathSegment(query().symbol().code())
                 .addPathSegment("range")
                 .addPathSegment(Integer.toString(i.amount()))
                 .addPathSegment(timespan(i))
@@ -456,7 +395,7 @@ public final class PolygonSource implements CandleSource {
                 .addPathSegment(Long.toString(end - 1)) // Polygon's "to" is inclusive
                 .addQueryParameter("adjusted", Boolean.toString(adjusted))
                 .addQueryParameter("sort", "asc")
-                .addQueryParameter("limit", Integer.toString(pageSize))
+                .addQueryParameter("limit", Integer.toString(pageSize()))
                 .addQueryParameter("apiKey", key)
                 .build();
       }
@@ -465,37 +404,24 @@ public final class PolygonSource implements CandleSource {
     }
 
     @Override
-    protected Step read(Response response) throws IOException {
+    protected Step parse(Reply reply) {
       long start = position;
       long end = windowEnd;
       HttpUrl asked = current;
-      Optional<Instant> date = Http.serverTime(response, clock);
-      Instant serverNow = date.orElseGet(clock::instant);
-      BodyBuffer.Body body = buffer.read(response);
+      PolygonAggs.Result r;
       try {
-        if (response.code() != 200) {
-          throw errors.http(response, body, serverNow);
-        }
-        CandleSeries.Builder b =
-            CandleSeries.builder(query.symbol(), query.interval())
-                .zone(zone)
-                .source("polygon")
-                .badRows(query.badRows());
-        PolygonAggs.Result r;
-        try {
-          r = PolygonAggs.parse(new JsonBytes(body, "polygon", what), b, "polygon", what);
-        } catch (DataFormatException e) {
-          throw errors.redacted(e);
-        }
-        String status = r.status().toUpperCase(Locale.ROOT);
-        if (status.equals("ERROR") || status.equals("NOT_AUTHORIZED")) {
-          throw errors.status(response, r.status(), r.text(), serverNow);
-        }
-        HttpUrl next = r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked) : null;
-        return new Step(end, next, r.rows(), new Page(b.build(), body.length(), date, start, end));
-      } finally {
-        body.release();
+        r =
+            PolygonAggs.parse(
+                new JsonBytes(reply.body(), "polygon", what), reply.candles(), "polygon", what);
+      } catch (DataFormatException e) {
+        throw errors.redacted(e);
       }
+      String status = r.status().toUpperCase(Locale.ROOT);
+      if (status.equals("ERROR") || status.equals("NOT_AUTHORIZED")) {
+        throw reply.error();
+      }
+      HttpUrl next = r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked) : null;
+      return new Step(end, next, r.rows(), reply.page(start, end));
     }
 
     /**
@@ -505,28 +431,27 @@ public final class PolygonSource implements CandleSource {
     private @Nullable HttpUrl follow(String next, HttpUrl asked) {
       HttpUrl n = HttpUrl.parse(next);
       if (n == null) {
-        n = baseUrl.resolve(next);
+        n = httpUrl().resolve(next);
       }
       if (n == null) {
-        throw new DataFormatException(
-            "polygon: the response to "
-                + what
-                + " has a next_url that is not a URL ("
-                + next.length()
-                + " characters, not shown: it may carry credentials)",
-            "polygon",
-            null,
-            null);
+        throw DataFormatException.of(
+                "polygon",
+                "polygon: the response to "
+                    + what
+                    + " has a next_url that is not a URL ("
+                    + next.length()
+                    + " characters, not shown: it may carry credentials)")
+            .build();
       }
-      if (!n.scheme().equals(baseUrl.scheme())
-          || !n.host().equals(baseUrl.host())
-          || n.port() != baseUrl.port()) {
-        String prefix = baseUrl.encodedPath();
+      if (!n.scheme().equals(httpUrl().scheme())
+          || !n.host().equals(httpUrl().host())
+          || n.port() != httpUrl().port()) {
+        String prefix = httpUrl().encodedPath();
         if (prefix.endsWith("/")) {
           prefix = prefix.substring(0, prefix.length() - 1);
         }
         n =
-            baseUrl
+            httpUrl()
                 .newBuilder()
                 .encodedPath(prefix + n.encodedPath())
                 .encodedQuery(n.encodedQuery())
@@ -538,28 +463,37 @@ public final class PolygonSource implements CandleSource {
 
     @Override
     protected Page advance(Step step) {
-      if (step.nextUrl != null) {
-        nextUrl = step.nextUrl;
+      if (step.nextUrl() != null) {
+        nextUrl = step.nextUrl();
       } else {
         nextUrl = null;
-        position = Math.max(position, step.windowEnd);
+        position = Math.max(position, step.windowEnd());
       }
-      return step.page;
+      return step.page();
     }
   }
 
   /**
-   * Builds a {@link PolygonSource}. Not thread-safe; {@link #build()} may be called more than once.
+   * Builds a {@link PolygonSource}: the API key, adjustment and plan's rate, and the base URL (the
+   * key is only ever sent there: a {@code next_url} naming another host is moved to it), page size
+   * (the base aggregates one request reads at most, from 1 to {@value PolygonSource#MAX_PAGE_SIZE},
+   * the default; Polygon's {@code limit}) and context (where the clock, the HTTP client, the venue
+   * budget and the {@value PolygonSource#API_KEY_SETTING} setting come from) every HTTP source has.
+   * Not thread-safe; {@link #build()} may be called more than once.
    */
-  public static final class Builder {
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
+  public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private @Nullable String apiKey;
     private boolean adjusted = true;
-    private int pageSize = MAX_PAGE_SIZE;
     private int requestsPerMinute;
-    private SourceContext context = SourceContext.defaults();
 
-    Builder() {}
+    Builder() {
+      super(MAX_PAGE_SIZE);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /**
      * The API key; read from the context's {@value PolygonSource#API_KEY_SETTING} setting unless
@@ -576,41 +510,9 @@ public final class PolygonSource implements CandleSource {
       return this;
     }
 
-    /**
-     * The API's base URL: {@value PolygonSource#DEFAULT_BASE_URL} by default, or a proxy. The key
-     * is only ever sent here: a {@code next_url} naming another host is moved to this one.
-     *
-     * @throws IllegalArgumentException if it is not an http or https URL
-     */
-    public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      HttpUrl u = HttpUrl.parse(baseUrl);
-      if (u == null) {
-        throw new IllegalArgumentException(
-            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
-      }
-      this.baseUrl = u;
-      return this;
-    }
-
     /** Whether bars are adjusted for splits; true by default (Polygon's {@code adjusted}). */
     public Builder adjusted(boolean adjusted) {
       this.adjusted = adjusted;
-      return this;
-    }
-
-    /**
-     * The base aggregates one request reads at most, from 1 to {@value PolygonSource#MAX_PAGE_SIZE}
-     * (the default); Polygon's {@code limit}.
-     *
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder pageSize(int pageSize) {
-      if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-        throw new IllegalArgumentException(
-            "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
-      }
-      this.pageSize = pageSize;
       return this;
     }
 
@@ -627,16 +529,6 @@ public final class PolygonSource implements CandleSource {
             "requestsPerMinute must be positive, got " + requestsPerMinute);
       }
       this.requestsPerMinute = requestsPerMinute;
-      return this;
-    }
-
-    /**
-     * Where the clock, the HTTP client, the venue budget and the {@value
-     * PolygonSource#API_KEY_SETTING} setting come from; {@link SourceContext#defaults()} unless
-     * given.
-     */
-    public Builder context(SourceContext context) {
-      this.context = Objects.requireNonNull(context, "context");
       return this;
     }
 

@@ -173,7 +173,7 @@ class BinanceSourceTest extends VenueTest {
         BinanceSource.builder(BinanceSource.Market.USDM).baseUrl(base()).context(context()).build();
     assertThrows(
         InvalidQueryException.class,
-        () -> futures.cursor(q.toBuilder().symbol("BINANCE:BTCUSDT.P").build()));
+        () -> futures.fetch(q.toBuilder().symbol("BINANCE:BTCUSDT.P").build()));
   }
 
   @Test

@@ -206,7 +206,7 @@ class BybitSourceTest extends VenueTest {
     assertTrue(e.getMessage().contains("8h"), e.getMessage());
     assertThrows(
         UnsupportedIntervalException.class,
-        () -> linear.cursor(query("BYBIT:BTCUSDT.P", Interval.parse("1s"), DAY, end)));
+        () -> linear.fetch(query("BYBIT:BTCUSDT.P", Interval.parse("1s"), DAY, end)));
     InvalidQueryException spotOnLinear =
         assertThrows(
             InvalidQueryException.class,

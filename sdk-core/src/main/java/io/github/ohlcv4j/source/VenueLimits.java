@@ -1,12 +1,12 @@
-package io.github.ohlcv4j.internal;
+package io.github.ohlcv4j.source;
 
 import java.time.Instant;
 
 /**
  * What venues say about their rate limits, shared by every source of one client so that all queries
- * to a venue hold back together. Sources find it with {@code context.component(VenueLimits.class)}
- * and report what response headers and error bodies say; the client's guard consults it before each
- * request. {@link #NONE} ignores everything (a source used on its own).
+ * to a venue hold back together. Sources find it with {@link SourceContext#venueLimits()} and
+ * report what response headers and error bodies say; the client's guard consults it before each
+ * request. {@link #none()} ignores everything (a source used on its own).
  *
  * <p>A group is {@link io.github.ohlcv4j.source.SourceCapabilities#rateLimitGroup()}: the venue's
  * limit domain (Bybit spot, linear and inverse share one IP budget; Binance spot and USD-M futures
@@ -14,15 +14,10 @@ import java.time.Instant;
  */
 public interface VenueLimits {
 
-  /** Ignores every report. */
-  VenueLimits NONE =
-      new VenueLimits() {
-        @Override
-        public void reportUsage(String group, long used, long limit, Instant resetAt) {}
-
-        @Override
-        public void pauseUntil(String group, Instant until) {}
-      };
+  /** Ignores every report: what a source opened on its own, outside a client, reports to. */
+  static VenueLimits none() {
+    return Ignored.INSTANCE;
+  }
 
   /**
    * The venue reported {@code used} of {@code limit} units spent in its current window, which ends
@@ -44,5 +39,16 @@ public interface VenueLimits {
    */
   default void banUntil(String group, Instant until) {
     pauseUntil(group, until);
+  }
+
+  /** The one instance of {@link #none()}. */
+  enum Ignored implements VenueLimits {
+    INSTANCE;
+
+    @Override
+    public void reportUsage(String group, long used, long limit, Instant resetAt) {}
+
+    @Override
+    public void pauseUntil(String group, Instant until) {}
   }
 }

@@ -1,4 +1,4 @@
-package io.github.ohlcv4j.internal;
+package io.github.ohlcv4j.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

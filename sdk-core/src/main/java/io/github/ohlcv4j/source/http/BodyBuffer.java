@@ -1,7 +1,6 @@
-package io.github.ohlcv4j.exchange.internal;
+package io.github.ohlcv4j.source.http;
 
 import io.github.ohlcv4j.DataFormatException;
-import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.source.SourceContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads response bodies into a byte array that one cursor reuses from page to page, so that a long
- * backfill does not allocate a fresh array per response. A cursor's requests are sequential; if a
- * read overlaps another anyway (a cancelled call still finishing), it gets an array of its own.
+ * backfill does not allocate a fresh array per response. {@link HttpPageCursor} reads every
+ * response through one. A cursor's requests are sequential; if a read overlaps another anyway (a
+ * cancelled call still finishing), it gets an array of its own.
  *
  * <p>The array grows with the bytes that arrive, never with what {@code Content-Length} announces
  * (a venue or proxy may announce anything), up to a cap: {@value #DEFAULT_MAX_BODY} bytes unless
@@ -121,6 +121,34 @@ public final class BodyBuffer {
       return secrets;
     }
 
+    /**
+     * The body as text for a message: the request's secrets masked first (wherever a cut falls),
+     * then white space collapsed and the text cut to at most {@code max} characters.
+     */
+    public String snippet(int max) {
+      return Redact.snippet(bytes, length, 0, length, max, secrets, true);
+    }
+
+    /**
+     * A text the venue sent (an error object's message), as a message may quote it: the request's
+     * secrets masked first, then white space collapsed and the text cut to at most 200 characters.
+     */
+    public String quote(String text) {
+      return Redact.snippet(text, 200, secrets);
+    }
+
+    /**
+     * Whether the body starts like an HTML or XML page (its first character after white space is
+     * {@code <}): a proxy's or a web server's page, not a venue's answer.
+     */
+    public boolean looksLikeHtml() {
+      int i = 0;
+      while (i < length && bytes[i] <= ' ' && bytes[i] >= 0) {
+        i++;
+      }
+      return i < length && bytes[i] == '<';
+    }
+
     /** Gives the array back for the next response; the body must not be used afterwards. */
     public void release() {
       if (owner != null && owner.buf == bytes) {
@@ -188,20 +216,19 @@ public final class BodyBuffer {
   }
 
   private DataFormatException tooLarge(String how) {
-    return new DataFormatException(
-        source
-            + ": the response to "
-            + what
-            + " is larger than "
-            + max
-            + " bytes (it "
-            + how
-            + "), more than any page holds. A proxy or a wrong baseUrl may be answering; the"
-            + " cap is set with "
-            + MAX_BODY_SETTING
-            + ".",
-        source,
-        null,
-        null);
+    return DataFormatException.of(
+            source,
+            source
+                + ": the response to "
+                + what
+                + " is larger than "
+                + max
+                + " bytes (it "
+                + how
+                + "), more than any page holds. A proxy or a wrong baseUrl may be answering; the"
+                + " cap is set with "
+                + MAX_BODY_SETTING
+                + ".")
+        .build();
   }
 }

@@ -1,0 +1,288 @@
+package io.github.ohlcv4j.source.http;
+
+import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.source.CandleSource;
+import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.SourceUris;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The skeleton of a source that reads a venue's REST API: what every such source has (a name, a
+ * base URL, a page size, the {@link SourceContext} with the client's HTTP pool, clock and venue
+ * budgets, a cap on response bodies) and does (the {@link #health()} probe), so that a venue's
+ * source is its request plan, its parser and its error codes. Its cursors extend {@link
+ * HttpPageCursor}, its error mapper {@link HttpErrors}, its builder {@link Builder}.
+ *
+ * <p>The query a cursor gets has been checked against {@link #capabilities()} already ({@link
+ * io.github.ohlcv4j.source.SourceCapabilities#check(String, io.github.ohlcv4j.OhlcvQuery)}: the
+ * interval, the zone of calendar candles, the symbol's venue), once, by whoever runs the query; a
+ * source refuses in {@code cursor(query)} only what its capabilities cannot say (a symbol of
+ * another market of the venue).
+ *
+ * <p>Subclasses are immutable and thread-safe; they own no threads or connections ({@link #close()}
+ * does nothing): the HTTP pool is the client's.
+ */
+public abstract class HttpCandleSource implements CandleSource {
+
+  /** How long {@link #health()} waits for the venue: 10 seconds. */
+  public static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String name;
+  private final String venue;
+  private final String defaultBaseUrl;
+  private final HttpUrl baseUrl;
+  private final int pageSize;
+  private final SourceContext context;
+  private final Http http;
+  private final int maxBodyBytes;
+
+  /**
+   * A source from what {@code builder} holds.
+   *
+   * @param builder the base URL, page size and context the user set
+   * @param name the source's name: {@code "bybit:linear"}
+   * @param venue the venue's name for messages: {@code "Bybit"}
+   * @param defaultBaseUrl the venue's base URL, used unless the builder has another
+   * @param defaultPageSize the page size used unless the builder has another
+   * @throws IllegalArgumentException if the body cap setting ({@value BodyBuffer#MAX_BODY_SETTING})
+   *     is malformed
+   */
+  protected HttpCandleSource(
+      Builder<?> builder, String name, String venue, String defaultBaseUrl, int defaultPageSize) {
+    Objects.requireNonNull(builder, "builder");
+    this.name = Objects.requireNonNull(name, "name");
+    this.venue = Objects.requireNonNull(venue, "venue");
+    this.defaultBaseUrl = Objects.requireNonNull(defaultBaseUrl, "defaultBaseUrl");
+    this.baseUrl = builder.baseUrl != null ? builder.baseUrl : HttpUrl.get(defaultBaseUrl);
+    this.pageSize = builder.pageSize > 0 ? builder.pageSize : defaultPageSize;
+    this.context = builder.context;
+    this.http = Http.of(context, name);
+    this.maxBodyBytes = BodyBuffer.maxBody(context);
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  /** The venue's name as messages say it: {@code "Bybit"}. */
+  public final String venue() {
+    return venue;
+  }
+
+  /** The API's base URL. */
+  public final String baseUrl() {
+    return baseUrl.toString();
+  }
+
+  /** The venue's own base URL, for messages that say where a source should point. */
+  public final String defaultBaseUrl() {
+    return defaultBaseUrl;
+  }
+
+  /** Rows asked for per full request. */
+  public final int pageSize() {
+    return pageSize;
+  }
+
+  /** Where the clock, the HTTP client and the venue budgets come from. */
+  public final SourceContext context() {
+    return context;
+  }
+
+  /** The HTTP component. */
+  protected final Http http() {
+    return http;
+  }
+
+  /** The largest response body read, in bytes ({@link BodyBuffer#maxBody(SourceContext)}). */
+  protected int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** A builder for a URL under the base URL. */
+  protected final HttpUrl.Builder url() {
+    return baseUrl.newBuilder();
+  }
+
+  /** The base URL as OkHttp holds it. */
+  protected final HttpUrl httpUrl() {
+    return baseUrl;
+  }
+
+  /** The clock for "now" when the venue's clock is unknown. */
+  protected final Clock clock() {
+    return context.clock();
+  }
+
+  /**
+   * The light request {@link #health()} sends: a ping or server-time endpoint that costs the venue
+   * little.
+   */
+  protected abstract Request healthRequest();
+
+  /**
+   * Sends {@link #healthRequest()} and waits at most {@link #HEALTH_TIMEOUT}: up if the venue
+   * answers 2xx, degraded if it answers with a rate-limit or ban status (429, 418, 403), down
+   * otherwise.
+   */
+  @Override
+  public Health health() {
+    Instant at = clock().instant();
+    long t0 = System.nanoTime();
+    CompletableFuture<Integer> f = http.send(healthRequest(), r -> r.code());
+    try {
+      int code = f.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Optional<Duration> latency = Optional.of(Duration.ofNanos(System.nanoTime() - t0));
+      if (code >= 200 && code < 300) {
+        return new Health(name, Health.Status.UP, latency, Optional.empty(), "", at);
+      }
+      Health.Status status =
+          code == 429 || code == 418 || code == 403 ? Health.Status.DEGRADED : Health.Status.DOWN;
+      return new Health(
+          name,
+          status,
+          latency,
+          Optional.empty(),
+          "HTTP " + code + (status == Health.Status.DEGRADED ? " (rate limit or ban)" : ""),
+          at);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      return down("interrupted", at);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return down("no answer within " + HEALTH_TIMEOUT.toMillis() + " ms", at);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      return down(c instanceof OhlcvException ? c.getMessage() : String.valueOf(c), at);
+    }
+  }
+
+  /** A down source's health, checked at {@code at}. */
+  protected final Health down(String detail, Instant at) {
+    return new Health(name, Health.Status.DOWN, Optional.empty(), Optional.empty(), detail, at);
+  }
+
+  /**
+   * {@code builder} with this source's base URL (unless it is the venue's own), page size and
+   * context: for a venue source's {@code newBuilder()}.
+   */
+  protected final <B extends Builder<B>> B copyInto(B builder) {
+    Builder<?> b = builder;
+    b.baseUrl = baseUrl.equals(HttpUrl.get(defaultBaseUrl)) ? null : baseUrl;
+    b.pageSize = pageSize;
+    b.context = context;
+    return builder;
+  }
+
+  /** What {@link #toString()} adds after the page size (never a secret); nothing by default. */
+  protected String describe() {
+    return "";
+  }
+
+  /** The class, name, base URL (redacted) and page size; never a secret. */
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "{"
+        + name
+        + ", "
+        + Redact.url(baseUrl)
+        + ", pageSize="
+        + pageSize
+        + describe()
+        + "}";
+  }
+
+  /**
+   * What every HTTP source's builder has: the base URL, the page size and the context. A venue's
+   * builder extends it with its own settings and {@code build()}. Not thread-safe.
+   *
+   * @param <B> the venue's builder, so that the methods here return it
+   */
+  public abstract static class Builder<B extends Builder<B>> {
+    private final int maxPageSize;
+    private @Nullable HttpUrl baseUrl;
+    private int pageSize;
+    private SourceContext context = SourceContext.defaults();
+
+    /**
+     * A builder whose page size may be set from 1 to {@code maxPageSize}.
+     *
+     * @param maxPageSize the most rows one request may ask for at this venue
+     */
+    protected Builder(int maxPageSize) {
+      if (maxPageSize < 1) {
+        throw new IllegalArgumentException("maxPageSize must be positive, got " + maxPageSize);
+      }
+      this.maxPageSize = maxPageSize;
+    }
+
+    /** This builder, as the venue's type. */
+    protected abstract B self();
+
+    /**
+     * The API's base URL, for a testnet, a proxy or a test server; the venue's own unless given.
+     *
+     * @throws IllegalArgumentException if it is not an http or https URL
+     */
+    public B baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      HttpUrl u = HttpUrl.parse(baseUrl);
+      if (u == null) {
+        throw new IllegalArgumentException(
+            "baseUrl \"" + SourceUris.redact(baseUrl) + "\" is not an http or https URL");
+      }
+      this.baseUrl = u;
+      return self();
+    }
+
+    /**
+     * Rows per request, from 1 to the venue's maximum; the venue's default unless given. Smaller
+     * pages mean more requests.
+     *
+     * @throws IllegalArgumentException if out of range
+     */
+    public B pageSize(int pageSize) {
+      if (pageSize < 1 || pageSize > maxPageSize) {
+        throw new IllegalArgumentException(
+            "pageSize must be between 1 and " + maxPageSize + ", got " + pageSize);
+      }
+      this.pageSize = pageSize;
+      return self();
+    }
+
+    /**
+     * Where the clock, the HTTP client, the venue budgets and settings come from; {@link
+     * SourceContext#defaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
+     * own.
+     */
+    public B context(SourceContext context) {
+      this.context = Objects.requireNonNull(context, "context");
+      return self();
+    }
+
+    /** The page size set, or 0 if none was. */
+    protected final int pageSize() {
+      return pageSize;
+    }
+
+    /** The context set, or the default one. */
+    protected final SourceContext context() {
+      return context;
+    }
+  }
+}
