@@ -54,18 +54,18 @@ class HealthTest {
             .build()) {
       c.fetch(QUERY);
       Health up = c.health().get("fake");
-      assertEquals(Health.Status.UP, up.status());
+      assertEquals(Health.Status.UP, up.status(), up.toString());
       assertTrue(up.latency().isPresent(), "the last request's latency");
       assertTrue(up.latency().get().toNanos() > 0);
 
-      server.venue().script(Fault.status(503), Fault.status(503));
+      server.venue().script(Fault.status(503));
       assertThrows(OhlcvException.class, () -> c.fetch(QUERY));
       Instant before = Instant.now();
       assertThrows(OhlcvException.class, () -> c.fetch(QUERY));
 
       Map<String, Health> all = c.health();
       Health fake = all.get("fake");
-      assertEquals(Health.Status.DEGRADED, fake.status());
+      assertEquals(Health.Status.DEGRADED, fake.status(), fake.toString());
       assertTrue(fake.detail().contains("circuit open"), fake.detail());
       assertTrue(fake.detail().contains("HTTP 503"), fake.detail());
       String until = fake.detail().replaceAll(".*requests fail at once until (\\S+).*", "$1");

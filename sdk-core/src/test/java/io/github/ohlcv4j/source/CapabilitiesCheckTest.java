@@ -42,7 +42,7 @@ class CapabilitiesCheckTest {
             UnsupportedIntervalException.class,
             () -> SPOT.check("binance:spot", query("BTCUSDT", Interval.H4, ZoneOffset.UTC)));
     assertEquals("binance:spot", e.source().orElseThrow());
-    assertTrue(e.getMessage().contains("resample(4h)"), e.getMessage());
+    assertTrue(e.getMessage().contains("fetch 1h candles and resample them to 4h"), e.getMessage());
   }
 
   @Test

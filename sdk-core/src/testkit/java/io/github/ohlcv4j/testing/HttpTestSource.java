@@ -90,7 +90,22 @@ public final class HttpTestSource extends HttpCandleSource {
 
   @Override
   protected Request healthRequest() {
-    return new Request.Builder().url(url().addPathSegments("v1/ping").build()).build();
+    // The fake venue has no ping path: the probe asks for one minute of its first symbol, signed as
+    // every request is.
+    HttpUrl u =
+        url()
+            .addPathSegments("v1/klines")
+            .addQueryParameter("symbol", "BTCUSDT")
+            .addQueryParameter("interval", "1m")
+            .addQueryParameter("start", "0")
+            .addQueryParameter("end", "60000")
+            .addQueryParameter("limit", "1")
+            .addQueryParameter("apiKey", apiKey)
+            .build();
+    return new Request.Builder()
+        .url(u)
+        .header("Authorization", "Basic " + FakeVenue.base64("user:" + password))
+        .build();
   }
 
   @Override

@@ -345,11 +345,11 @@ class CsvSourceTest {
     assertEquals("csv:" + file, s.name());
     assertSameCandles(
         hourly, s.fetch(query("BTCUSDT", Interval.H1, DEC, DEC.plus(Duration.ofHours(5)))));
-    IllegalArgumentException unknown =
-        assertThrows(IllegalArgumentException.class, () -> CandleSources.open(uri + "&x=1"));
+    InvalidQueryException unknown =
+        assertThrows(InvalidQueryException.class, () -> CandleSources.open(uri + "&x=1"));
     assertTrue(unknown.getMessage().contains("zone, pageSize, symbol and interval"));
     assertThrows(
-        IllegalArgumentException.class,
+        InvalidQueryException.class,
         () -> CandleSources.open("csv:" + dir.resolve("nothing-here")));
   }
 }
