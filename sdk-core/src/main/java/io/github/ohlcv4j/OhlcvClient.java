@@ -1,10 +1,11 @@
 package io.github.ohlcv4j;
 
 import io.github.ohlcv4j.internal.ClientGuards;
+import io.github.ohlcv4j.internal.ClientRuntime;
 import io.github.ohlcv4j.internal.Errors;
-import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
+import io.github.ohlcv4j.internal.SourceRouter;
 import io.github.ohlcv4j.internal.VenueLimits;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
@@ -13,7 +14,6 @@ import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -25,13 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -52,19 +46,20 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Routing.</b> A query goes to the first source registered for its symbol's venue ({@code
- * BYBIT:}, {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}) that
- * {@linkplain CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code
- * bybit:linear} can be registered side by side for {@code BYBIT:BTCUSDT} and {@code
- * BYBIT:BTCUSDT.P}; else to the default source (the first registered source that serves any venue);
- * a symbol without a venue then goes to the first registered source that serves it (so {@code
- * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
- * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
- * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
- * ohlcv4j-exchange is present). Auto-discovery is on only for a client built without sources, or
- * when asked for: a client given its sources sends queries nowhere else (a client pointed at a test
- * server never reaches a production host). A symbol no source serves fails with an {@link
- * InvalidQueryException} that says what to configure.
+ * <p><b>Routing.</b> A query goes to the source {@linkplain Builder#route(String, CandleSource)
+ * routed} to its symbol's venue, if there is one; else to the first source registered for the venue
+ * ({@code BYBIT:}, {@code BINANCE:}; see {@link
+ * io.github.ohlcv4j.source.SourceCapabilities#venues()}) that {@linkplain
+ * CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code bybit:linear}
+ * can be registered side by side for {@code BYBIT:BTCUSDT} and {@code BYBIT:BTCUSDT.P}; else to the
+ * default source (the first registered source that serves any venue); a symbol without a venue then
+ * goes to the first registered source that serves it (so {@code OhlcvClient.of("bybit:linear")}
+ * answers {@code BTCUSDT}); else, when {@linkplain Builder#autoDiscover(boolean) auto-discovery} is
+ * on, to a source opened for the venue through the providers on the class path ({@code
+ * BYBIT:BTCUSDT.P} opens {@code bybit:linear} when ohlcv4j-exchange is present). Auto-discovery is
+ * on only for a client built without sources, or when asked for: a client given its sources sends
+ * queries nowhere else (a client pointed at a test server never reaches a production host). A
+ * symbol no source serves fails with an {@link InvalidQueryException} that says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -78,16 +73,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OhlcvClient implements AutoCloseable {
 
-  private final List<CandleSource> registered;
-  private final Map<String, List<CandleSource>> byVenue;
-  private final @Nullable CandleSource defaultSource;
-  private final boolean autoDiscover;
-  private final Map<URI, CandleSource> discovered = new ConcurrentHashMap<>();
+  private final ClientRuntime runtime;
+  private final SourceRouter router;
   private final SourceContext context;
   private final QueryEngine engine;
-  private final OhlcvEventListener listener;
-  private final @Nullable ExecutorService ownExecutor;
-  private final ScheduledThreadPoolExecutor scheduler;
   private final ClientGuards guards;
   private final RetryPolicy retryPolicy;
   private final CircuitBreakerPolicy circuitBreakerPolicy;
@@ -97,25 +86,11 @@ public final class OhlcvClient implements AutoCloseable {
 
   private OhlcvClient(Builder b) {
     this.clock = b.clock;
-    this.listener = new SafeListener(b.listener);
+    OhlcvEventListener listener = new SafeListener(b.listener);
     this.retryPolicy = b.retryPolicy;
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
     this.rateLimitPolicy = b.rateLimitPolicy;
-    this.autoDiscover =
-        b.autoDiscover != null
-            ? b.autoDiscover
-            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
-    // Only keeps time for retries and rate-limit waits; the work itself runs on the executor.
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ohlcv4j-scheduler"));
-    scheduler.setRemoveOnCancelPolicy(true);
-    java.util.concurrent.Executor executor;
-    if (b.executor != null) {
-      this.ownExecutor = null;
-      executor = b.executor;
-    } else {
-      this.ownExecutor = Executors.newCachedThreadPool(daemon("ohlcv4j-worker"));
-      executor = ownExecutor;
-    }
+    this.runtime = ClientRuntime.start(clock, b.executor);
     this.guards =
         new ClientGuards(
             retryPolicy,
@@ -123,7 +98,7 @@ public final class OhlcvClient implements AutoCloseable {
             rateLimitPolicy,
             b.groupRateLimits,
             listener,
-            GuardTimer.of(clock, scheduler, executor),
+            runtime.timer(),
             () -> ThreadLocalRandom.current().nextDouble());
     SourceContext.Builder ctx =
         SourceContext.builder()
@@ -134,34 +109,25 @@ public final class OhlcvClient implements AutoCloseable {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }
     this.context = ctx.build();
-
-    List<CandleSource> all = new ArrayList<>(b.sources);
-    for (String uri : b.uris) {
-      all.add(CandleSources.open(uri, context));
-    }
-    this.registered = List.copyOf(all);
-    Map<String, List<CandleSource>> venues = new LinkedHashMap<>();
-    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
-      venues.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-    }
-    CandleSource any = null;
-    for (CandleSource s : registered) {
-      if (s.capabilities().venues().isEmpty()) {
-        if (any == null) {
-          any = s;
-        }
-      } else {
-        for (String v : s.capabilities().venues()) {
-          venues.computeIfAbsent(v.toUpperCase(Locale.ROOT), k -> new ArrayList<>()).add(s);
-        }
+    List<CandleSource> registered = new ArrayList<>(b.sources);
+    List<CandleSource> opened = new ArrayList<>();
+    try {
+      for (String uri : b.uris) {
+        opened.add(CandleSources.open(uri, context));
       }
+    } catch (RuntimeException | Error e) {
+      // A URI that does not open leaves no thread and no source behind.
+      new SourceRouter(opened, Map.of(), false, context).close();
+      runtime.close();
+      throw e;
     }
-    Map<String, List<CandleSource>> frozen = new LinkedHashMap<>();
-    venues.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-    this.byVenue = Map.copyOf(frozen);
-    this.defaultSource = any;
-
-    this.engine = new QueryEngine(clock, listener, guards, executor, () -> closed);
+    registered.addAll(opened);
+    boolean autoDiscover =
+        b.autoDiscover != null
+            ? b.autoDiscover
+            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
+    this.router = new SourceRouter(registered, b.routes, autoDiscover, context);
+    this.engine = new QueryEngine(clock, listener, guards, runtime.executor(), () -> closed);
   }
 
   /** A new builder. */
@@ -270,60 +236,14 @@ public final class OhlcvClient implements AutoCloseable {
   public CandleSource sourceFor(Symbol symbol) {
     Objects.requireNonNull(symbol, "symbol");
     checkOpen();
-    Optional<String> venue = symbol.venue();
-    if (venue.isPresent()) {
-      for (CandleSource s : byVenue.getOrDefault(venue.get(), List.of())) {
-        if (s.serves(symbol)) {
-          return s;
-        }
-      }
-    }
-    if (defaultSource != null) {
-      return defaultSource;
-    }
-    if (venue.isEmpty()) {
-      // No venue, no any-venue source: the first registered source that takes the bare code, so
-      // that
-      // OhlcvClient.of("bybit:linear") answers "BTCUSDT".
-      for (CandleSource s : registered) {
-        if (s.serves(symbol)) {
-          return s;
-        }
-      }
-    }
-    if (autoDiscover && venue.isPresent()) {
-      Optional<URI> uri = CandleSources.uriFor(symbol);
-      if (uri.isPresent()) {
-        return discovered.computeIfAbsent(uri.get(), u -> CandleSources.open(u, context));
-      }
-    }
-    throw new InvalidQueryException(
-        "No source of this client serves "
-            + symbol
-            + ". "
-            + (venue.isEmpty()
-                ? "Give the symbol a venue (\"BINANCE:BTCUSDT\") or register a default source: "
-                    + "OhlcvClient.builder().source(\"sample:\")."
-                : "Register one for "
-                    + venue.get()
-                    + " with OhlcvClient.builder().source(...)"
-                    + (autoDiscover
-                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE,"
-                            + " POLYGON)."
-                        : registered.isEmpty()
-                            ? "."
-                            : ", or let the client open one on its own with"
-                                + " OhlcvClient.builder().autoDiscover(true) (a client built with"
-                                + " sources uses only those unless told so).")));
+    return router.sourceFor(symbol);
   }
 
   /**
    * The sources this client uses so far: those registered and those opened for venues on demand.
    */
   public List<CandleSource> sources() {
-    List<CandleSource> all = new ArrayList<>(registered);
-    all.addAll(discovered.values());
-    return List.copyOf(all);
+    return router.sources();
   }
 
   /**
@@ -413,18 +333,8 @@ public final class OhlcvClient implements AutoCloseable {
     }
     closed = true;
     guards.close();
-    for (CandleSource s : sources()) {
-      try {
-        s.close();
-      } catch (Throwable e) { // the other sources and the threads are released all the same
-        org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
-            .warn("Closing source {} failed", s.name(), e);
-      }
-    }
-    scheduler.shutdownNow();
-    if (ownExecutor != null) {
-      ownExecutor.shutdownNow();
-    }
+    router.close();
+    runtime.close();
   }
 
   private void checkOpen() {
@@ -435,15 +345,6 @@ public final class OhlcvClient implements AutoCloseable {
           null,
           null);
     }
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
@@ -471,9 +372,10 @@ public final class OhlcvClient implements AutoCloseable {
     Builder() {}
 
     /**
-     * Registers a source: it serves the venues in its capabilities, or, if it names none, every
-     * symbol no other source claims (the first such source is the default). The client closes it on
-     * {@link OhlcvClient#close()}.
+     * Registers a source: it serves the venues in its capabilities (the symbols its {@link
+     * CandleSource#serves(Symbol)} accepts), or, if it names none, every symbol no other source
+     * claims (the first such source is the default). The client closes it on {@link
+     * OhlcvClient#close()}.
      */
     public Builder source(CandleSource source) {
       sources.add(Objects.requireNonNull(source, "source"));
@@ -490,16 +392,21 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
-     * Routes symbols of {@code venue} ({@code "BINANCE"}) to {@code source}, whatever its
-     * capabilities say.
+     * Sends every symbol of {@code venue} ({@code "BINANCE"}, any case) to {@code source}, whatever
+     * its capabilities say and without asking its {@link CandleSource#serves(Symbol)}: a route is
+     * an order, for a source that does not know the venue by that name (a store holding a venue's
+     * candles, a test server standing in for it). It wins over sources registered for the venue.
+     * The source answers only that venue (register it with {@link #source(CandleSource)} too to
+     * make it a default), and may still refuse a symbol it cannot read. The last route for a venue
+     * wins. The client closes the source on {@link OhlcvClient#close()}.
      */
     public Builder route(String venue, CandleSource source) {
       Objects.requireNonNull(venue, "venue");
       Objects.requireNonNull(source, "source");
-      routes.put(venue.toUpperCase(Locale.ROOT), source);
-      if (!sources.contains(source)) {
-        sources.add(source);
+      if (venue.isBlank()) {
+        throw new InvalidQueryException("route(venue, source) needs a venue name, such as BINANCE");
       }
+      routes.put(venue.strip().toUpperCase(Locale.ROOT), source);
       return this;
     }
 
