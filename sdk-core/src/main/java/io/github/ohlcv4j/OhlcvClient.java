@@ -15,6 +15,7 @@ import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -127,7 +128,8 @@ public final class OhlcvClient implements AutoCloseable {
             ? b.autoDiscover
             : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
     this.router = new SourceRouter(registered, b.routes, autoDiscover, context);
-    this.engine = new QueryEngine(clock, listener, guards, runtime.executor(), () -> closed);
+    this.engine =
+        new QueryEngine(clock, runtime.timer(), listener, guards, runtime.executor(), () -> closed);
   }
 
   /** A new builder. */
@@ -585,6 +587,12 @@ public final class OhlcvClient implements AutoCloseable {
     /** See {@link OhlcvQuery.Builder#badRows(BadRowPolicy)}. */
     public QueryBuilder badRows(BadRowPolicy policy) {
       query.badRows(policy);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#timeout(Duration)}. */
+    public QueryBuilder timeout(Duration timeout) {
+      query.timeout(timeout);
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.QueryTimeoutException;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
@@ -91,8 +92,8 @@ public final class CircuitGuard implements PageGuard {
    */
   public static boolean countsAgainstSource(Throwable t) {
     Throwable c = Errors.unwrap(t);
-    if (c instanceof RateLimitException) {
-      return false;
+    if (c instanceof RateLimitException || c instanceof QueryTimeoutException) {
+      return false; // the client is too fast; a query's own deadline passed
     }
     if (c instanceof SourceUnavailableException) {
       return true;

@@ -49,14 +49,15 @@ final class PageIterator implements Iterator<CandleSeries> {
   private void advance() {
     try {
       if (run.cancelled) {
-        throw new QueryCancelledException(
-            "The stream of " + run.query + " was closed", run.name, null);
+        throw stopped(null);
       }
       if (prefetch == null && !run.more()) {
         CandleSeries last = run.finish();
         finished = true;
         rows += last.size();
-        run.succeeded(rows);
+        if (!run.succeeded(rows)) {
+          throw stopped(null); // the deadline passed first
+        }
         next = last.isEmpty() ? null : last;
         return;
       }
@@ -86,10 +87,20 @@ final class PageIterator implements Iterator<CandleSeries> {
       throw new QueryCancelledException(
           "Interrupted while streaming " + run.query + "; the request was cancelled", run.name, e);
     } catch (ExecutionException e) {
-      throw Errors.rethrowable(e.getCause(), run.name, run.query);
+      OhlcvException ended = run.endedWith;
+      throw ended != null ? ended : Errors.rethrowable(e.getCause(), run.name, run.query);
     } catch (CancellationException e) {
-      throw new QueryCancelledException("The stream of " + run.query + " was closed", run.name, e);
+      throw stopped(e);
     }
+  }
+
+  /** The error the run ended with (its deadline), or the stream's closing. */
+  private OhlcvException stopped(@Nullable Throwable cause) {
+    OhlcvException e = run.endedWith;
+    return e != null
+        ? e
+        : new QueryCancelledException(
+            "The stream of " + run.query + " was closed", run.name, cause);
   }
 
   /** Stops the stream: cancels what is in flight and reports the run cancelled. */

@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class QueryEngine {
   private static final Logger log = LoggerFactory.getLogger("io.github.ohlcv4j");
 
   private final Clock clock;
+  private final GuardTimer timer;
   private final OhlcvEventListener listener;
   private final PageGuard guard;
   private final Executor executor;
@@ -46,16 +48,7 @@ public final class QueryEngine {
 
   /**
    * @param clock "now" when the venue's clock is unknown
-   * @param listener receives events
-   * @param guard protects each page request
-   * @param executor runs the steps of asynchronous queries (never blocks on I/O there)
-   */
-  public QueryEngine(Clock clock, OhlcvEventListener listener, PageGuard guard, Executor executor) {
-    this(clock, listener, guard, executor, () -> false);
-  }
-
-  /**
-   * @param clock "now" when the venue's clock is unknown
+   * @param timer runs queries' deadlines ({@link OhlcvQuery#timeout()})
    * @param listener receives events
    * @param guard protects each page request
    * @param executor runs the steps of asynchronous queries (never blocks on I/O there)
@@ -63,11 +56,13 @@ public final class QueryEngine {
    */
   public QueryEngine(
       Clock clock,
+      GuardTimer timer,
       OhlcvEventListener listener,
       PageGuard guard,
       Executor executor,
       BooleanSupplier closed) {
     this.clock = clock;
+    this.timer = timer;
     this.listener = new SafeListener(listener);
     this.guard = guard;
     this.executor = executor;
@@ -106,6 +101,11 @@ public final class QueryEngine {
   /** "Now" when the venue's clock is unknown. */
   Clock clock() {
     return clock;
+  }
+
+  /** Runs deadlines. */
+  GuardTimer timer() {
+    return timer;
   }
 
   /** What protects each page request. */
@@ -167,24 +167,40 @@ public final class QueryEngine {
     }
     result.whenComplete(
         (r, e) -> {
-          if (result.isCancelled()) {
+          if (!run.hasEnded()) {
+            // Completed from outside: cancelled, or completed by the caller (orTimeout, say).
             run.fetch.run(
                 () -> {
-                  run.failed(
-                      new QueryCancelledException(
-                          query + " on " + run.name + " was cancelled by its caller",
-                          run.name,
-                          null));
+                  run.failed(stoppedByCaller(run, result.isCancelled(), e));
                   run.cancel();
                 });
           }
         });
+    run.startDeadline(e -> result.completeExceptionally(e));
     try {
       executor.execute(run.fetch.wrap(() -> run.drive(result)));
     } catch (Throwable e) {
       run.fetch.run(() -> run.fail(result, refused(e, run.name, query, "was not started")));
     }
     return result;
+  }
+
+  private static QueryCancelledException stoppedByCaller(
+      QueryRun run, boolean cancelled, @Nullable Throwable e) {
+    if (cancelled || e == null) {
+      return new QueryCancelledException(
+          run.query + " on " + run.name + " was cancelled by its caller", run.name, null);
+    }
+    return new QueryCancelledException(
+        run.query
+            + " on "
+            + run.name
+            + " was stopped by its caller, who completed its future with "
+            + Errors.unwrap(e)
+            + "; the request in flight and any retry were cancelled. For a deadline that stops"
+            + " the query and says how far it got, give the query a timeout(Duration).",
+        run.name,
+        Errors.unwrap(e));
   }
 
   /** Runs {@code query} and waits for it, in the calling thread as far as the source allows. */
@@ -215,6 +231,7 @@ public final class QueryEngine {
     } catch (Throwable e) {
       throw Errors.wrap(e, source.name(), query);
     }
+    run.startDeadline(e -> {});
     PageIterator it = new PageIterator(run);
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),

@@ -4,6 +4,7 @@ import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.QueryTimeoutException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +47,18 @@ final class QueryRun {
       new AtomicReference<>();
   private final List<CandleSeries> outputs = new ArrayList<>();
   private final AtomicBoolean cursorClosed = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicReference<@Nullable Future<?>> deadline = new AtomicReference<>();
   volatile boolean cancelled;
-  volatile boolean ended;
+
+  /** The error the run failed with, once it has. */
+  volatile @Nullable OhlcvException endedWith;
+
   private volatile int pages;
   private volatile long bytes;
+  private volatile long candles;
+  private volatile int attempts;
+  private volatile int attempt;
   private @Nullable Instant serverNow;
   private @Nullable Instant coveredUntil;
   private long pageStartNanos;
@@ -69,6 +80,104 @@ final class QueryRun {
   /** Pages received so far. */
   int pages() {
     return pages;
+  }
+
+  /** Whether the run has ended: succeeded, failed or cancelled. */
+  boolean hasEnded() {
+    return ended.get();
+  }
+
+  /**
+   * Claims the end of the run for whoever ends it (the last page, an error, the deadline, a
+   * cancel): true for the first caller only, which then reports it. Stops the deadline.
+   */
+  private boolean end() {
+    if (!ended.compareAndSet(false, true)) {
+      return false;
+    }
+    Future<?> d = deadline.getAndSet(null);
+    if (d != null) {
+      d.cancel(false);
+    }
+    return true;
+  }
+
+  /**
+   * Starts the query's deadline, if it has a {@link OhlcvQuery#timeout()}: when it passes, the run
+   * fails with a {@link QueryTimeoutException}, the request in flight is cancelled (and with it any
+   * pending retry or rate-limit wait), and {@code onExpiry} is given the error.
+   */
+  void startDeadline(Consumer<OhlcvException> onExpiry) {
+    Optional<Duration> timeout = query.timeout();
+    if (timeout.isEmpty()) {
+      return;
+    }
+    Future<?> task;
+    try {
+      task =
+          engine.timer().schedule(fetch.wrap(() -> expire(timeout.get(), onExpiry)), timeout.get());
+    } catch (Throwable e) { // the timer is shut down: the client is closing, which ends the run
+      log.debug("no deadline for {} on {}: {}", query, name, e.toString());
+      return;
+    }
+    deadline.set(task);
+    if (ended.get()) {
+      task.cancel(false);
+    }
+  }
+
+  private void expire(Duration timeout, Consumer<OhlcvException> onExpiry) {
+    if (ended.get()) {
+      return;
+    }
+    OhlcvException e = timedOut(timeout);
+    if (!failed(e)) {
+      return; // ended meanwhile
+    }
+    try {
+      onExpiry.accept(e); // before the cancel, whose echo must not be the answer
+    } finally {
+      cancel();
+    }
+  }
+
+  private QueryTimeoutException timedOut(Duration timeout) {
+    int p = pages;
+    int a = attempts;
+    long c = candles;
+    Optional<OhlcvException> last = fetch.lastFailure();
+    StringBuilder m = new StringBuilder();
+    m.append(query)
+        .append(" on ")
+        .append(name)
+        .append(" did not finish within its timeout of ")
+        .append(timeout.toMillis())
+        .append(" ms: ")
+        .append(p)
+        .append(p == 1 ? " page" : " pages")
+        .append(" (")
+        .append(c)
+        .append(c == 1 ? " candle" : " candles")
+        .append(") received, ")
+        .append(a)
+        .append(a == 1 ? " request" : " requests")
+        .append(" sent");
+    if (a == 0) {
+      m.append(" (the first was still waiting for the rate limit)");
+    } else {
+      m.append("; page ").append(p + 1).append(" was at attempt ").append(attempt);
+    }
+    m.append(". The request in flight and any retry were stopped.");
+    last.ifPresent(
+        e ->
+            m.append(" Last error: ")
+                .append(e.getClass().getSimpleName())
+                .append(": ")
+                .append(GuardLog.firstLine(e.getMessage())));
+    m.append(
+        " Give the query a longer timeout(...), fetch a shorter range, or check the source"
+            + " (health()).");
+    return new QueryTimeoutException(m.toString(), name, timeout, p, c, a, last.orElse(null));
   }
 
   private Instant now() {
@@ -97,6 +206,8 @@ final class QueryRun {
                       cursor,
                       a -> {
                         pageStartNanos = System.nanoTime();
+                        attempt = a;
+                        attempts++;
                         telemetry.pageStarted(page, a);
                       }));
     } catch (Throwable e) {
@@ -116,6 +227,7 @@ final class QueryRun {
     Duration took = Duration.ofNanos(System.nanoTime() - pageStartNanos);
     page.serverTime().ifPresent(t -> serverNow = t);
     CandleSeries raw = check.accept(page, pages);
+    candles += raw.size();
     if (!raw.isEmpty()) {
       coveredUntil = raw.end().orElse(null);
     }
@@ -157,7 +269,12 @@ final class QueryRun {
   void fail(CompletableFuture<CandleSeries> result, Throwable error) {
     OhlcvException e = Errors.wrap(error, name, query);
     try {
-      failed(e);
+      if (!failed(e)) {
+        OhlcvException first = endedWith; // the deadline, say, whose cancel this is the echo of
+        if (first != null) {
+          e = first;
+        }
+      }
     } finally {
       result.completeExceptionally(e);
     }
@@ -167,25 +284,35 @@ final class QueryRun {
   CandleSeries finish() {
     CandleSeries last = processor.finish(now());
     closeCursor();
-    ended = true;
     return last;
   }
 
-  /** The run ended with {@code rows} candles in all (a stream's pages added up). */
-  void succeeded(long rows) {
+  /**
+   * The run ended with {@code rows} candles in all (a stream's pages added up): reported, unless it
+   * ended otherwise first (its deadline passed), which returns false.
+   */
+  boolean succeeded(long rows) {
+    if (!end()) {
+      return false;
+    }
     telemetry.succeeded(
         rows, bytes, pages, check.dropped(), Duration.ofNanos(System.nanoTime() - startNanos));
+    return true;
   }
 
-  /** The run failed with {@code e}; reported once, whoever gets there first. */
-  void failed(OhlcvException e) {
-    if (ended) {
-      return;
+  /**
+   * The run failed with {@code e}: reported once, whoever gets there first; false if it had already
+   * ended.
+   */
+  boolean failed(OhlcvException e) {
+    if (!end()) {
+      return false;
     }
-    ended = true;
+    endedWith = e;
     fetch.tag(e);
     closeCursor();
     telemetry.failed(e, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+    return true;
   }
 
   /** Stops the request in flight and closes the cursor; from any thread. */
@@ -214,8 +341,9 @@ final class QueryRun {
         if (!more()) {
           outputs.add(finish());
           CandleSeries all = join(outputs);
-          succeeded(all.size());
-          result.complete(all);
+          if (succeeded(all.size())) {
+            result.complete(all);
+          }
           return;
         }
         CompletableFuture<Page> f = request();

@@ -181,6 +181,7 @@ public final class RetryGuard implements PageGuard {
         return; // cancelled or closed: the failure is the cancel's echo
       }
       Duration took = Duration.ofNanos(tookNanos);
+      fetch.attemptFailed(e);
       listener.pageFailed(fetch.fetch(), page, e, took);
       long ms = context.onError(e);
       if (ms < 0) {
