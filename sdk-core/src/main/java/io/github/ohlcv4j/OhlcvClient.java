@@ -109,6 +109,15 @@ public final class OhlcvClient implements AutoCloseable {
     if (b.okHttpClient != null) {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }
+    if (b.connectTimeout != null) {
+      ctx.connectTimeout(b.connectTimeout);
+    }
+    if (b.readTimeout != null) {
+      ctx.readTimeout(b.readTimeout);
+    }
+    if (b.callTimeout != null) {
+      ctx.callTimeout(b.callTimeout);
+    }
     this.context = ctx.build();
     List<CandleSource> registered = new ArrayList<>(b.sources);
     List<CandleSource> opened = new ArrayList<>();
@@ -370,6 +379,9 @@ public final class OhlcvClient implements AutoCloseable {
     private java.util.concurrent.@Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
     private @Nullable OkHttpClient okHttpClient;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration readTimeout;
+    private @Nullable Duration callTimeout;
 
     Builder() {}
 
@@ -406,7 +418,8 @@ public final class OhlcvClient implements AutoCloseable {
       Objects.requireNonNull(venue, "venue");
       Objects.requireNonNull(source, "source");
       if (venue.isBlank()) {
-        throw new InvalidQueryException("route(venue, source) needs a venue name, such as BINANCE");
+        throw new IllegalArgumentException(
+            "route(venue, source) needs a venue name, such as BINANCE");
       }
       routes.put(venue.strip().toUpperCase(Locale.ROOT), source);
       return this;
@@ -486,9 +499,61 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
+     * How long the HTTP sources this client opens (by URI, or discovered for a venue) may take to
+     * open a connection; {@link Duration#ZERO} for no limit. By default each source's own: {@value
+     * SourceContext#DEFAULT_CONNECT_SECONDS} s for the exchange sources, 10 s for ClickHouse, or
+     * that of the {@link #okHttpClient(OkHttpClient)}. A source built by the application takes its
+     * timeouts from its own {@link SourceContext} instead.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = nonNegative(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest the HTTP sources this client opens wait between two bytes of an answer; {@link
+     * Duration#ZERO} for no limit. By default each source's own: {@value
+     * SourceContext#DEFAULT_READ_SECONDS} s for the exchange sources, 60 s for ClickHouse, or that
+     * of the {@link #okHttpClient(OkHttpClient)}. A read that times out is retried like any
+     * transient failure.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = nonNegative(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The longest one HTTP request of the sources this client opens may take in all (connecting,
+     * sending, reading the whole answer); {@link Duration#ZERO} for no limit. By default each
+     * source's own: {@value SourceContext#DEFAULT_CALL_SECONDS} s for the exchange sources, 5
+     * minutes for ClickHouse (its query timeout), or that of the {@link
+     * #okHttpClient(OkHttpClient)}. Each attempt has its own; to bound a whole query, retries and
+     * waits included, give the query a {@link OhlcvQuery.Builder#timeout(Duration) timeout}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = nonNegative(timeout, "callTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            name + " must not be negative (zero means no limit): " + timeout);
+      }
+      return timeout;
+    }
+
+    /**
      * The HTTP client that sources opened by this client use, for proxies, TLS settings or
-     * interceptors: the one place where an OkHttp type appears in the API. Timeouts set on it are
-     * kept.
+     * interceptors: the one place where an OkHttp type appears in the API. Its timeouts are kept,
+     * except those set with {@link #connectTimeout}, {@link #readTimeout} and {@link #callTimeout}.
      */
     public Builder okHttpClient(OkHttpClient client) {
       this.okHttpClient = Objects.requireNonNull(client, "client");

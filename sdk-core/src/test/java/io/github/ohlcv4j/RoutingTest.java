@@ -82,7 +82,7 @@ class RoutingTest {
       assertSame(second, c.sourceFor(Symbol.parse("KRAKEN:XBTUSD")));
       assertEquals(List.of(second), c.sources());
     }
-    assertThrows(InvalidQueryException.class, () -> builder().route(" ", first));
+    assertThrows(IllegalArgumentException.class, () -> builder().route(" ", first));
   }
 
   @Test
