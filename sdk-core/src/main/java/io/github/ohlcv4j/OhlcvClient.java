@@ -1,5 +1,6 @@
 package io.github.ohlcv4j;
 
+import io.github.ohlcv4j.internal.BatchRun;
 import io.github.ohlcv4j.internal.ClientGuards;
 import io.github.ohlcv4j.internal.ClientRuntime;
 import io.github.ohlcv4j.internal.Errors;
@@ -19,14 +20,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -74,6 +80,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OhlcvClient implements AutoCloseable {
 
+  /** How many queries a {@link #fetchAll(Collection)} runs at once by default: {@value}. */
+  public static final int DEFAULT_FETCH_ALL_CONCURRENCY = 8;
+
   private final ClientRuntime runtime;
   private final SourceRouter router;
   private final SourceContext context;
@@ -83,10 +92,12 @@ public final class OhlcvClient implements AutoCloseable {
   private final CircuitBreakerPolicy circuitBreakerPolicy;
   private final @Nullable RateLimitPolicy rateLimitPolicy;
   private final Clock clock;
+  private final int fetchAllConcurrency;
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
     this.clock = b.clock;
+    this.fetchAllConcurrency = b.fetchAllConcurrency;
     OhlcvEventListener listener = new SafeListener(b.listener);
     this.retryPolicy = b.retryPolicy;
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
@@ -221,6 +232,129 @@ public final class OhlcvClient implements AutoCloseable {
     checkOpen();
     CandleSource source = sourceFor(query.symbol());
     return engine.pages(source, query);
+  }
+
+  /**
+   * Fetches several queries concurrently, each to its series or its own typed error: one symbol
+   * failing (unknown, refused, unreachable) does not fail the others. At most {@link
+   * Builder#fetchAllConcurrency(int)} queries run at once; every request still passes the rate
+   * limits of its venue, which all queries of this client share, so a long list is spread over a
+   * venue's budget rather than sent at once. Each query is a run of its own (its own events and
+   * fetch id, its own {@linkplain OhlcvQuery#timeout() timeout}); {@link
+   * OhlcvEventListener#batchProgress} reports how many are done. Blocks until all have ended.
+   *
+   * @param queries one query per symbol, in the order the results keep
+   * @return each symbol's series or error
+   * @throws InvalidQueryException if two queries have the same symbol (before any I/O)
+   * @throws ClientClosedException if this client is closed
+   * @throws QueryCancelledException if the waiting thread is interrupted (the queries in flight are
+   *     cancelled)
+   */
+  public FetchResults fetchAll(Collection<OhlcvQuery> queries) {
+    List<OhlcvQuery> list = distinct(queries);
+    CompletableFuture<FetchResults> f = fetchAllAsync(list);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw BatchRun.cancelled(list.size(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw Errors.rethrowable(e.getCause(), null, "while fetching " + list.size() + " queries");
+    }
+  }
+
+  /**
+   * Fetches the same query for several symbols concurrently; see {@link #fetchAll(Collection)}.
+   *
+   * <pre>{@code
+   * FetchResults r = client.fetchAll(List.of("BTCUSDT", "ETHUSDT", "SOLUSDT"),
+   *     q -> q.interval(Interval.H1).between(from, to));
+   * }</pre>
+   *
+   * @param symbols the symbols, parsed by {@link Symbol#parse(String)}
+   * @param query sets everything but the symbol on each query's builder
+   * @return each symbol's series or error
+   * @throws InvalidQueryException if a symbol is malformed or given twice, or the query is
+   *     impossible (before any I/O)
+   */
+  public FetchResults fetchAll(Collection<String> symbols, Consumer<OhlcvQuery.Builder> query) {
+    Objects.requireNonNull(symbols, "symbols");
+    Objects.requireNonNull(query, "query");
+    List<OhlcvQuery> queries = new ArrayList<>();
+    for (String symbol : symbols) {
+      OhlcvQuery.Builder b = OhlcvQuery.builder();
+      query.accept(b);
+      queries.add(b.symbol(Objects.requireNonNull(symbol, "symbol")).build());
+    }
+    return fetchAll(queries);
+  }
+
+  /**
+   * As {@link #fetchAll(Collection)}, without blocking. The future completes when every query has
+   * ended, with their series and errors; cancelling it cancels the queries in flight and starts no
+   * more. Duplicate symbols and a closed client fail the future.
+   *
+   * @param queries one query per symbol, in the order the results keep
+   * @return the series and errors, once every query has ended
+   */
+  public CompletableFuture<FetchResults> fetchAllAsync(Collection<OhlcvQuery> queries) {
+    List<OhlcvQuery> list;
+    try {
+      list = distinct(queries);
+      checkOpen();
+    } catch (OhlcvException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<BatchRun.Outcome> run =
+        BatchRun.start(list, this::fetchAsync, fetchAllConcurrency, engine.listener());
+    CompletableFuture<FetchResults> out = new CompletableFuture<>();
+    out.whenComplete(
+        (r, e) -> {
+          if (out.isCancelled()) {
+            run.cancel(true);
+          }
+        });
+    run.whenComplete(
+        (o, e) -> {
+          if (e != null) {
+            out.completeExceptionally(BatchRun.cancelled(list.size(), e));
+            return;
+          }
+          List<Symbol> symbols = new ArrayList<>();
+          Map<Symbol, CandleSeries> series = new HashMap<>();
+          Map<Symbol, OhlcvException> errors = new HashMap<>();
+          for (int i = 0; i < o.queries().size(); i++) {
+            Symbol sym = o.queries().get(i).symbol();
+            symbols.add(sym);
+            CandleSeries one = o.series().get(i);
+            if (one != null) {
+              series.put(sym, one);
+            } else {
+              errors.put(sym, Objects.requireNonNull(o.errors().get(i)));
+            }
+          }
+          out.complete(new FetchResults(symbols, series, errors));
+        });
+    return out;
+  }
+
+  private static List<OhlcvQuery> distinct(Collection<OhlcvQuery> queries) {
+    Objects.requireNonNull(queries, "queries");
+    List<OhlcvQuery> list = new ArrayList<>(queries.size());
+    Set<Symbol> seen = new HashSet<>();
+    for (OhlcvQuery q : queries) {
+      Objects.requireNonNull(q, "query");
+      if (!seen.add(q.symbol())) {
+        throw new InvalidQueryException(
+            "fetchAll got two queries of "
+                + q.symbol()
+                + "; its results are by symbol, so give each symbol once (run another fetchAll"
+                + " for a second interval of it).");
+      }
+      list.add(q);
+    }
+    return list;
   }
 
   /**
@@ -382,8 +516,25 @@ public final class OhlcvClient implements AutoCloseable {
     private @Nullable Duration connectTimeout;
     private @Nullable Duration readTimeout;
     private @Nullable Duration callTimeout;
+    private int fetchAllConcurrency = DEFAULT_FETCH_ALL_CONCURRENCY;
 
     Builder() {}
+
+    /**
+     * How many queries one {@link OhlcvClient#fetchAll(Collection)} runs at once; {@value
+     * OhlcvClient#DEFAULT_FETCH_ALL_CONCURRENCY} by default. The venues' rate limits apply whatever
+     * this is; it bounds the requests and series held in flight by one call.
+     *
+     * @param queries how many queries may run at once, at least 1
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder fetchAllConcurrency(int queries) {
+      if (queries < 1) {
+        throw new IllegalArgumentException("fetchAllConcurrency must be at least 1: " + queries);
+      }
+      this.fetchAllConcurrency = queries;
+      return this;
+    }
 
     /**
      * Registers a source: it serves the venues in its capabilities (the symbols its {@link

@@ -47,7 +47,7 @@ public final class FetchContext {
   }
 
   /** A new id: the JVM's random prefix, a dash and a counter, in base 36. */
-  static String nextId() {
+  public static String nextId() {
     return PREFIX + "-" + Long.toString(COUNTER.incrementAndGet(), 36);
   }
 
