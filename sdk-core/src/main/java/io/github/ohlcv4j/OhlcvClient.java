@@ -1,10 +1,12 @@
 package io.github.ohlcv4j;
 
+import io.github.ohlcv4j.internal.BatchRun;
 import io.github.ohlcv4j.internal.ClientGuards;
+import io.github.ohlcv4j.internal.ClientRuntime;
 import io.github.ohlcv4j.internal.Errors;
-import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
+import io.github.ohlcv4j.internal.SourceRouter;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
@@ -13,25 +15,24 @@ import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.source.VenueLimits;
-import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -52,19 +53,20 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Routing.</b> A query goes to the first source registered for its symbol's venue ({@code
- * BYBIT:}, {@code BINANCE:}; see {@link io.github.ohlcv4j.source.SourceCapabilities#venues()}) that
- * {@linkplain CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code
- * bybit:linear} can be registered side by side for {@code BYBIT:BTCUSDT} and {@code
- * BYBIT:BTCUSDT.P}; else to the default source (the first registered source that serves any venue);
- * a symbol without a venue then goes to the first registered source that serves it (so {@code
- * OhlcvClient.of("bybit:linear")} answers {@code BTCUSDT}); else, when {@linkplain
- * Builder#autoDiscover(boolean) auto-discovery} is on, to a source opened for the venue through the
- * providers on the class path ({@code BYBIT:BTCUSDT.P} opens {@code bybit:linear} when
- * ohlcv4j-exchange is present). Auto-discovery is on only for a client built without sources, or
- * when asked for: a client given its sources sends queries nowhere else (a client pointed at a test
- * server never reaches a production host). A symbol no source serves fails with an {@link
- * InvalidQueryException} that says what to configure.
+ * <p><b>Routing.</b> A query goes to the source {@linkplain Builder#route(String, CandleSource)
+ * routed} to its symbol's venue, if there is one; else to the first source registered for the venue
+ * ({@code BYBIT:}, {@code BINANCE:}; see {@link
+ * io.github.ohlcv4j.source.SourceCapabilities#venues()}) that {@linkplain
+ * CandleSource#serves(Symbol) serves} the symbol, so {@code bybit:spot} and {@code bybit:linear}
+ * can be registered side by side for {@code BYBIT:BTCUSDT} and {@code BYBIT:BTCUSDT.P}; else to the
+ * default source (the first registered source that serves any venue); a symbol without a venue then
+ * goes to the first registered source that serves it (so {@code OhlcvClient.of("bybit:linear")}
+ * answers {@code BTCUSDT}); else, when {@linkplain Builder#autoDiscover(boolean) auto-discovery} is
+ * on, to a source opened for the venue through the providers on the class path ({@code
+ * BYBIT:BTCUSDT.P} opens {@code bybit:linear} when ohlcv4j-exchange is present). Auto-discovery is
+ * on only for a client built without sources, or when asked for: a client given its sources sends
+ * queries nowhere else (a client pointed at a test server never reaches a production host). A
+ * symbol no source serves fails with an {@link InvalidQueryException} that says what to configure.
  *
  * <p><b>Calls.</b> {@link #fetch} blocks until the whole answer is there; {@link #fetchAsync}
  * returns at once and never blocks a pool thread on I/O, and cancelling its future cancels the HTTP
@@ -78,44 +80,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OhlcvClient implements AutoCloseable {
 
-  private final List<CandleSource> registered;
-  private final Map<String, List<CandleSource>> byVenue;
-  private final @Nullable CandleSource defaultSource;
-  private final boolean autoDiscover;
-  private final Map<URI, CandleSource> discovered = new ConcurrentHashMap<>();
+  /** How many queries a {@link #fetchAll(Collection)} runs at once by default: {@value}. */
+  public static final int DEFAULT_FETCH_ALL_CONCURRENCY = 8;
+
+  private final ClientRuntime runtime;
+  private final SourceRouter router;
   private final SourceContext context;
   private final QueryEngine engine;
-  private final OhlcvEventListener listener;
-  private final @Nullable ExecutorService ownExecutor;
-  private final ScheduledThreadPoolExecutor scheduler;
   private final ClientGuards guards;
   private final RetryPolicy retryPolicy;
   private final CircuitBreakerPolicy circuitBreakerPolicy;
   private final @Nullable RateLimitPolicy rateLimitPolicy;
   private final Clock clock;
+  private final int fetchAllConcurrency;
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
     this.clock = b.clock;
-    this.listener = new SafeListener(b.listener);
+    this.fetchAllConcurrency = b.fetchAllConcurrency;
+    OhlcvEventListener listener = new SafeListener(b.listener);
     this.retryPolicy = b.retryPolicy;
     this.circuitBreakerPolicy = b.circuitBreakerPolicy;
     this.rateLimitPolicy = b.rateLimitPolicy;
-    this.autoDiscover =
-        b.autoDiscover != null
-            ? b.autoDiscover
-            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
-    // Only keeps time for retries and rate-limit waits; the work itself runs on the executor.
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ohlcv4j-scheduler"));
-    scheduler.setRemoveOnCancelPolicy(true);
-    java.util.concurrent.Executor executor;
-    if (b.executor != null) {
-      this.ownExecutor = null;
-      executor = b.executor;
-    } else {
-      this.ownExecutor = Executors.newCachedThreadPool(daemon("ohlcv4j-worker"));
-      executor = ownExecutor;
-    }
+    this.runtime = ClientRuntime.start(clock, b.executor);
     this.guards =
         new ClientGuards(
             retryPolicy,
@@ -123,7 +110,7 @@ public final class OhlcvClient implements AutoCloseable {
             rateLimitPolicy,
             b.groupRateLimits,
             listener,
-            GuardTimer.of(clock, scheduler, executor),
+            runtime.timer(),
             () -> ThreadLocalRandom.current().nextDouble());
     SourceContext.Builder ctx =
         SourceContext.builder()
@@ -133,35 +120,36 @@ public final class OhlcvClient implements AutoCloseable {
     if (b.okHttpClient != null) {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }
+    if (b.connectTimeout != null) {
+      ctx.connectTimeout(b.connectTimeout);
+    }
+    if (b.readTimeout != null) {
+      ctx.readTimeout(b.readTimeout);
+    }
+    if (b.callTimeout != null) {
+      ctx.callTimeout(b.callTimeout);
+    }
     this.context = ctx.build();
-
-    List<CandleSource> all = new ArrayList<>(b.sources);
-    for (String uri : b.uris) {
-      all.add(CandleSources.open(uri, context));
-    }
-    this.registered = List.copyOf(all);
-    Map<String, List<CandleSource>> venues = new LinkedHashMap<>();
-    for (Map.Entry<String, CandleSource> e : b.routes.entrySet()) {
-      venues.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-    }
-    CandleSource any = null;
-    for (CandleSource s : registered) {
-      if (s.capabilities().venues().isEmpty()) {
-        if (any == null) {
-          any = s;
-        }
-      } else {
-        for (String v : s.capabilities().venues()) {
-          venues.computeIfAbsent(v.toUpperCase(Locale.ROOT), k -> new ArrayList<>()).add(s);
-        }
+    List<CandleSource> registered = new ArrayList<>(b.sources);
+    List<CandleSource> opened = new ArrayList<>();
+    try {
+      for (String uri : b.uris) {
+        opened.add(CandleSources.open(uri, context));
       }
+    } catch (RuntimeException | Error e) {
+      // A URI that does not open leaves no thread and no source behind.
+      new SourceRouter(opened, Map.of(), false, context).close();
+      runtime.close();
+      throw e;
     }
-    Map<String, List<CandleSource>> frozen = new LinkedHashMap<>();
-    venues.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-    this.byVenue = Map.copyOf(frozen);
-    this.defaultSource = any;
-
-    this.engine = new QueryEngine(clock, listener, guards, executor, () -> closed);
+    registered.addAll(opened);
+    boolean autoDiscover =
+        b.autoDiscover != null
+            ? b.autoDiscover
+            : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
+    this.router = new SourceRouter(registered, b.routes, autoDiscover, context);
+    this.engine =
+        new QueryEngine(clock, runtime.timer(), listener, guards, runtime.executor(), () -> closed);
   }
 
   /** A new builder. */
@@ -245,6 +233,129 @@ public final class OhlcvClient implements AutoCloseable {
   }
 
   /**
+   * Fetches several queries concurrently, each to its series or its own typed error: one symbol
+   * failing (unknown, refused, unreachable) does not fail the others. At most {@link
+   * Builder#fetchAllConcurrency(int)} queries run at once; every request still passes the rate
+   * limits of its venue, which all queries of this client share, so a long list is spread over a
+   * venue's budget rather than sent at once. Each query is a run of its own (its own events and
+   * fetch id, its own {@linkplain OhlcvQuery#timeout() timeout}); {@link
+   * OhlcvEventListener#batchProgress} reports how many are done. Blocks until all have ended.
+   *
+   * @param queries one query per symbol, in the order the results keep
+   * @return each symbol's series or error
+   * @throws InvalidQueryException if two queries have the same symbol (before any I/O)
+   * @throws ClientClosedException if this client is closed
+   * @throws QueryCancelledException if the waiting thread is interrupted (the queries in flight are
+   *     cancelled)
+   */
+  public FetchResults fetchAll(Collection<OhlcvQuery> queries) {
+    List<OhlcvQuery> list = distinct(queries);
+    CompletableFuture<FetchResults> f = fetchAllAsync(list);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw BatchRun.cancelled(list.size(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw Errors.rethrowable(e.getCause(), null, "while fetching " + list.size() + " queries");
+    }
+  }
+
+  /**
+   * Fetches the same query for several symbols concurrently; see {@link #fetchAll(Collection)}.
+   *
+   * <pre>{@code
+   * FetchResults r = client.fetchAll(List.of("BTCUSDT", "ETHUSDT", "SOLUSDT"),
+   *     q -> q.interval(Interval.H1).between(from, to));
+   * }</pre>
+   *
+   * @param symbols the symbols, parsed by {@link Symbol#parse(String)}
+   * @param query sets everything but the symbol on each query's builder
+   * @return each symbol's series or error
+   * @throws InvalidQueryException if a symbol is malformed or given twice, or the query is
+   *     impossible (before any I/O)
+   */
+  public FetchResults fetchAll(Collection<String> symbols, Consumer<OhlcvQuery.Builder> query) {
+    Objects.requireNonNull(symbols, "symbols");
+    Objects.requireNonNull(query, "query");
+    List<OhlcvQuery> queries = new ArrayList<>();
+    for (String symbol : symbols) {
+      OhlcvQuery.Builder b = OhlcvQuery.builder();
+      query.accept(b);
+      queries.add(b.symbol(Objects.requireNonNull(symbol, "symbol")).build());
+    }
+    return fetchAll(queries);
+  }
+
+  /**
+   * As {@link #fetchAll(Collection)}, without blocking. The future completes when every query has
+   * ended, with their series and errors; cancelling it cancels the queries in flight and starts no
+   * more. Duplicate symbols and a closed client fail the future.
+   *
+   * @param queries one query per symbol, in the order the results keep
+   * @return the series and errors, once every query has ended
+   */
+  public CompletableFuture<FetchResults> fetchAllAsync(Collection<OhlcvQuery> queries) {
+    List<OhlcvQuery> list;
+    try {
+      list = distinct(queries);
+      checkOpen();
+    } catch (OhlcvException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<BatchRun.Outcome> run =
+        BatchRun.start(list, this::fetchAsync, fetchAllConcurrency, engine.listener());
+    CompletableFuture<FetchResults> out = new CompletableFuture<>();
+    out.whenComplete(
+        (r, e) -> {
+          if (out.isCancelled()) {
+            run.cancel(true);
+          }
+        });
+    run.whenComplete(
+        (o, e) -> {
+          if (e != null) {
+            out.completeExceptionally(BatchRun.cancelled(list.size(), e));
+            return;
+          }
+          List<Symbol> symbols = new ArrayList<>();
+          Map<Symbol, CandleSeries> series = new HashMap<>();
+          Map<Symbol, OhlcvException> errors = new HashMap<>();
+          for (int i = 0; i < o.queries().size(); i++) {
+            Symbol sym = o.queries().get(i).symbol();
+            symbols.add(sym);
+            CandleSeries one = o.series().get(i);
+            if (one != null) {
+              series.put(sym, one);
+            } else {
+              errors.put(sym, Objects.requireNonNull(o.errors().get(i)));
+            }
+          }
+          out.complete(new FetchResults(symbols, series, errors));
+        });
+    return out;
+  }
+
+  private static List<OhlcvQuery> distinct(Collection<OhlcvQuery> queries) {
+    Objects.requireNonNull(queries, "queries");
+    List<OhlcvQuery> list = new ArrayList<>(queries.size());
+    Set<Symbol> seen = new HashSet<>();
+    for (OhlcvQuery q : queries) {
+      Objects.requireNonNull(q, "query");
+      if (!seen.add(q.symbol())) {
+        throw new InvalidQueryException(
+            "fetchAll got two queries of "
+                + q.symbol()
+                + "; its results are by symbol, so give each symbol once (run another fetchAll"
+                + " for a second interval of it).");
+      }
+      list.add(q);
+    }
+    return list;
+  }
+
+  /**
    * Starts a query of {@code symbol} (parsed by {@link Symbol#parse(String)}) to run on this
    * client.
    */
@@ -268,60 +379,14 @@ public final class OhlcvClient implements AutoCloseable {
   public CandleSource sourceFor(Symbol symbol) {
     Objects.requireNonNull(symbol, "symbol");
     checkOpen();
-    Optional<String> venue = symbol.venue();
-    if (venue.isPresent()) {
-      for (CandleSource s : byVenue.getOrDefault(venue.get(), List.of())) {
-        if (s.serves(symbol)) {
-          return s;
-        }
-      }
-    }
-    if (defaultSource != null) {
-      return defaultSource;
-    }
-    if (venue.isEmpty()) {
-      // No venue, no any-venue source: the first registered source that takes the bare code, so
-      // that
-      // OhlcvClient.of("bybit:linear") answers "BTCUSDT".
-      for (CandleSource s : registered) {
-        if (s.serves(symbol)) {
-          return s;
-        }
-      }
-    }
-    if (autoDiscover && venue.isPresent()) {
-      Optional<URI> uri = CandleSources.uriFor(symbol);
-      if (uri.isPresent()) {
-        return discovered.computeIfAbsent(uri.get(), u -> CandleSources.open(u, context));
-      }
-    }
-    throw new InvalidQueryException(
-        "No source of this client serves "
-            + symbol
-            + ". "
-            + (venue.isEmpty()
-                ? "Give the symbol a venue (\"BINANCE:BTCUSDT\") or register a default source: "
-                    + "OhlcvClient.builder().source(\"sample:\")."
-                : "Register one for "
-                    + venue.get()
-                    + " with OhlcvClient.builder().source(...)"
-                    + (autoDiscover
-                        ? ", or add the module that serves it (ohlcv4j-exchange for BYBIT, BINANCE,"
-                            + " POLYGON)."
-                        : registered.isEmpty()
-                            ? "."
-                            : ", or let the client open one on its own with"
-                                + " OhlcvClient.builder().autoDiscover(true) (a client built with"
-                                + " sources uses only those unless told so).")));
+    return router.sourceFor(symbol);
   }
 
   /**
    * The sources this client uses so far: those registered and those opened for venues on demand.
    */
   public List<CandleSource> sources() {
-    List<CandleSource> all = new ArrayList<>(registered);
-    all.addAll(discovered.values());
-    return List.copyOf(all);
+    return router.sources();
   }
 
   /**
@@ -423,18 +488,8 @@ public final class OhlcvClient implements AutoCloseable {
     }
     closed = true;
     guards.close();
-    for (CandleSource s : sources()) {
-      try {
-        s.close();
-      } catch (Throwable e) { // the other sources and the threads are released all the same
-        org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
-            .warn("Closing source {} failed", s.name(), e);
-      }
-    }
-    scheduler.shutdownNow();
-    if (ownExecutor != null) {
-      ownExecutor.shutdownNow();
-    }
+    router.close();
+    runtime.close();
   }
 
   /** Whether {@link #close()} was called: a closed client sends nothing more. */
@@ -450,15 +505,6 @@ public final class OhlcvClient implements AutoCloseable {
           null,
           null);
     }
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
@@ -482,13 +528,34 @@ public final class OhlcvClient implements AutoCloseable {
     private java.util.concurrent.@Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
     private @Nullable OkHttpClient okHttpClient;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration readTimeout;
+    private @Nullable Duration callTimeout;
+    private int fetchAllConcurrency = DEFAULT_FETCH_ALL_CONCURRENCY;
 
     Builder() {}
 
     /**
-     * Registers a source: it serves the venues in its capabilities, or, if it names none, every
-     * symbol no other source claims (the first such source is the default). The client closes it on
-     * {@link OhlcvClient#close()}.
+     * How many queries one {@link OhlcvClient#fetchAll(Collection)} runs at once; {@value
+     * OhlcvClient#DEFAULT_FETCH_ALL_CONCURRENCY} by default. The venues' rate limits apply whatever
+     * this is; it bounds the requests and series held in flight by one call.
+     *
+     * @param queries how many queries may run at once, at least 1
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder fetchAllConcurrency(int queries) {
+      if (queries < 1) {
+        throw new IllegalArgumentException("fetchAllConcurrency must be at least 1: " + queries);
+      }
+      this.fetchAllConcurrency = queries;
+      return this;
+    }
+
+    /**
+     * Registers a source: it serves the venues in its capabilities (the symbols its {@link
+     * CandleSource#serves(Symbol)} accepts), or, if it names none, every symbol no other source
+     * claims (the first such source is the default). The client closes it on {@link
+     * OhlcvClient#close()}.
      */
     public Builder source(CandleSource source) {
       sources.add(Objects.requireNonNull(source, "source"));
@@ -505,16 +572,22 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
-     * Routes symbols of {@code venue} ({@code "BINANCE"}) to {@code source}, whatever its
-     * capabilities say.
+     * Sends every symbol of {@code venue} ({@code "BINANCE"}, any case) to {@code source}, whatever
+     * its capabilities say and without asking its {@link CandleSource#serves(Symbol)}: a route is
+     * an order, for a source that does not know the venue by that name (a store holding a venue's
+     * candles, a test server standing in for it). It wins over sources registered for the venue.
+     * The source answers only that venue (register it with {@link #source(CandleSource)} too to
+     * make it a default), and may still refuse a symbol it cannot read. The last route for a venue
+     * wins. The client closes the source on {@link OhlcvClient#close()}.
      */
     public Builder route(String venue, CandleSource source) {
       Objects.requireNonNull(venue, "venue");
       Objects.requireNonNull(source, "source");
-      routes.put(venue.toUpperCase(Locale.ROOT), source);
-      if (!sources.contains(source)) {
-        sources.add(source);
+      if (venue.isBlank()) {
+        throw new IllegalArgumentException(
+            "route(venue, source) needs a venue name, such as BINANCE");
       }
+      routes.put(venue.strip().toUpperCase(Locale.ROOT), source);
       return this;
     }
 
@@ -592,9 +665,61 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
+     * How long the HTTP sources this client opens (by URI, or discovered for a venue) may take to
+     * open a connection; {@link Duration#ZERO} for no limit. By default each source's own: {@value
+     * SourceContext#DEFAULT_CONNECT_SECONDS} s for the exchange sources, 10 s for ClickHouse, or
+     * that of the {@link #okHttpClient(OkHttpClient)}. A source built by the application takes its
+     * timeouts from its own {@link SourceContext} instead.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = nonNegative(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest the HTTP sources this client opens wait between two bytes of an answer; {@link
+     * Duration#ZERO} for no limit. By default each source's own: {@value
+     * SourceContext#DEFAULT_READ_SECONDS} s for the exchange sources, 60 s for ClickHouse, or that
+     * of the {@link #okHttpClient(OkHttpClient)}. A read that times out is retried like any
+     * transient failure.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = nonNegative(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The longest one HTTP request of the sources this client opens may take in all (connecting,
+     * sending, reading the whole answer); {@link Duration#ZERO} for no limit. By default each
+     * source's own: {@value SourceContext#DEFAULT_CALL_SECONDS} s for the exchange sources, 5
+     * minutes for ClickHouse (its query timeout), or that of the {@link
+     * #okHttpClient(OkHttpClient)}. Each attempt has its own; to bound a whole query, retries and
+     * waits included, give the query a {@link OhlcvQuery.Builder#timeout(Duration) timeout}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = nonNegative(timeout, "callTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            name + " must not be negative (zero means no limit): " + timeout);
+      }
+      return timeout;
+    }
+
+    /**
      * The HTTP client that sources opened by this client use, for proxies, TLS settings or
-     * interceptors: the one place where an OkHttp type appears in the API. Timeouts set on it are
-     * kept.
+     * interceptors: the one place where an OkHttp type appears in the API. Its timeouts are kept,
+     * except those set with {@link #connectTimeout}, {@link #readTimeout} and {@link #callTimeout}.
      */
     public Builder okHttpClient(OkHttpClient client) {
       this.okHttpClient = Objects.requireNonNull(client, "client");
@@ -693,6 +818,12 @@ public final class OhlcvClient implements AutoCloseable {
     /** See {@link OhlcvQuery.Builder#badRows(BadRowPolicy)}. */
     public QueryBuilder badRows(BadRowPolicy policy) {
       query.badRows(policy);
+      return this;
+    }
+
+    /** See {@link OhlcvQuery.Builder#timeout(Duration)}. */
+    public QueryBuilder timeout(Duration timeout) {
+      query.timeout(timeout);
       return this;
     }
 

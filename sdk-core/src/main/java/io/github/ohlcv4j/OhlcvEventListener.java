@@ -47,6 +47,28 @@ public interface OhlcvEventListener {
   }
 
   /**
+   * A call of {@link OhlcvClient#fetchAll(java.util.Collection)}: its queries run concurrently,
+   * each a run with its own {@link Fetch} id, and each of their log lines carries the batch's id in
+   * the MDC (under {@link #MDC_KEY}) besides its own fetch id.
+   *
+   * @param id short and unique within the JVM, of the same form as a fetch id
+   * @param size how many queries the batch holds
+   */
+  record Batch(String id, int size) {
+
+    /** The MDC key of the batch id on every log line of the batch's runs: {@value}. */
+    public static final String MDC_KEY = "batch_id";
+
+    /** Checks the components. */
+    public Batch {
+      Objects.requireNonNull(id, "id");
+      if (size < 0) {
+        throw new IllegalArgumentException("size must not be negative: " + size);
+      }
+    }
+  }
+
+  /**
    * How far a query has come, after each page.
    *
    * @param pages pages received so far
@@ -117,4 +139,16 @@ public interface OhlcvEventListener {
 
   /** A query failed for good (after any retries), or was cancelled. */
   default void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {}
+
+  /**
+   * A query of a {@code fetchAll} batch ended: {@code succeeded + failed} of {@link Batch#size()}
+   * are done (the batch is over when they add up to it). Called after that query's own {@code
+   * fetchEnd} or {@code fetchFailed}, one at a time, so the counts only grow; for a progress bar
+   * over many symbols.
+   *
+   * @param batch the batch
+   * @param succeeded how many of its queries have returned a series so far
+   * @param failed how many of its queries have failed so far
+   */
+  default void batchProgress(Batch batch, int succeeded, int failed) {}
 }

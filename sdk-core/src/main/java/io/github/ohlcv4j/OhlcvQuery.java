@@ -1,5 +1,6 @@
 package io.github.ohlcv4j;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -30,9 +31,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Validation.</b> {@link Builder#build()} refuses impossible queries with an {@link
  * InvalidQueryException} before any I/O: no symbol, {@code from >= to}, {@code to} without {@code
- * from}, {@code latest(n)} together with a range or with {@code n < 1}, a limit below 1, a resample
- * target that is finer than the interval or not a whole multiple of it ({@link
- * Interval#divides(Interval)}), or one that cannot be aligned as asked ({@link
+ * from}, {@code latest(n)} together with a range or with {@code n < 1}, a limit below 1, a timeout
+ * that is not positive, a resample target that is finer than the interval or not a whole multiple
+ * of it ({@link Interval#divides(Interval)}), or one that cannot be aligned as asked ({@link
  * Interval#canAlign(Alignment)}).
  *
  * <p>Immutable and thread-safe; {@link #toBuilder()} makes a changed copy.
@@ -63,6 +64,7 @@ public final class OhlcvQuery {
   private final ZoneId zone;
   private final Alignment alignment;
   private final BadRowPolicy badRows;
+  private final @Nullable Duration timeout;
 
   private OhlcvQuery(Builder b, Symbol symbol) {
     this.symbol = symbol;
@@ -77,6 +79,7 @@ public final class OhlcvQuery {
     this.zone = b.zone;
     this.alignment = b.alignment;
     this.badRows = b.badRows;
+    this.timeout = b.timeout;
   }
 
   /** A new builder. */
@@ -113,6 +116,7 @@ public final class OhlcvQuery {
     b.zone = zone;
     b.alignment = alignment;
     b.badRows = badRows;
+    b.timeout = timeout;
     return b;
   }
 
@@ -194,6 +198,18 @@ public final class OhlcvQuery {
   }
 
   /**
+   * How long a run of this query may take in all, if limited: when it has passed, the request in
+   * flight and any pending retry or rate-limit wait are stopped and the run fails with a {@link
+   * QueryTimeoutException} that says how far it got. Counted from the call ({@code fetch}, {@code
+   * fetchAsync}, {@code stream}) to the last page; for a stream, the time the caller spends between
+   * pages counts too. Without one, a run takes as long as its requests and retries do (each request
+   * is bounded by the HTTP timeouts, the retries by the retry budget).
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /**
    * The time range this query covers when run at {@code now}, in open times of {@link #interval()}
    * candles:
    *
@@ -254,7 +270,8 @@ public final class OhlcvQuery {
         && completeOnly == q.completeOnly
         && zone.equals(q.zone)
         && alignment == q.alignment
-        && badRows == q.badRows;
+        && badRows == q.badRows
+        && Objects.equals(timeout, q.timeout);
   }
 
   @Override
@@ -271,7 +288,8 @@ public final class OhlcvQuery {
         completeOnly,
         zone,
         alignment,
-        badRows);
+        badRows,
+        timeout);
   }
 
   /**
@@ -309,6 +327,9 @@ public final class OhlcvQuery {
     if (alignment != Alignment.EPOCH) {
       b.append(" aligned to zone midnight");
     }
+    if (timeout != null) {
+      b.append(" timeout ").append(timeout);
+    }
     return b.toString();
   }
 
@@ -336,6 +357,7 @@ public final class OhlcvQuery {
     private ZoneId zone = ZoneOffset.UTC;
     private Alignment alignment = Alignment.EPOCH;
     private BadRowPolicy badRows = BadRowPolicy.REJECT;
+    private @Nullable Duration timeout;
     private @Nullable String problem;
 
     Builder() {}
@@ -466,6 +488,17 @@ public final class OhlcvQuery {
     }
 
     /**
+     * How long a run of the query may take in all: when it has passed, the request in flight and
+     * any retry stop and the run fails with a {@link QueryTimeoutException} saying how far it got.
+     * Counted from the call to the last page (for a stream, the caller's time between pages
+     * included). None by default. Must be positive.
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Validates and builds the query.
      *
      * @throws InvalidQueryException saying what is wrong and how to fix it, if the query is
@@ -514,6 +547,10 @@ public final class OhlcvQuery {
       }
       if (limit != UNSET && limit < 1) {
         throw InvalidQueryException.of(q + ": limit(n) needs n >= 1, got " + limit).build();
+      }
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new InvalidQueryException(
+            q + ": timeout(" + timeout + ") must be positive; leave it out for no deadline");
       }
       if (resample != null && !resample.equals(interval)) {
         if (resample.compareTo(interval) < 0) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.OptionalInt;
@@ -177,5 +178,21 @@ class OhlcvQueryTest {
     assertEquals(
         "BINANCE:BTCUSDT 1m [2024-01-01T00:00:00Z, 2024-01-02T00:00:00Z) → 1h fill nan",
         q.toString());
+  }
+
+  @Test
+  void aTimeoutIsPartOfTheQuery() {
+    OhlcvQuery plain = OhlcvQuery.builder().symbol("X").between(A, B).build();
+    assertTrue(plain.timeout().isEmpty());
+    OhlcvQuery timed = plain.toBuilder().timeout(Duration.ofSeconds(5)).build();
+    assertEquals(Duration.ofSeconds(5), timed.timeout().orElseThrow());
+    assertEquals(timed, timed.toBuilder().build());
+    assertFalse(timed.equals(plain));
+    assertTrue(timed.toString().endsWith(" timeout PT5S"), timed.toString());
+    assertTrue(
+        failure(plain.toBuilder().timeout(Duration.ZERO))
+            .contains("timeout(PT0S) must be positive"));
+    assertTrue(
+        failure(plain.toBuilder().timeout(Duration.ofSeconds(-1))).contains("must be positive"));
   }
 }

@@ -16,7 +16,7 @@ final class TestSources {
   private TestSources() {}
 
   /** Wraps a source and counts cursors and page requests. */
-  static final class Counting implements CandleSource {
+  static class Counting implements CandleSource {
     final CandleSource delegate;
     final Set<String> venues;
     final AtomicInteger cursors = new AtomicInteger();

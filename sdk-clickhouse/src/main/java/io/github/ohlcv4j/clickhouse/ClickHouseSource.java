@@ -396,9 +396,9 @@ public final class ClickHouseSource implements CandleStore {
     @Nullable Boolean useFinal;
     boolean compression;
     final Map<String, String> settings = new LinkedHashMap<>();
-    Duration connectTimeout = Duration.ofSeconds(10);
-    Duration readTimeout = Duration.ofSeconds(60);
-    Duration queryTimeout = Duration.ofMinutes(5);
+    @Nullable Duration connectTimeout;
+    @Nullable Duration readTimeout;
+    @Nullable Duration queryTimeout;
     int pageSize = 1_000_000;
     @Nullable String name;
     SourceContext context = SourceContext.defaults();
@@ -496,24 +496,30 @@ public final class ClickHouseSource implements CandleStore {
       return this;
     }
 
-    /** How long to wait for a connection; 10 seconds by default. */
+    /**
+     * How long to wait for a connection; by default the context's {@link
+     * SourceContext#connectTimeout()} if set (a client's {@code connectTimeout}), else 10 seconds.
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** How long to wait for the next bytes of a response; 60 seconds by default. */
+    /**
+     * How long to wait for the next bytes of a response; by default the context's {@link
+     * SourceContext#readTimeout()} if set, else 60 seconds.
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
       return this;
     }
 
     /**
-     * How long one request may take, from sending it to reading the last byte; 5 minutes by
-     * default, {@link Duration#ZERO} for no limit. The HTTP call is cancelled when it runs out,
-     * which makes the server stop a read. No setting is sent for it, as read-only users may not
-     * send any; to have the server enforce a limit itself, add {@code setting("max_execution_time",
-     * "300")}.
+     * How long one request may take, from sending it to reading the last byte; by default the
+     * context's {@link SourceContext#callTimeout()} if set, else 5 minutes; {@link Duration#ZERO}
+     * for no limit. The HTTP call is cancelled when it runs out, which makes the server stop a
+     * read. No setting is sent for it, as read-only users may not send any; to have the server
+     * enforce a limit itself, add {@code setting("max_execution_time", "300")}.
      */
     public Builder queryTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");

@@ -7,6 +7,7 @@ import io.github.ohlcv4j.internal.http.Http;
 import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.source.SourceContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import okhttp3.HttpUrl;
@@ -49,6 +50,15 @@ record SourceSettings(
     Clock clock,
     OkHttpClient client) {
 
+  /** How long to wait for a connection when neither the builder nor the context says. */
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long to wait for the next bytes when neither the builder nor the context says. */
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  /** How long one request may take when neither the builder nor the context says. */
+  static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMinutes(5);
+
   /** Resolves a builder. */
   static SourceSettings of(ClickHouseSource.Builder b) {
     SourceContext ctx = b.context;
@@ -75,13 +85,22 @@ record SourceSettings(
       // OkHttp asks for gzip and unpacks it; the server only compresses when told to.
       settings.put("enable_http_compression", "1");
     }
+    // The builder's own timeouts win, then the context's (a client's), then ClickHouse's defaults.
+    Duration connectTimeout =
+        b.connectTimeout != null
+            ? b.connectTimeout
+            : ctx.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT);
+    Duration readTimeout =
+        b.readTimeout != null ? b.readTimeout : ctx.readTimeout().orElse(DEFAULT_READ_TIMEOUT);
+    Duration queryTimeout =
+        b.queryTimeout != null ? b.queryTimeout : ctx.callTimeout().orElse(DEFAULT_QUERY_TIMEOUT);
     OkHttpClient client =
         Http.client(ctx)
             .newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .readTimeout(b.readTimeout)
-            .writeTimeout(b.readTimeout)
-            .callTimeout(b.queryTimeout)
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .writeTimeout(readTimeout)
+            .callTimeout(queryTimeout)
             // A redirect would carry the credentials to wherever it points.
             .followRedirects(false)
             .followSslRedirects(false)

@@ -4,13 +4,12 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.QueryTimeoutException;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.CircuitState;
-import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
-import io.github.ohlcv4j.source.PageCursor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,8 +92,8 @@ public final class CircuitGuard implements PageGuard {
    */
   public static boolean countsAgainstSource(Throwable t) {
     Throwable c = Errors.unwrap(t);
-    if (c instanceof RateLimitException) {
-      return false;
+    if (c instanceof RateLimitException || c instanceof QueryTimeoutException) {
+      return false; // the client is too fast; a query's own deadline passed
     }
     if (c instanceof SourceUnavailableException) {
       return true;
@@ -226,14 +224,11 @@ public final class CircuitGuard implements PageGuard {
   }
 
   @Override
-  public CompletableFuture<Page> fetch(
-      CandleSource source,
-      FetchContext fetch,
-      int page,
-      PageCursor cursor,
-      IntConsumer attemptStart) {
-    OhlcvQuery query = fetch.query();
-    String name = source.name();
+  public CompletableFuture<Page> fetch(PageRequest request) {
+    FetchContext fetch = request.fetch();
+    OhlcvQuery query = request.query();
+    int page = request.page();
+    String name = request.sourceName();
     Breaker b = breaker(name);
     CircuitBreaker cb = b.cb;
     if (cb != null && !permitted(cb, fetch)) {
@@ -244,16 +239,7 @@ public final class CircuitGuard implements PageGuard {
     AtomicBoolean settled = new AtomicBoolean();
     CompletableFuture<Page> f;
     try {
-      f =
-          inner.fetch(
-              source,
-              fetch,
-              page,
-              cursor,
-              a -> {
-                sentAt.set(timer.nanoTime());
-                attemptStart.accept(a);
-              });
+      f = inner.fetch(request.beforeAttempt(a -> sentAt.set(timer.nanoTime())));
     } catch (Throwable e) { // an Error from the cursor too: the request fails, it never hangs
       f = CompletableFuture.failedFuture(e);
     }

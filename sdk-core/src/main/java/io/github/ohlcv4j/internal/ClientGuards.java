@@ -9,7 +9,6 @@ import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
-import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.VenueLimits;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,21 +91,17 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Page> fetch(
-      CandleSource source,
-      FetchContext fetch,
-      int page,
-      PageCursor cursor,
-      IntConsumer attemptStart) {
-    OhlcvQuery query = fetch.query();
+  public CompletableFuture<Page> fetch(PageRequest request) {
+    OhlcvQuery query = request.query();
+    String name = request.sourceName();
     if (closed) {
-      return CompletableFuture.failedFuture(closedError(source.name(), query));
+      return CompletableFuture.failedFuture(closedError(name, query));
     }
     CompletableFuture<Page> f = new CompletableFuture<>();
     pending.add(f);
     CompletableFuture<Page> inner;
     try {
-      inner = retries.fetch(source, fetch, page, cursor, attemptStart);
+      inner = retries.fetch(request);
     } catch (Throwable e) {
       inner = CompletableFuture.failedFuture(e);
     }
@@ -126,7 +120,7 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
           } else if (closed) {
             // A failure while the client closes (a retry the stopped timer refused, a call cut
             // off) is the closing's doing.
-            ClientClosedException c = closedError(source.name(), query);
+            ClientClosedException c = closedError(name, query);
             c.initCause(Errors.unwrap(e));
             f.completeExceptionally(c);
           } else {
@@ -134,7 +128,7 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
           }
         });
     if (closed) {
-      f.completeExceptionally(closedError(source.name(), query));
+      f.completeExceptionally(closedError(name, query));
     }
     return f;
   }

@@ -79,6 +79,14 @@ public final class Errors {
     return e;
   }
 
+  /** As {@link #rethrowable(Throwable, String, OhlcvQuery)}, for work that is not one query. */
+  public static OhlcvException rethrowable(
+      @Nullable Throwable t, @Nullable String source, String what) {
+    OhlcvException e = wrap(t, source, what);
+    e.addSuppressed(new WaitedHere());
+    return e;
+  }
+
   /** Unwraps {@link CompletionException} and {@link ExecutionException}. */
   public static Throwable unwrap(@Nullable Throwable t) {
     Throwable c = t;

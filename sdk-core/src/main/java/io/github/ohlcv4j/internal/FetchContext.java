@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -29,6 +30,7 @@ public final class FetchContext {
 
   private final Fetch fetch;
   private final Map<String, String> mdc;
+  private volatile @Nullable OhlcvException lastFailure;
 
   private FetchContext(Fetch fetch, Map<String, String> mdc) {
     this.fetch = fetch;
@@ -45,7 +47,7 @@ public final class FetchContext {
   }
 
   /** A new id: the JVM's random prefix, a dash and a counter, in base 36. */
-  static String nextId() {
+  public static String nextId() {
     return PREFIX + "-" + Long.toString(COUNTER.incrementAndGet(), 36);
   }
 
@@ -120,6 +122,19 @@ public final class FetchContext {
                   }
                 }));
     return out;
+  }
+
+  /**
+   * Notes that an attempt of this run failed with {@code e} (a retry may follow), so that an error
+   * ending the run later (its deadline) can say what went wrong last.
+   */
+  public void attemptFailed(OhlcvException e) {
+    lastFailure = Objects.requireNonNull(e, "e");
+  }
+
+  /** The error the last failed attempt of this run ended with, if one failed. */
+  public Optional<OhlcvException> lastFailure() {
+    return Optional.ofNullable(lastFailure);
   }
 
   /**

@@ -122,4 +122,11 @@ public final class ListenerChain implements OhlcvEventListener {
   public String toString() {
     return "ListenerChain" + listeners;
   }
+
+  @Override
+  public void batchProgress(Batch batch, int succeeded, int failed) {
+    for (OhlcvEventListener l : listeners) {
+      l.batchProgress(batch, succeeded, failed);
+    }
+  }
 }

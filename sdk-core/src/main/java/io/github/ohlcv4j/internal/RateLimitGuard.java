@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -120,47 +119,33 @@ public final class RateLimitGuard implements PageGuard {
   }
 
   @Override
-  public CompletableFuture<Page> fetch(
-      CandleSource source,
-      FetchContext fetch,
-      int page,
-      PageCursor cursor,
-      IntConsumer attemptStart) {
-    return new Call(source, fetch, page, cursor, attemptStart).start();
+  public CompletableFuture<Page> fetch(PageRequest request) {
+    return new Call(request).start();
   }
 
   /** One request's way through the waits. */
   private final class Call {
-    final CandleSource source;
+    final PageRequest request;
     final String name;
     final String group;
     final FetchContext fetch;
     final OhlcvQuery query;
     final int page;
-    final PageCursor cursor;
-    final IntConsumer attemptStart;
     final Budget budget;
     final int weight;
     final CompletableFuture<Page> result = new CompletableFuture<>();
     final AtomicReference<@Nullable Future<?>> current = new AtomicReference<>();
     Duration waited = Duration.ZERO;
 
-    Call(
-        CandleSource source,
-        FetchContext fetch,
-        int page,
-        PageCursor cursor,
-        IntConsumer attemptStart) {
-      this.source = source;
-      this.name = source.name();
-      this.group = group(source);
-      this.fetch = fetch;
-      this.query = fetch.query();
-      this.page = page;
-      this.cursor = cursor;
-      this.attemptStart = attemptStart;
-      this.budget = budget(source);
-      this.weight = Math.max(0, cursor.nextWeight());
+    Call(PageRequest request) {
+      this.request = request;
+      this.name = request.sourceName();
+      this.group = group(request.source());
+      this.fetch = request.fetch();
+      this.query = request.query();
+      this.page = request.page();
+      this.budget = budget(request.source());
+      this.weight = Math.max(0, request.cursor().nextWeight());
     }
 
     CompletableFuture<Page> start() {
@@ -278,7 +263,7 @@ public final class RateLimitGuard implements PageGuard {
       }
       CompletableFuture<Page> f;
       try {
-        f = inner.fetch(source, fetch, page, cursor, attemptStart);
+        f = inner.fetch(request);
       } catch (Throwable e) { // an Error from the cursor too: the request fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }

@@ -5,9 +5,7 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.resilience.RetryPolicy;
-import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Page;
-import io.github.ohlcv4j.source.PageCursor;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -18,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,42 +109,28 @@ public final class RetryGuard implements PageGuard {
   }
 
   @Override
-  public CompletableFuture<Page> fetch(
-      CandleSource source,
-      FetchContext fetch,
-      int page,
-      PageCursor cursor,
-      IntConsumer attemptStart) {
-    return new Call(source, fetch, page, cursor, attemptStart).start();
+  public CompletableFuture<Page> fetch(PageRequest request) {
+    return new Call(request).start();
   }
 
   /** The attempts at one page. */
   private final class Call {
-    final CandleSource source;
+    final PageRequest request;
     final String name;
     final FetchContext fetch;
     final OhlcvQuery query;
     final int page;
-    final PageCursor cursor;
-    final IntConsumer attemptStart;
     final Retry.AsyncContext<Page> context = retry.asyncContext();
     final CompletableFuture<Page> result = new CompletableFuture<>();
     final AtomicReference<@Nullable Future<?>> current = new AtomicReference<>();
     final long started = timer.nanoTime();
 
-    Call(
-        CandleSource source,
-        FetchContext fetch,
-        int page,
-        PageCursor cursor,
-        IntConsumer attemptStart) {
-      this.source = source;
-      this.name = source.name();
-      this.fetch = fetch;
-      this.query = fetch.query();
-      this.page = page;
-      this.cursor = cursor;
-      this.attemptStart = attemptStart;
+    Call(PageRequest request) {
+      this.request = request;
+      this.name = request.sourceName();
+      this.fetch = request.fetch();
+      this.query = request.query();
+      this.page = request.page();
     }
 
     CompletableFuture<Page> start() {
@@ -169,7 +152,7 @@ public final class RetryGuard implements PageGuard {
       long t0 = timer.nanoTime();
       CompletableFuture<Page> f;
       try {
-        f = inner.fetch(source, fetch, page, cursor, a -> attemptStart.accept(n));
+        f = inner.fetch(request.asAttempt(n));
       } catch (Throwable e) { // an Error from the cursor too: the page fails, it never hangs
         f = CompletableFuture.failedFuture(e);
       }
@@ -198,6 +181,7 @@ public final class RetryGuard implements PageGuard {
         return; // cancelled or closed: the failure is the cancel's echo
       }
       Duration took = Duration.ofNanos(tookNanos);
+      fetch.attemptFailed(e);
       listener.pageFailed(fetch.fetch(), page, e, took);
       long ms = context.onError(e);
       if (ms < 0) {

@@ -88,4 +88,9 @@ public final class SafeListener implements OhlcvEventListener {
   public void fetchFailed(Fetch fetch, OhlcvException error, Duration duration) {
     guard("fetchFailed", () -> delegate.fetchFailed(fetch, error, duration));
   }
+
+  @Override
+  public void batchProgress(Batch batch, int succeeded, int failed) {
+    guard("batchProgress", () -> delegate.batchProgress(batch, succeeded, failed));
+  }
 }

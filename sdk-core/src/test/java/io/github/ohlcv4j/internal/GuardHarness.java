@@ -37,7 +37,7 @@ final class GuardHarness {
       @Nullable RateLimitPolicy rateLimit,
       Map<String, RateLimitPolicy> groups) {
     this.guards = new ClientGuards(retry, circuit, rateLimit, groups, events, time, () -> 0.5);
-    this.engine = new QueryEngine(time, events, guards, Runnable::run);
+    this.engine = new QueryEngine(time, time, events, guards, Runnable::run, () -> false);
   }
 
   /** {@code minutes} 1m candles of BTCUSDT from 2023-06-01T00:00Z. */

@@ -69,9 +69,9 @@ public final class Http {
   private static final OkHttpClient DEFAULT =
       new OkHttpClient.Builder()
           .dispatcher(new Dispatcher(sharedExecutor()))
-          .connectTimeout(10, TimeUnit.SECONDS)
-          .readTimeout(30, TimeUnit.SECONDS)
-          .callTimeout(60, TimeUnit.SECONDS)
+          .connectTimeout(SourceContext.DEFAULT_CONNECT_SECONDS, TimeUnit.SECONDS)
+          .readTimeout(SourceContext.DEFAULT_READ_SECONDS, TimeUnit.SECONDS)
+          .callTimeout(SourceContext.DEFAULT_CALL_SECONDS, TimeUnit.SECONDS)
           .build();
 
   /** When each host's untrusted {@code Date} was last logged ({@link System#nanoTime()}). */
@@ -117,9 +117,29 @@ public final class Http {
     return new Http(client(context), source);
   }
 
-  /** The context's OkHttp client, or the shared default. */
+  /**
+   * The context's OkHttp client, or the shared default, with the context's timeouts applied where
+   * set ({@link SourceContext#connectTimeout()} and the others; the write timeout follows the read
+   * timeout). A client with other timeouts shares the original's connection pool and threads.
+   */
   public static OkHttpClient client(SourceContext context) {
-    return context.component(OkHttpClient.class).orElse(DEFAULT);
+    OkHttpClient base = context.component(OkHttpClient.class).orElse(DEFAULT);
+    if (context.connectTimeout().isEmpty()
+        && context.readTimeout().isEmpty()
+        && context.callTimeout().isEmpty()) {
+      return base;
+    }
+    OkHttpClient.Builder b = base.newBuilder();
+    context.connectTimeout().ifPresent(b::connectTimeout);
+    context
+        .readTimeout()
+        .ifPresent(
+            t -> {
+              b.readTimeout(t);
+              b.writeTimeout(t);
+            });
+    context.callTimeout().ifPresent(b::callTimeout);
+    return b.build();
   }
 
   /** The underlying client. */
