@@ -462,6 +462,11 @@ public final class OhlcvQuery {
       return this;
     }
 
+    /** Whether {@link #latest(int)} was called on this builder (not copied by toBuilder). */
+    boolean asksLatest() {
+      return latest != UNSET && !latestCopied;
+    }
+
     /**
      * Validates and builds the query.
      *

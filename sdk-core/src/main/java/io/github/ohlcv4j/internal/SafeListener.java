@@ -1,9 +1,13 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.Candle;
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,5 +93,39 @@ public final class SafeListener implements OhlcvEventListener {
   public void fetchFailed(
       OhlcvQuery query, String source, OhlcvException error, Duration duration) {
     guard("fetchFailed", () -> delegate.fetchFailed(query, source, error, duration));
+  }
+
+  // ------------------------------------------------------------------ live candles
+
+  @Override
+  public void liveConnected(String source, int connection, int streams) {
+    guard("liveConnected", () -> delegate.liveConnected(source, connection, streams));
+  }
+
+  @Override
+  public void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {
+    guard(
+        "liveReconnecting",
+        () -> delegate.liveReconnecting(source, connection, attempt, wait, cause));
+  }
+
+  @Override
+  public void liveGapBackfilled(
+      String source, Symbol symbol, Interval interval, Instant from, Instant to, int candles) {
+    guard(
+        "liveGapBackfilled",
+        () -> delegate.liveGapBackfilled(source, symbol, interval, from, to, candles));
+  }
+
+  @Override
+  public void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {
+    guard("liveRevised", () -> delegate.liveRevised(source, symbol, interval, candle));
+  }
+
+  @Override
+  public void liveStreamFailed(
+      String source, Symbol symbol, Interval interval, OhlcvException error) {
+    guard("liveStreamFailed", () -> delegate.liveStreamFailed(source, symbol, interval, error));
   }
 }
