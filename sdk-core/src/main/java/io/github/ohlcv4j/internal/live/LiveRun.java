@@ -167,7 +167,7 @@ public final class LiveRun
         rearm();
       }
       engine.started(this);
-      logInfo("live stream of {} started", what);
+      logDebug("live stream of {} started", what);
     } finally {
       runAfter();
     }
@@ -213,7 +213,7 @@ public final class LiveRun
         logWarn("live stream of {} ended: {}", what, err.getMessage());
         env.listener().liveStreamFailed(source, symbol, output, err);
       } else {
-        logInfo("live stream of {} closed", what);
+        logDebug("live stream of {} closed", what);
       }
     } finally {
       runAfter();
@@ -354,12 +354,22 @@ public final class LiveRun
     return vc != null ? vc.millis() : env.clock().millis() + offset;
   }
 
-  /** Arms the timer for the sequencer's next deadline (under the lock). */
+  /**
+   * Runs the sequencer's deadline if it has passed, else arms the timer for it (under the lock).
+   */
   private void rearm() {
     if (state != State.RUNNING) {
       return;
     }
     long due = sequencer.nextDeadline();
+    for (int i = 0; i < 4 && due != Sequencer.NONE; i++) {
+      long now = venueNow();
+      if (due > now) {
+        break;
+      }
+      sequencer.tick(now); // starts a backfill, or moves the deadline on
+      due = sequencer.nextDeadline();
+    }
     if (due == armed) {
       return;
     }

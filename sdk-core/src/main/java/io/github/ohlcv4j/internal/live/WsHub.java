@@ -543,6 +543,7 @@ public final class WsHub {
       place(again, t);
     }
     Duration wait = backoff(again.attempt);
+    again.timer = env().schedule(() -> runLocked(() -> connect(again)), wait);
     log.warn(
         "{}: connection {} lost ({}); reconnecting as connection {} in {} ms (attempt {})",
         name,
@@ -552,7 +553,6 @@ public final class WsHub {
         wait.toMillis(),
         again.attempt);
     env().listener().liveReconnecting(name, again.id, again.attempt, wait, cause);
-    again.timer = env().schedule(() -> runLocked(() -> connect(again)), wait);
   }
 
   private void interrupt(Conn c, OhlcvException cause) {
@@ -912,9 +912,13 @@ public final class WsHub {
         try {
           protocol.message(text, Conn.this);
         } catch (DataFormatException e) {
-          log.warn("{}: connection {}: skipped a malformed frame: {}", name, id, e.getMessage());
+          try (MDC.MDCCloseable m = MDC.putCloseable("source", name)) {
+            log.warn("{}: connection {}: skipped a malformed frame: {}", name, id, e.getMessage());
+          }
         } catch (Throwable e) {
-          log.warn("{}: connection {}: reading a frame failed; skipped", name, id, e);
+          try (MDC.MDCCloseable m = MDC.putCloseable("source", name)) {
+            log.warn("{}: connection {}: reading a frame failed; skipped", name, id, e);
+          }
         }
       }
 

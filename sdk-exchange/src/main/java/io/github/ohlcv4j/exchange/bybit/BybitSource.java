@@ -154,6 +154,7 @@ public final class BybitSource implements CandleSource {
   private final VenueLimits limits;
   private final String name;
   private final SourceCapabilities capabilities;
+  private final BybitLive live;
 
   private BybitSource(Builder b) {
     this.category = b.category;
@@ -173,6 +174,13 @@ public final class BybitSource implements CandleSource {
             .rateLimitGroup(RATE_LIMIT_GROUP)
             .rateLimit(SUGGESTED_BUDGET)
             .build();
+    this.live = BybitLive.builder(category).wsUrl(b.wsUrl).context(b.context).build();
+  }
+
+  /** Live klines over Bybit's public WebSocket ({@link BybitLive}); nothing connects until used. */
+  @Override
+  public Optional<io.github.ohlcv4j.source.live.LiveFeed> live() {
+    return Optional.of(live);
   }
 
   /** A source for {@code category} with the defaults. */
@@ -471,6 +479,7 @@ public final class BybitSource implements CandleSource {
     private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
     private int pageSize = MAX_PAGE_SIZE;
     private SourceContext context = SourceContext.defaults();
+    private String wsUrl = BybitLive.DEFAULT_WS_URL;
 
     Builder(Category category) {
       this.category = Objects.requireNonNull(category, "category");
@@ -521,6 +530,17 @@ public final class BybitSource implements CandleSource {
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Where the live feed connects: {@value BybitLive#DEFAULT_WS_URL} by default; see {@link
+     * BybitLive.Builder#wsUrl(String)}.
+     *
+     * @throws IllegalArgumentException if it is not a ws, wss, http or https URL without a query
+     */
+    public Builder wsUrl(String wsUrl) {
+      this.wsUrl = BybitLive.Builder.normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
       return this;
     }
 
