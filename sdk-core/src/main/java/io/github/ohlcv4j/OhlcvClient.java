@@ -7,18 +7,24 @@ import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.SafeListener;
 import io.github.ohlcv4j.internal.SourceRouter;
+import io.github.ohlcv4j.internal.live.LiveEngine;
+import io.github.ohlcv4j.internal.live.LiveRun;
+import io.github.ohlcv4j.internal.live.Receiver;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.Health;
+import io.github.ohlcv4j.source.SampleSource;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.source.VenueLimits;
+import io.github.ohlcv4j.source.live.LiveFeed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -93,6 +99,7 @@ public final class OhlcvClient implements AutoCloseable {
   private final @Nullable RateLimitPolicy rateLimitPolicy;
   private final Clock clock;
   private final int fetchAllConcurrency;
+  private final LiveEngine live;
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
@@ -150,6 +157,7 @@ public final class OhlcvClient implements AutoCloseable {
     this.router = new SourceRouter(registered, b.routes, autoDiscover, context);
     this.engine =
         new QueryEngine(clock, runtime.timer(), listener, guards, runtime.executor(), () -> closed);
+    this.live = new LiveEngine(runtime.timer(), runtime.executor(), listener, this::fetchAsync);
   }
 
   /** A new builder. */
@@ -368,6 +376,61 @@ public final class OhlcvClient implements AutoCloseable {
     return new QueryBuilder(this, OhlcvQuery.builder().symbol(symbol));
   }
 
+  /**
+   * A live subscription of {@code candles}, checked against the source (no I/O yet).
+   *
+   * @throws InvalidQueryException if the source cannot stream the query
+   * @throws ClientClosedException if this client is closed
+   */
+  LiveRun prepareLive(LiveCandles candles, Receiver receiver) {
+    checkOpen();
+    OhlcvQuery q = candles.query();
+    CandleSource source = sourceFor(q.symbol());
+    source.capabilities().check(source.name(), q);
+    LiveFeed feed =
+        source
+            .live()
+            .orElseThrow(
+                () ->
+                    new InvalidQueryException(
+                        q
+                            + ": "
+                            + source.name()
+                            + " has no live feed, so it cannot stream candles. Live candles come"
+                            + " from sample:, bybit: and the other sources whose live() is not"
+                            + " empty; fetch(...) reads this one.",
+                        source.name(),
+                        null,
+                        null));
+    if (q.interval().isCalendar() && !q.zone().normalized().equals(ZoneOffset.UTC)) {
+      throw new InvalidQueryException(
+          q
+              + ": live "
+              + q.interval()
+              + " candles start at midnight UTC, not in "
+              + q.zone()
+              + ". Stream 1h candles and resample("
+              + q.interval()
+              + ") with zone("
+              + q.zone()
+              + ") instead.",
+          source.name(),
+          null,
+          null);
+    }
+    Instant historyFrom = null;
+    if (candles.hasHistory()) {
+      Instant now = feed.clock().map(Clock::instant).orElseGet(clock::instant);
+      historyFrom = q.from().orElseGet(() -> q.rangeAt(now).from());
+    }
+    return live.prepare(
+        new LiveEngine.Spec(q, historyFrom, candles.keep(), candles.bufferSize()),
+        source.name(),
+        source instanceof SampleSource,
+        feed,
+        receiver);
+  }
+
   // ------------------------------------------------------------------ sources
 
   /**
@@ -487,6 +550,7 @@ public final class OhlcvClient implements AutoCloseable {
       return;
     }
     closed = true;
+    live.close();
     guards.close();
     router.close();
     runtime.close();
@@ -657,7 +721,9 @@ public final class OhlcvClient implements AutoCloseable {
 
     /**
      * The clock for "now" where the venue's clock is unknown, and for the circuit breaker's open
-     * time and venue bans; the system UTC clock by default. (Waits themselves run on real time.)
+     * time and venue bans; the system UTC clock by default. (Waits and the timers of live streams
+     * run on real time, unless the clock also keeps time for tasks, as the tests' virtual clock
+     * does.)
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -858,6 +924,35 @@ public final class OhlcvClient implements AutoCloseable {
     /** Builds the query and {@linkplain OhlcvClient#stream(OhlcvQuery) streams} it. */
     public Stream<Candle> stream() {
       return client.stream(build());
+    }
+
+    /**
+     * The query as live candles: history from {@link #from(Instant)} (or the newest {@link
+     * #latest(int)} candles, or none), then candles as they happen; see {@link LiveCandles}.
+     * Nothing connects until someone subscribes.
+     *
+     * @throws InvalidQueryException if the query is impossible, or has an end ({@code to}, {@code
+     *     between}), a {@code limit} or a {@code fill}, which a stream without end cannot honour
+     */
+    public LiveCandles live() {
+      OhlcvQuery q = build();
+      String not = null;
+      if (q.to().isPresent()) {
+        not = "an end (to or between): a live stream runs until it is closed; use from(...) alone";
+      } else if (q.limit().isPresent()) {
+        not = "a limit: a live stream has no last candle; close the subscription instead";
+      } else if (q.fill() != GapFill.NONE) {
+        not = "a gap fill: fill a series() snapshot instead";
+      }
+      if (not != null) {
+        throw new InvalidQueryException(q + ": a live query cannot have " + not + ".");
+      }
+      return new LiveCandles(
+          client,
+          q,
+          q.from().isPresent() || query.asksLatest(),
+          LiveCandles.DEFAULT_KEEP,
+          LiveCandles.DEFAULT_BUFFER_SIZE);
     }
   }
 }

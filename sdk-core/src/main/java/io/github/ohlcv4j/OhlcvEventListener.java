@@ -151,4 +151,36 @@ public interface OhlcvEventListener {
    * @param failed how many of its queries have failed so far
    */
   default void batchProgress(Batch batch, int succeeded, int failed) {}
+
+  // ------------------------------------------------------------------ live candles
+
+  /**
+   * A live feed's connection {@code connection} (numbered from 1 within the feed) is open and
+   * subscribed to all of its {@code streams}.
+   */
+  default void liveConnected(String source, int connection, int streams) {}
+
+  /**
+   * A live feed lost a connection and opens connection {@code connection} in its place after {@code
+   * wait}; {@code attempt} counts the attempts in a row (1 for the first).
+   */
+  default void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {}
+
+  /**
+   * A live stream fetched the candles opening in {@code [from, to)} over REST, after a reconnect or
+   * a close that never came, and closed {@code candles} of them.
+   */
+  default void liveGapBackfilled(
+      String source, Symbol symbol, Interval interval, Instant from, Instant to, int candles) {}
+
+  /** A live stream revised a candle it had closed ({@link CandleEvent.Kind#REVISED}). */
+  default void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {}
+
+  /**
+   * A live subscription ended with {@code error}: refused by the venue, a failed history, a slow
+   * consumer, a closing client.
+   */
+  default void liveStreamFailed(
+      String source, Symbol symbol, Interval interval, OhlcvException error) {}
 }

@@ -487,6 +487,11 @@ public final class OhlcvQuery {
       return this;
     }
 
+    /** Whether {@link #latest(int)} was called on this builder (not copied by toBuilder). */
+    boolean asksLatest() {
+      return latest != UNSET && !latestCopied;
+    }
+
     /**
      * How long a run of the query may take in all: when it has passed, the request in flight and
      * any retry stop and the run fails with a {@link QueryTimeoutException} saying how far it got.

@@ -158,6 +158,25 @@ class ExampleCommandsTest {
     assertTrue(r.out().contains("BTCUSDT 1m · 1,440 candles · 2025-01-01 00:00"), all);
   }
 
+  @Test
+  void streamLiveCandlesFromTheSampleMarketStopsOnItsOwn() throws Exception {
+    // The documented command: sample:?speed=60, three candles of history, then three live closes.
+    Run r = run("StreamLiveCandles");
+    String all = r.out() + "\n" + r.err();
+    assertEquals(0, r.exit(), all);
+    long closes = r.out().lines().filter(l -> l.startsWith("CLOSED ")).count();
+    assertTrue(closes >= 6, "three history closes and three live ones: " + all);
+    assertTrue(r.out().contains("What the subscription holds now"), all);
+    assertFalse(all.contains("\tat "), all);
+  }
+
+  @Test
+  void streamLiveCandlesWhenTheVenueRefusesTheSymbol() throws Exception {
+    String ws = venue.url("/").toString().replaceFirst("/$", "");
+    Run r = run("StreamLiveCandles", bybit() + "&wsUrl=" + ws, "BYBIT:BTCUSDT.P", "1");
+    r.failedSaying(BYBIT_SAYS);
+  }
+
   /** What a command did. */
   private record Run(String main, int exit, String out, String err) {
     void failedSaying(String message) {

@@ -129,4 +129,54 @@ public final class ListenerChain implements OhlcvEventListener {
       l.batchProgress(batch, succeeded, failed);
     }
   }
+
+  @Override
+  public void liveConnected(String source, int connection, int streams) {
+    for (OhlcvEventListener l : listeners) {
+      l.liveConnected(source, connection, streams);
+    }
+  }
+
+  @Override
+  public void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {
+    for (OhlcvEventListener l : listeners) {
+      l.liveReconnecting(source, connection, attempt, wait, cause);
+    }
+  }
+
+  @Override
+  public void liveGapBackfilled(
+      String source,
+      io.github.ohlcv4j.Symbol symbol,
+      io.github.ohlcv4j.Interval interval,
+      java.time.Instant from,
+      java.time.Instant to,
+      int candles) {
+    for (OhlcvEventListener l : listeners) {
+      l.liveGapBackfilled(source, symbol, interval, from, to, candles);
+    }
+  }
+
+  @Override
+  public void liveRevised(
+      String source,
+      io.github.ohlcv4j.Symbol symbol,
+      io.github.ohlcv4j.Interval interval,
+      io.github.ohlcv4j.Candle candle) {
+    for (OhlcvEventListener l : listeners) {
+      l.liveRevised(source, symbol, interval, candle);
+    }
+  }
+
+  @Override
+  public void liveStreamFailed(
+      String source,
+      io.github.ohlcv4j.Symbol symbol,
+      io.github.ohlcv4j.Interval interval,
+      OhlcvException error) {
+    for (OhlcvEventListener l : listeners) {
+      l.liveStreamFailed(source, symbol, interval, error);
+    }
+  }
 }

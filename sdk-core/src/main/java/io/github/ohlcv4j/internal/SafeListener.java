@@ -1,9 +1,13 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.Candle;
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.resilience.CircuitState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,5 +96,39 @@ public final class SafeListener implements OhlcvEventListener {
   @Override
   public void batchProgress(Batch batch, int succeeded, int failed) {
     guard("batchProgress", () -> delegate.batchProgress(batch, succeeded, failed));
+  }
+
+  // ------------------------------------------------------------------ live candles
+
+  @Override
+  public void liveConnected(String source, int connection, int streams) {
+    guard("liveConnected", () -> delegate.liveConnected(source, connection, streams));
+  }
+
+  @Override
+  public void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {
+    guard(
+        "liveReconnecting",
+        () -> delegate.liveReconnecting(source, connection, attempt, wait, cause));
+  }
+
+  @Override
+  public void liveGapBackfilled(
+      String source, Symbol symbol, Interval interval, Instant from, Instant to, int candles) {
+    guard(
+        "liveGapBackfilled",
+        () -> delegate.liveGapBackfilled(source, symbol, interval, from, to, candles));
+  }
+
+  @Override
+  public void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {
+    guard("liveRevised", () -> delegate.liveRevised(source, symbol, interval, candle));
+  }
+
+  @Override
+  public void liveStreamFailed(
+      String source, Symbol symbol, Interval interval, OhlcvException error) {
+    guard("liveStreamFailed", () -> delegate.liveStreamFailed(source, symbol, interval, error));
   }
 }

@@ -5,7 +5,9 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.internal.DirectRunner;
+import io.github.ohlcv4j.source.live.LiveFeed;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -85,6 +87,17 @@ public interface CandleSource extends AutoCloseable {
    */
   default Health health() {
     return Health.up(name(), Clock.systemUTC().instant());
+  }
+
+  /**
+   * The source's stream of live candles, if it has one: what {@link io.github.ohlcv4j.LiveCandles}
+   * subscribes to, while history and backfills come from this source's {@link #cursor(OhlcvQuery)}.
+   * Empty by default. A venue's feed is usually a {@link
+   * io.github.ohlcv4j.source.live.WebSocketFeed}; it should be one instance per source, so that all
+   * streams of the source share its connections.
+   */
+  default Optional<LiveFeed> live() {
+    return Optional.empty();
   }
 
   /** Releases connections and threads this source owns. Idempotent. */

@@ -74,13 +74,16 @@ public final class SampleSource implements CandleSource {
 
   private final long seed;
   private final Clock clock;
+  private final double speed;
+  private final SampleLiveFeed live;
   private final int pageSize;
   private final String name;
   private final SourceCapabilities capabilities;
 
   private SampleSource(Builder b) {
     this.seed = b.seed;
-    this.clock = b.clock;
+    this.speed = b.speed;
+    this.clock = b.speed == 1 ? b.clock : new SpedClock(b.clock, b.speed);
     this.pageSize = b.pageSize;
     this.name = b.name;
     this.capabilities =
@@ -88,6 +91,7 @@ public final class SampleSource implements CandleSource {
             .anyMultipleOf(Interval.of(1, Interval.Unit.SECOND))
             .maxRowsPerRequest(pageSize)
             .build();
+    this.live = new SampleLiveFeed(this, name, clock, speed);
   }
 
   /** A sample source with the default seed and the system clock. */
@@ -103,6 +107,39 @@ public final class SampleSource implements CandleSource {
   /** The seed. */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * How many times faster than the clock it was built with the market's clock runs: 1 unless set
+   * with {@link Builder#speed(double)}.
+   */
+  public double speed() {
+    return speed;
+  }
+
+  /**
+   * The market's clock: the one the source was built with, or, with a {@link
+   * Builder#speed(double)}, one that starts at that clock's time when the source was built and runs
+   * {@code speed} times faster. It decides "now" for fetches and live candles alike.
+   */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * The sample market live: candles as they form by the market's {@link #clock()}, an update about
+   * every second of market time (at most every 50 ms of real time) and a close at each candle's
+   * end, each equal to the candle a fetch returns for the same time. No network and no threads of
+   * its own: it runs on the subscribing client's timer.
+   */
+  @Override
+  public Optional<io.github.ohlcv4j.source.live.LiveFeed> live() {
+    return Optional.of(live);
+  }
+
+  /** Candles of {@code symbol} (interval {@code grain} of one second or one minute) for a feed. */
+  Market market(Symbol symbol, Interval interval) {
+    return new Market(seed, symbol, Market.grainOf(interval));
   }
 
   @Override
@@ -132,7 +169,7 @@ public final class SampleSource implements CandleSource {
 
   @Override
   public String toString() {
-    return "SampleSource{seed=" + seed + ", synthetic}";
+    return "SampleSource{seed=" + seed + (speed == 1 ? "" : ", speed=" + speed) + ", synthetic}";
   }
 
   /** Generates one page of candles at a time, {@code pageSize} candles each. */
@@ -296,9 +333,21 @@ public final class SampleSource implements CandleSource {
      * in it, up to the one containing {@code now}. Adds nothing if no grain opens there by then.
      */
     void candle(CandleSeries.Builder b, long open, long close, long now) {
+      double[] v = new double[5];
+      if (values(open, close, now, v)) {
+        b.add(open, v[0], v[1], v[2], v[3], v[4]);
+      }
+    }
+
+    /**
+     * Writes the candle of the bucket {@code [open, close)} as of {@code now} into {@code out}
+     * (open, high, low, close, volume); returns false, writing nothing, if no grain opens there by
+     * then.
+     */
+    boolean values(long open, long close, long now, double[] out) {
       long g = Math.floorDiv(open + grain - 1, grain) * grain;
       if (g >= close || g > now) {
-        return;
+        return false;
       }
       double first = price(g);
       double o = first;
@@ -326,7 +375,12 @@ public final class SampleSource implements CandleSource {
         lots += Math.round(v / lot);
         o = c; // the next grain opens where this one closed
       }
-      b.add(open, first, hi, lo, o, lots * lot);
+      out[0] = first;
+      out[1] = hi;
+      out[2] = lo;
+      out[3] = o;
+      out[4] = lots * lot;
+      return true;
     }
 
     private static double gaussian(long h) {
@@ -357,6 +411,7 @@ public final class SampleSource implements CandleSource {
     private Clock clock = Clock.systemUTC();
     private int pageSize = 5000;
     private String name = "sample";
+    private double speed = 1;
 
     Builder() {}
 
@@ -369,6 +424,21 @@ public final class SampleSource implements CandleSource {
     /** The clock that decides "now"; the system UTC clock by default. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs the market's clock {@code speed} times faster than the {@link #clock(Clock)}, from the
+     * time the source is built: with 60, a minute of candles forms every second. Fetches and live
+     * candles use that clock alike, so they agree. 1 by default.
+     *
+     * @throws IllegalArgumentException if {@code speed} is not a positive finite number
+     */
+    public Builder speed(double speed) {
+      if (!(speed > 0) || Double.isInfinite(speed)) {
+        throw new IllegalArgumentException("speed must be a positive number: " + speed);
+      }
+      this.speed = speed;
       return this;
     }
 
@@ -419,16 +489,81 @@ public final class SampleSource implements CandleSource {
           case "pageSize":
             b.pageSize((int) SourceUris.parseLong(uri, e.getKey(), e.getValue()));
             break;
+          case "speed":
+            b.speed(parseSpeed(uri, e.getValue()));
+            break;
           default:
             throw new IllegalArgumentException(
                 "Unknown parameter \""
                     + e.getKey()
                     + "\" in "
                     + uri
-                    + "; sample: accepts seed and pageSize");
+                    + "; sample: accepts seed, pageSize and speed");
         }
       }
       return b.build();
+    }
+
+    private static double parseSpeed(URI uri, String value) {
+      double v;
+      try {
+        v = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        v = Double.NaN;
+      }
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(
+            "Parameter speed=\""
+                + value
+                + "\" in "
+                + uri
+                + " is not a positive number; sample:?speed=60 runs the market's clock 60 times"
+                + " faster than the wall clock");
+      }
+      return v;
+    }
+  }
+
+  /** A clock that starts at another's time and runs {@code speed} times faster than it. */
+  private static final class SpedClock extends Clock {
+    private final Clock base;
+    private final double speed;
+    private final Instant origin;
+
+    SpedClock(Clock base, double speed) {
+      this(base, speed, base.instant());
+    }
+
+    private SpedClock(Clock base, double speed, Instant origin) {
+      this.base = base;
+      this.speed = speed;
+      this.origin = origin;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return base.getZone();
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return new SpedClock(base.withZone(zone), speed, origin);
+    }
+
+    @Override
+    public long millis() {
+      double elapsed = java.time.Duration.between(origin, base.instant()).toNanos() * speed;
+      return origin.toEpochMilli() + (long) Math.floor(elapsed / 1e6);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public String toString() {
+      return "SpedClock{" + speed + "x " + base + "}";
     }
   }
 }

@@ -1,9 +1,13 @@
 package io.github.ohlcv4j.testing;
 
+import io.github.ohlcv4j.Candle;
+import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.resilience.CircuitState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -186,5 +190,73 @@ public final class RecordingListener implements OhlcvEventListener {
   /** The page failures. */
   public synchronized List<OhlcvException> pageFailures() {
     return List.copyOf(pageFailures);
+  }
+
+  // ------------------------------------------------------------------ live candles
+
+  /** A live backfill. */
+  public record Backfill(
+      String source, Symbol symbol, Interval interval, Instant from, Instant to, int candles) {}
+
+  /** A live reconnect. */
+  public record Reconnect(
+      String source, int connection, int attempt, Duration delay, OhlcvException cause) {}
+
+  private final List<Backfill> backfills = new ArrayList<>();
+  private final List<Reconnect> reconnects = new ArrayList<>();
+  private final List<Candle> revisions = new ArrayList<>();
+  private final List<OhlcvException> streamFailures = new ArrayList<>();
+
+  @Override
+  public synchronized void liveConnected(String source, int connection, int streams) {
+    lines.add("liveConnected " + connection + " streams=" + streams);
+  }
+
+  @Override
+  public synchronized void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {
+    lines.add("liveReconnecting " + connection + " attempt=" + attempt);
+    reconnects.add(new Reconnect(source, connection, attempt, wait, cause));
+  }
+
+  @Override
+  public synchronized void liveGapBackfilled(
+      String source, Symbol symbol, Interval interval, Instant from, Instant to, int candles) {
+    lines.add("liveGapBackfilled " + from + " " + to + " candles=" + candles);
+    backfills.add(new Backfill(source, symbol, interval, from, to, candles));
+  }
+
+  @Override
+  public synchronized void liveRevised(
+      String source, Symbol symbol, Interval interval, Candle candle) {
+    lines.add("liveRevised " + candle.openTime());
+    revisions.add(candle);
+  }
+
+  @Override
+  public synchronized void liveStreamFailed(
+      String source, Symbol symbol, Interval interval, OhlcvException error) {
+    lines.add("liveStreamFailed " + error.getClass().getSimpleName());
+    streamFailures.add(error);
+  }
+
+  /** The live backfills. */
+  public synchronized List<Backfill> backfills() {
+    return List.copyOf(backfills);
+  }
+
+  /** The live reconnects. */
+  public synchronized List<Reconnect> reconnects() {
+    return List.copyOf(reconnects);
+  }
+
+  /** The revised candles. */
+  public synchronized List<Candle> revisions() {
+    return List.copyOf(revisions);
+  }
+
+  /** The errors that ended live subscriptions. */
+  public synchronized List<OhlcvException> streamFailures() {
+    return List.copyOf(streamFailures);
   }
 }

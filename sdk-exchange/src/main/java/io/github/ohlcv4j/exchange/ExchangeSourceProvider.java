@@ -27,7 +27,8 @@ import java.util.Set;
  *   <caption>URIs</caption>
  *   <tr><th>URI</th><th>source</th><th>parameters</th></tr>
  *   <tr><td>{@code bybit:spot}, {@code bybit:linear}, {@code bybit:inverse}</td>
- *       <td>{@link BybitSource}</td><td>{@code baseUrl}, {@code pageSize} (1-1000)</td></tr>
+ *       <td>{@link BybitSource}</td><td>{@code baseUrl}, {@code pageSize} (1-1000), {@code wsUrl}
+ *       (the live feed's host: {@link io.github.ohlcv4j.exchange.bybit.BybitLive})</td></tr>
  *   <tr><td>{@code binance:spot}, {@code binance:usdm}</td><td>{@link BinanceSource}</td>
  *       <td>{@code baseUrl}, {@code pageSize} (spot 1-1000, usdm 1-1500), {@code weightLimit}</td></tr>
  *   <tr><td>{@code polygon:}</td><td>{@link PolygonSource}</td>
@@ -127,8 +128,14 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             BybitSource.builder(category).context(context),
             uri,
             params,
-            "baseUrl and pageSize",
-            (b, k, v) -> false)
+            "baseUrl, pageSize and wsUrl",
+            (b, k, v) -> {
+              if (!k.equals("wsUrl")) {
+                return false;
+              }
+              b.wsUrl(v);
+              return true;
+            })
         .build();
   }
 

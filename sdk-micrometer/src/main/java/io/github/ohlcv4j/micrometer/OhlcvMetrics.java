@@ -238,6 +238,64 @@ public final class OhlcvMetrics implements MeterBinder, OhlcvEventListener {
         .increment();
   }
 
+  // ---------------------------------------------------------------- live candles' events
+
+  /** A live connection opened and subscribed: counted in {@code ohlcv4j.live.connections}. */
+  @Override
+  public void liveConnected(String source, int connection, int streams) {
+    liveConnected(source);
+  }
+
+  /**
+   * A live connection broke and is opened again: {@code ohlcv4j.live.connections} goes down until
+   * it is back, and {@code ohlcv4j.live.reconnects} counts it, tagged with the kind of failure
+   * ({@code timeout}, {@code unavailable}, {@code refused} or {@code error}).
+   */
+  @Override
+  public void liveReconnecting(
+      String source, int connection, int attempt, Duration wait, OhlcvException cause) {
+    if (attempt == 1) {
+      liveDisconnected(source);
+    }
+    liveReconnect(source, reconnectReason(cause));
+  }
+
+  private static String reconnectReason(OhlcvException cause) {
+    if (cause instanceof io.github.ohlcv4j.QueryTimeoutException) {
+      return "timeout";
+    }
+    if (cause instanceof io.github.ohlcv4j.SourceUnavailableException) {
+      return "unavailable";
+    }
+    if (cause instanceof io.github.ohlcv4j.RateLimitException
+        || cause instanceof io.github.ohlcv4j.AuthenticationException) {
+      return "refused";
+    }
+    return "error";
+  }
+
+  /**
+   * Candles a live stream fetched over REST to close a gap: {@code
+   * ohlcv4j.live.candles.backfilled}.
+   */
+  @Override
+  public void liveGapBackfilled(
+      String source,
+      Symbol symbol,
+      Interval interval,
+      java.time.Instant from,
+      java.time.Instant to,
+      int candles) {
+    candlesBackfilled(source, candles);
+  }
+
+  /** A closed candle a live stream revised: {@code ohlcv4j.live.candles.revised}. */
+  @Override
+  public void liveRevised(
+      String source, Symbol symbol, Interval interval, io.github.ohlcv4j.Candle candle) {
+    candlesRevised(source, 1);
+  }
+
   // ---------------------------------------------------------------- other features
 
   /**

@@ -286,4 +286,35 @@ class OhlcvMetricsTest {
   private static List<String> names(MeterRegistry r) {
     return r.getMeters().stream().map(m -> m.getId().getName()).sorted().toList();
   }
+
+  @Test
+  void liveEventsMoveTheLiveMeters() {
+    metrics.bindTo(registry);
+    Symbol btc = Symbol.parse("BYBIT:BTCUSDT");
+    metrics.liveConnected("bybit:linear", 1, 3);
+    metrics.liveConnected("bybit:linear", 2, 3);
+    assertEquals(2.0, registry.get("ohlcv4j.live.connections").gauge().value());
+    SourceUnavailableException lost =
+        SourceUnavailableException.retryable("bybit:linear", "connection reset").build();
+    metrics.liveReconnecting("bybit:linear", 3, 1, Duration.ofSeconds(1), lost);
+    metrics.liveReconnecting("bybit:linear", 3, 2, Duration.ofSeconds(2), lost);
+    assertEquals(1.0, registry.get("ohlcv4j.live.connections").gauge().value());
+    assertEquals(
+        2.0,
+        registry
+            .get("ohlcv4j.live.reconnects")
+            .tag("source", "bybit:linear")
+            .tag("reason", "unavailable")
+            .counter()
+            .count());
+    metrics.liveGapBackfilled(
+        "bybit:linear", btc, Interval.M1, Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 5);
+    assertEquals(5.0, registry.get("ohlcv4j.live.candles.backfilled").counter().count());
+    metrics.liveRevised(
+        "bybit:linear",
+        btc,
+        Interval.M1,
+        new io.github.ohlcv4j.Candle(Instant.EPOCH, 1, 2, 0.5, 1.5, 10));
+    assertEquals(1.0, registry.get("ohlcv4j.live.candles.revised").counter().count());
+  }
 }

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import okhttp3.Request;
 
@@ -131,6 +132,7 @@ public final class BybitSource extends HttpCandleSource {
 
   private final Category category;
   private final SourceCapabilities capabilities;
+  private final BybitLive live;
 
   private BybitSource(Builder b) {
     super(b, "bybit:" + b.category.id(), "Bybit", DEFAULT_BASE_URL, MAX_PAGE_SIZE);
@@ -145,6 +147,13 @@ public final class BybitSource extends HttpCandleSource {
             .rateLimitGroup(RATE_LIMIT_GROUP)
             .rateLimit(SUGGESTED_BUDGET)
             .build();
+    this.live = BybitLive.builder(category).wsUrl(b.wsUrl).context(context()).build();
+  }
+
+  /** Live klines over Bybit's public WebSocket ({@link BybitLive}); nothing connects until used. */
+  @Override
+  public Optional<io.github.ohlcv4j.source.live.LiveFeed> live() {
+    return Optional.of(live);
   }
 
   /** A source for {@code category} with the defaults. */
@@ -359,6 +368,7 @@ public final class BybitSource extends HttpCandleSource {
    */
   public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Category category;
+    private String wsUrl = BybitLive.DEFAULT_WS_URL;
 
     @Override
     protected Builder self() {
@@ -373,6 +383,17 @@ public final class BybitSource extends HttpCandleSource {
     /** The product category. */
     public Builder category(Category category) {
       this.category = Objects.requireNonNull(category, "category");
+      return this;
+    }
+
+    /**
+     * Where the live feed connects: {@value BybitLive#DEFAULT_WS_URL} by default; see {@link
+     * BybitLive.Builder#wsUrl(String)}.
+     *
+     * @throws IllegalArgumentException if it is not a ws, wss, http or https URL without a query
+     */
+    public Builder wsUrl(String wsUrl) {
+      this.wsUrl = BybitLive.Builder.normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
       return this;
     }
 

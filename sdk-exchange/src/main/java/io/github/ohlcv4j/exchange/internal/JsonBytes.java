@@ -195,6 +195,24 @@ public final class JsonBytes {
     return escapes ? decode(s, e) : new String(b, s, e - s, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reads {@code true} or {@code false}.
+   *
+   * @throws io.github.ohlcv4j.DataFormatException if neither comes next
+   */
+  public boolean bool() {
+    int c = peek();
+    if (c == 't') {
+      literal("true");
+      return true;
+    }
+    if (c == 'f') {
+      literal("false");
+      return false;
+    }
+    throw fail("true or false");
+  }
+
   /** Reads {@code null} if it comes next and returns true. */
   public boolean nullValue() {
     if (peek() == 'n') {

@@ -121,4 +121,28 @@ public final class Markets {
     return zone.getRules().isFixedOffset()
         && zone.getRules().getOffset(java.time.Instant.EPOCH).equals(ZoneOffset.UTC);
   }
+
+  /**
+   * Refuses a symbol of another venue than {@code venue}; a symbol without a venue passes.
+   *
+   * @throws InvalidQueryException naming the venue the source serves
+   */
+  public static void requireVenue(Symbol symbol, String venue, String sourceName) {
+    if (symbol.venue().isPresent() && !symbol.venue().get().equals(venue)) {
+      throw new InvalidQueryException(
+          symbol
+              + " is not a "
+              + venue
+              + " symbol; "
+              + sourceName
+              + " serves "
+              + venue
+              + ":... symbols. Register a source for "
+              + symbol.venue().get()
+              + " or drop the venue prefix.",
+          sourceName,
+          null,
+          null);
+    }
+  }
 }

@@ -80,7 +80,7 @@ class RetryMessagesTest extends VenueTest {
       String m = e.getMessage();
       noPromise(m);
       assertTrue(m.contains("HTTP 503"), m);
-      assertTrue(m.contains("Bybit had a server error, usually temporary."), m);
+      assertTrue(m.contains("a server error on Bybit's side, usually temporary."), m);
       assertTrue(m.contains(" Gave up on page 1 after 4 attempts in "), m);
       assertTrue(m.endsWith("or allow more attempts (RetryPolicy.withMaxAttempts)."), m);
     }

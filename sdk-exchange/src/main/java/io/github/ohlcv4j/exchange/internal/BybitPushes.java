@@ -1,0 +1,265 @@
+package io.github.ohlcv4j.exchange.internal;
+
+import io.github.ohlcv4j.DataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one frame of Bybit's v5 public WebSocket: a kline push {@code
+ * {"topic":"kline.1.BTCUSDT","type":"snapshot","ts":…,"data":[{"start":…,"open":"…",…,"confirm":false,"timestamp":…}]}}
+ * (every element of {@code data}, however many), or an answer to a request ({@code
+ * {"success":true,"ret_msg":"subscribe","conn_id":"…","req_id":"7","op":"subscribe"}}, pongs
+ * alike). Keys come in any order; a key the format defines given twice is refused. Strict and
+ * linear in the frame, as {@link JsonBytes} is; one reader per thread, reused from frame to frame,
+ * so a push allocates only the topic's text.
+ */
+public final class BybitPushes {
+
+  private static final byte[][] TOP =
+      BybitKlines.keys("topic", "ts", "data", "success", "ret_msg", "op", "req_id", "type");
+  private static final byte[][] ROW =
+      BybitKlines.keys("start", "open", "high", "low", "close", "volume", "confirm", "timestamp");
+  private static final String[] ROW_NAMES = {
+    "start", "open", "high", "low", "close", "volume", "confirm", "timestamp"
+  };
+  private static final int REQUIRED = 0b0111_1111; // all but timestamp
+
+  private byte[] bytes = new byte[1024];
+  private String source = "";
+
+  /** What a frame said besides its candles. */
+  public @Nullable String topic;
+
+  /** The frame's {@code ts}, or {@link Long#MIN_VALUE}. */
+  public long ts;
+
+  /** The {@code success} of an answer; null for a push. */
+  public @Nullable Boolean success;
+
+  /** The {@code ret_msg} of an answer, or null. */
+  public @Nullable String retMsg;
+
+  /** The {@code op} of an answer, or null. */
+  public @Nullable String op;
+
+  /** The {@code req_id} of an answer, or null. */
+  public @Nullable String reqId;
+
+  /** How many candles the frame held. */
+  public int rows;
+
+  /** The candles: open time, then prices, volume; whether closed; the last trade's time. */
+  public long[] start = new long[4];
+
+  /** Open prices. */
+  public double[] open = new double[4];
+
+  /** High prices. */
+  public double[] high = new double[4];
+
+  /** Low prices. */
+  public double[] low = new double[4];
+
+  /** Close prices. */
+  public double[] close = new double[4];
+
+  /** Volumes. */
+  public double[] volume = new double[4];
+
+  /** Whether each candle is closed ({@code confirm}). */
+  public boolean[] confirm = new boolean[4];
+
+  /** Each candle's {@code timestamp}, or {@link Long#MIN_VALUE}. */
+  public long[] timestamp = new long[4];
+
+  /**
+   * Reads {@code text}.
+   *
+   * @param source the feed's name, for errors
+   * @throws DataFormatException saying where, if the frame is not one of Bybit's
+   */
+  public void read(String text, String source) {
+    this.source = source;
+    int n = ascii(text);
+    JsonBytes in;
+    if (n >= 0) {
+      in = new JsonBytes(bytes, n, source, "the kline subscription");
+    } else {
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      in = new JsonBytes(b, b.length, source, "the kline subscription");
+    }
+    topic = null;
+    ts = Long.MIN_VALUE;
+    success = null;
+    retMsg = null;
+    op = null;
+    reqId = null;
+    rows = 0;
+    if (in.peek() != '{') {
+      throw in.fail("a JSON object");
+    }
+    in.expect('{', "'{'");
+    int seen = 0;
+    if (!in.consume('}')) {
+      do {
+        int k = in.key(TOP);
+        if (k >= 0) {
+          if ((seen & (1 << k)) != 0) {
+            throw in.fail("no second key of the same name in the frame");
+          }
+          seen |= 1 << k;
+        }
+        switch (k) {
+          case 0:
+            in.field("topic");
+            topic = in.string();
+            break;
+          case 1:
+            in.field("ts");
+            ts = in.whole();
+            break;
+          case 2:
+            in.field("data");
+            if (in.peek() == '[') {
+              data(in);
+            } else {
+              in.skipValue(); // an option answer's {"successTopics":[...]}
+            }
+            break;
+          case 3:
+            in.field("success");
+            success = in.bool();
+            break;
+          case 4:
+            in.field("ret_msg");
+            retMsg = in.nullValue() ? null : in.string();
+            break;
+          case 5:
+            in.field("op");
+            op = in.string();
+            break;
+          case 6:
+            in.field("req_id");
+            reqId = in.nullValue() ? null : in.string();
+            break;
+          default:
+            in.field(null);
+            in.skipValue();
+            break;
+        }
+        in.field(null);
+      } while (in.more('}', "',' or '}' in the frame"));
+    }
+    in.expectEnd();
+    if (rows > 0 && topic == null) {
+      throw new DataFormatException(
+          source + ": a WebSocket frame holds candles but no topic: " + in.snippet(200),
+          source,
+          null,
+          null);
+    }
+  }
+
+  private void data(JsonBytes in) {
+    in.expect('[', "'['");
+    if (in.consume(']')) {
+      return;
+    }
+    do {
+      int r = rows;
+      grow(r + 1);
+      in.row(r);
+      in.expect('{', "a kline object");
+      int seen = 0;
+      timestamp[r] = Long.MIN_VALUE;
+      if (!in.consume('}')) {
+        do {
+          int k = in.key(ROW);
+          if (k >= 0) {
+            if ((seen & (1 << k)) != 0) {
+              throw in.fail("no second \"" + ROW_NAMES[k] + "\" in a kline");
+            }
+            seen |= 1 << k;
+            in.field(ROW_NAMES[k]);
+          }
+          switch (k) {
+            case 0:
+              start[r] = in.whole();
+              break;
+            case 1:
+              open[r] = in.number();
+              break;
+            case 2:
+              high[r] = in.number();
+              break;
+            case 3:
+              low[r] = in.number();
+              break;
+            case 4:
+              close[r] = in.number();
+              break;
+            case 5:
+              volume[r] = in.number();
+              break;
+            case 6:
+              confirm[r] = in.bool();
+              break;
+            case 7:
+              timestamp[r] = in.whole();
+              break;
+            default:
+              in.skipValue(); // end, interval, turnover
+              break;
+          }
+          in.field(null);
+        } while (in.more('}', "',' or '}' in a kline"));
+      }
+      if ((seen & REQUIRED) != REQUIRED) {
+        for (int k = 0; k < ROW_NAMES.length; k++) {
+          if ((REQUIRED & (1 << k)) != 0 && (seen & (1 << k)) == 0) {
+            throw in.fail("\"" + ROW_NAMES[k] + "\" in every kline");
+          }
+        }
+      }
+      rows++;
+      in.row(-1);
+    } while (in.more(']', "',' or ']' after a kline"));
+  }
+
+  /** Copies an ASCII text into the reused buffer; -1 if it is not ASCII. */
+  private int ascii(String text) {
+    int n = text.length();
+    if (bytes.length < n) {
+      bytes = new byte[Math.max(n, bytes.length * 2)];
+    }
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      bytes[i] = (byte) c;
+    }
+    return n;
+  }
+
+  private void grow(int n) {
+    if (n <= start.length) {
+      return;
+    }
+    int cap = Math.max(n, start.length * 2);
+    start = Arrays.copyOf(start, cap);
+    open = Arrays.copyOf(open, cap);
+    high = Arrays.copyOf(high, cap);
+    low = Arrays.copyOf(low, cap);
+    close = Arrays.copyOf(close, cap);
+    volume = Arrays.copyOf(volume, cap);
+    confirm = Arrays.copyOf(confirm, cap);
+    timestamp = Arrays.copyOf(timestamp, cap);
+  }
+
+  @Override
+  public String toString() {
+    return "BybitPushes{" + source + ", topic=" + topic + ", rows=" + rows + "}";
+  }
+}
