@@ -156,7 +156,14 @@ public final class OhlcvClient implements AutoCloseable {
             : b.sources.isEmpty() && b.uris.isEmpty() && b.routes.isEmpty();
     this.router = new SourceRouter(registered, b.routes, autoDiscover, context);
     this.engine =
-        new QueryEngine(clock, runtime.timer(), listener, guards, runtime.executor(), () -> closed);
+        new QueryEngine(
+            clock,
+            runtime.timer(),
+            listener,
+            guards,
+            runtime.executor(),
+            () -> closed,
+            router::isRouted);
     this.live = new LiveEngine(runtime.timer(), runtime.executor(), listener, this::fetchAsync);
   }
 
@@ -386,7 +393,7 @@ public final class OhlcvClient implements AutoCloseable {
     checkOpen();
     OhlcvQuery q = candles.query();
     CandleSource source = sourceFor(q.symbol());
-    source.capabilities().check(source.name(), q);
+    engine.check(source, q);
     LiveFeed feed =
         source
             .live()

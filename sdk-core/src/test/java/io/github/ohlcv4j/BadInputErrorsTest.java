@@ -83,7 +83,8 @@ class BadInputErrorsTest {
         new Case(() -> CandleSources.open("//localhost:8123/db"), "localhost", "expected e.g."));
     c.put(
         "CandleSources.open unknown parameter",
-        new Case(() -> CandleSources.open("sample:?colour=red"), "colour", "seed and pageSize"));
+        new Case(
+            () -> CandleSources.open("sample:?colour=red"), "colour", "seed, pageSize and speed"));
     c.put(
         "CandleSources.open bad parameter value",
         new Case(() -> CandleSources.open("sample:?pageSize=0"), "pageSize", "positive"));

@@ -43,6 +43,7 @@ public final class QueryEngine {
   private final PageGuard guard;
   private final Executor executor;
   private final BooleanSupplier closed;
+  private final java.util.function.BiPredicate<CandleSource, io.github.ohlcv4j.Symbol> routed;
 
   /**
    * @param clock "now" when the venue's clock is unknown
@@ -59,6 +60,23 @@ public final class QueryEngine {
       PageGuard guard,
       Executor executor,
       BooleanSupplier closed) {
+    this(clock, timer, listener, guard, executor, closed, (source, symbol) -> false);
+  }
+
+  /**
+   * @param routed whether a source was routed to the symbol's venue by the application ({@code
+   *     OhlcvClient.Builder.route}), whatever venues it says it serves: its venue is then not
+   *     checked
+   */
+  public QueryEngine(
+      Clock clock,
+      GuardTimer timer,
+      OhlcvEventListener listener,
+      PageGuard guard,
+      Executor executor,
+      BooleanSupplier closed,
+      java.util.function.BiPredicate<CandleSource, io.github.ohlcv4j.Symbol> routed) {
+    this.routed = routed;
     this.clock = clock;
     this.timer = timer;
     this.listener = new SafeListener(listener);
@@ -117,6 +135,18 @@ public final class QueryEngine {
   }
 
   /**
+   * Checks {@code query} against the source's capabilities, once, before its cursor is asked for; a
+   * source the application routed to the symbol's venue is not asked about that venue.
+   */
+  public void check(CandleSource source, OhlcvQuery query) {
+    OhlcvQuery checked =
+        routed.test(source, query.symbol())
+            ? query.toBuilder().symbol(query.symbol().withoutVenue()).build()
+            : query;
+    source.capabilities().check(source.name(), checked);
+  }
+
+  /**
    * Runs {@code query} to completion asynchronously; cancelling the future cancels the request in
    * flight.
    */
@@ -124,7 +154,7 @@ public final class QueryEngine {
     CompletableFuture<CandleSeries> result = new CompletableFuture<>();
     QueryRun run;
     try {
-      source.capabilities().check(source.name(), query);
+      check(source, query);
       run = new QueryRun(this, source, query);
     } catch (Throwable e) {
       result.completeExceptionally(Errors.wrap(e, source.name(), query));
@@ -189,7 +219,7 @@ public final class QueryEngine {
    * cancels what is in flight.
    */
   public Stream<CandleSeries> pages(CandleSource source, OhlcvQuery query) {
-    source.capabilities().check(source.name(), query);
+    check(source, query);
     QueryRun run;
     try {
       run = new QueryRun(this, source, query);

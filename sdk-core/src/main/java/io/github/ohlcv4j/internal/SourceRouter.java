@@ -83,6 +83,12 @@ public final class SourceRouter implements AutoCloseable {
     return autoDiscover;
   }
 
+  /** Whether the application routed {@code source} to {@code symbol}'s venue. */
+  public boolean isRouted(CandleSource source, Symbol symbol) {
+    Optional<String> venue = symbol.venue();
+    return venue.isPresent() && routes.get(venue.get()) == source;
+  }
+
   /**
    * The source that serves {@code symbol}; see the class comment for the order.
    *
