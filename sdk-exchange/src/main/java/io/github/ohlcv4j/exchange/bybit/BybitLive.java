@@ -2,8 +2,8 @@ package io.github.ohlcv4j.exchange.bybit;
 
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.internal.SourceUris;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.SourceUris;
 import io.github.ohlcv4j.source.live.LiveEnvironment;
 import io.github.ohlcv4j.source.live.LiveFeed;
 import io.github.ohlcv4j.source.live.LiveSink;
