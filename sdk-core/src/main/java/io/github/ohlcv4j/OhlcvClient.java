@@ -4,12 +4,14 @@ import io.github.ohlcv4j.internal.ClientGuards;
 import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.GuardTimer;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.ReadThroughSource;
 import io.github.ohlcv4j.internal.SafeListener;
 import io.github.ohlcv4j.resilience.CircuitBreakerPolicy;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
+import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.source.VenueLimits;
@@ -93,6 +95,9 @@ public final class OhlcvClient implements AutoCloseable {
   private final CircuitBreakerPolicy circuitBreakerPolicy;
   private final @Nullable RateLimitPolicy rateLimitPolicy;
   private final Clock clock;
+  private final @Nullable CandleStore store;
+  private final @Nullable ExecutorService storeExecutor;
+  private final Map<CandleSource, CandleSource> readThrough = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
@@ -134,6 +139,9 @@ public final class OhlcvClient implements AutoCloseable {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }
     this.context = ctx.build();
+    this.store = b.storeUri != null ? openStore(b.storeUri) : b.store;
+    this.storeExecutor =
+        store != null ? Executors.newCachedThreadPool(daemon("ohlcv4j-store")) : null;
 
     List<CandleSource> all = new ArrayList<>(b.sources);
     for (String uri : b.uris) {
@@ -199,7 +207,7 @@ public final class OhlcvClient implements AutoCloseable {
    */
   public CandleSeries fetch(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    return engine.fetch(sourceFor(query.symbol()), query);
+    return engine.fetch(readThrough(sourceFor(query.symbol())), query);
   }
 
   /**
@@ -218,7 +226,7 @@ public final class OhlcvClient implements AutoCloseable {
       return CompletableFuture.failedFuture(
           Errors.wrap(e, null, "while choosing the source for " + query));
     }
-    return engine.fetchAsync(source, query);
+    return engine.fetchAsync(readThrough(source), query);
   }
 
   /**
@@ -241,7 +249,7 @@ public final class OhlcvClient implements AutoCloseable {
     Objects.requireNonNull(query, "query");
     checkOpen();
     CandleSource source = sourceFor(query.symbol());
-    return engine.pages(source, query);
+    return engine.pages(readThrough(source), query);
   }
 
   /**
@@ -313,6 +321,56 @@ public final class OhlcvClient implements AutoCloseable {
                             : ", or let the client open one on its own with"
                                 + " OhlcvClient.builder().autoDiscover(true) (a client built with"
                                 + " sources uses only those unless told so).")));
+  }
+
+  /** The store every query reads through, if one was configured ({@link Builder#store}). */
+  public Optional<CandleStore> store() {
+    return Optional.ofNullable(store);
+  }
+
+  /** {@code source} as queries run it: read through the store, if there is one. */
+  private CandleSource readThrough(CandleSource source) {
+    CandleStore s = store;
+    ExecutorService e = storeExecutor;
+    if (s == null || e == null || source == s) {
+      return source;
+    }
+    return readThrough.computeIfAbsent(source, u -> new ReadThroughSource(s, u, clock, e));
+  }
+
+  /** Opens the store a URI names; it must be a {@link CandleStore}. */
+  private CandleStore openStore(String uri) {
+    CandleSource opened;
+    try {
+      opened = CandleSources.open(uri, context);
+    } catch (RuntimeException e) {
+      scheduler.shutdownNow();
+      if (ownExecutor != null) {
+        ownExecutor.shutdownNow();
+      }
+      throw e;
+    }
+    if (opened instanceof CandleStore s) {
+      return s;
+    }
+    try {
+      opened.close();
+    } finally {
+      scheduler.shutdownNow();
+      if (ownExecutor != null) {
+        ownExecutor.shutdownNow();
+      }
+    }
+    throw InvalidQueryException.of(
+            opened.name(),
+            "store(\""
+                + uri
+                + "\") opened "
+                + opened.name()
+                + ", which is a source but not a store: it cannot keep candles. Give a store's"
+                + " URI (\"duckdb:candles.duckdb\", a ClickHouse table) or register this one"
+                + " with source(...).")
+        .build();
   }
 
   /**
@@ -431,6 +489,18 @@ public final class OhlcvClient implements AutoCloseable {
             .warn("Closing source {} failed", s.name(), e);
       }
     }
+    CandleStore s = store;
+    if (s != null && !sources().contains(s)) {
+      try {
+        s.close();
+      } catch (Throwable e) { // the threads are released all the same
+        org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
+            .warn("Closing store {} failed", s.name(), e);
+      }
+    }
+    if (storeExecutor != null) {
+      storeExecutor.shutdownNow();
+    }
     scheduler.shutdownNow();
     if (ownExecutor != null) {
       ownExecutor.shutdownNow();
@@ -482,8 +552,39 @@ public final class OhlcvClient implements AutoCloseable {
     private java.util.concurrent.@Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
     private @Nullable OkHttpClient okHttpClient;
+    private @Nullable CandleStore store;
+    private @Nullable String storeUri;
 
     Builder() {}
+
+    /**
+     * Reads every query through {@code store}: what the store holds of a query's range ({@link
+     * CandleStore#coverage(Symbol, Interval)}: the ranges it holds complete, and those the venue
+     * had no candles for) comes from the store; only the missing parts are fetched from the source
+     * the symbol is routed to, and written back. The answer is the series a direct fetch gives.
+     * Only closed candles are stored: the candle forming now is fetched from the venue every time
+     * until it has closed. {@code latest(n)} queries, and those of an interval or zone the store
+     * cannot keep, go to the venue unchanged. A store write that fails is logged at WARN and the
+     * answer still comes from the venue. The client closes the store on {@link
+     * OhlcvClient#close()}. Replaces an earlier {@link #store(String)}.
+     */
+    public Builder store(CandleStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.storeUri = null;
+      return this;
+    }
+
+    /**
+     * As {@link #store(CandleStore)}, for the store a URI names ({@code "duckdb:candles.duckdb"}),
+     * opened at {@link #build()} with this client's clock and HTTP pool.
+     *
+     * @see #build()
+     */
+    public Builder store(String uri) {
+      this.storeUri = Objects.requireNonNull(uri, "uri");
+      this.store = null;
+      return this;
+    }
 
     /**
      * Registers a source: it serves the venues in its capabilities, or, if it names none, every
@@ -601,7 +702,12 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
-    /** Builds the client (and opens the sources given by URI). */
+    /**
+     * Builds the client (and opens the store and the sources given by URI).
+     *
+     * @throws InvalidQueryException if the URI given to {@link #store(String)} names a source that
+     *     is not a {@link CandleStore}, or no source at all
+     */
     public OhlcvClient build() {
       return new OhlcvClient(this);
     }
