@@ -12,8 +12,10 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
+import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Page;
@@ -25,6 +27,7 @@ import io.github.ohlcv4j.testing.FakeVenue;
 import io.github.ohlcv4j.testing.FakeVenueServer;
 import io.github.ohlcv4j.testing.PropertyCheck;
 import io.github.ohlcv4j.testing.VirtualTime;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client reading through a real DuckDB store: held ranges cost no venue request, missing parts
@@ -205,6 +209,50 @@ class ReadThroughTest {
           "the empty range is not asked again");
       c.fetch(around);
       assertEquals(3, venue.asked().size());
+    }
+  }
+
+  @Test
+  void heldPagesCostNoRateLimitBudget() {
+    OhlcvQuery q = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300);
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(server.uri("pageSize=100"))
+            .okHttpClient(server.http())
+            .autoDiscover(false)
+            .rateLimitPolicy(RateLimitPolicy.of(3, Duration.ofHours(1)).withMaxWait(Duration.ZERO))
+            .store(store())
+            .build()) {
+      assertEquals(server.expected(q), c.fetch(q)); // spends the whole budget
+      for (int i = 0; i < 3; i++) {
+        assertEquals(server.expected(q), c.fetch(q), "read from the store, free");
+      }
+      OhlcvQuery more = FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(250), 100);
+      assertThrows(RateLimitException.class, () -> c.fetch(more), "the missing part is not free");
+      assertEquals(3, server.venue().requestCount());
+    }
+  }
+
+  @Test
+  void latestGoesToTheVenueUnchangedAndIsNotStored() {
+    try (OhlcvClient c = client(store())) {
+      OhlcvQuery q = OhlcvQuery.builder().symbol("BTCUSDT").latest(5).build();
+      c.fetch(q);
+      c.fetch(q);
+      assertEquals(2, server.venue().requestCount());
+      assertTrue(c.store().orElseThrow().coverage(Symbol.parse("BTCUSDT"), Interval.M1).isNone());
+    }
+  }
+
+  @Test
+  void aStoreThatCannotWriteLeavesTheAnswerToTheVenue(@TempDir Path dir) {
+    Path file = dir.resolve("candles.duckdb");
+    DuckDbSource.builder().path(file).build().close();
+    OhlcvQuery q = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 150);
+    try (OhlcvClient c = client(DuckDbSource.builder().path(file).readOnly(true).build())) {
+      assertEquals(server.expected(q), c.fetch(q));
+      assertEquals(server.expected(q), c.fetch(q));
+      assertEquals(4, server.venue().requestCount(), "nothing was stored: asked again");
     }
   }
 
