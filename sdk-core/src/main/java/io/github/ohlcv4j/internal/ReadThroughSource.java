@@ -1,5 +1,6 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.BadRowPolicy;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
@@ -57,10 +58,12 @@ import org.slf4j.LoggerFactory;
  * limits them as for any source. (An upstream that resamples on its side therefore gives candles
  * resampled in the JVM here, which equal its own.)
  *
- * <p><b>Passed through.</b> A {@code latest(n)} query, and a query whose interval or zone the store
- * cannot keep, or whose symbol it does not serve, goes to the upstream unchanged and is not stored.
- * A range open at the end ({@code from(t)} alone) reads through up to now; its last part is asked
- * of the upstream open-ended, so the upstream decides where "now" is.
+ * <p><b>Passed through.</b> A {@code latest(n)} query, a query whose interval or zone the store
+ * cannot keep or whose symbol it does not serve, and one that drops or flags bad rows ({@link
+ * BadRowPolicy#DROP}, {@link BadRowPolicy#FLAG}: its pages do not hold every candle the venue sent
+ * as it sent it, so they cannot make a range complete) goes to the upstream unchanged and is not
+ * stored. A range open at the end ({@code from(t)} alone) reads through up to now; its last part is
+ * asked of the upstream open-ended, so the upstream decides where "now" is.
  *
  * <p>Thread-safe. Closing it closes neither the store nor the upstream: their owner does.
  */
@@ -122,7 +125,9 @@ public final class ReadThroughSource implements CandleSource {
 
   /** Whether queries like {@code query} are read through the store; else passed through. */
   boolean readsThrough(OhlcvQuery query) {
-    if (query.from().isEmpty() || !store.serves(query.symbol())) {
+    if (query.from().isEmpty()
+        || query.badRows() != BadRowPolicy.REJECT
+        || !store.serves(query.symbol())) {
       return false;
     }
     SourceCapabilities c = store.capabilities();
@@ -270,11 +275,7 @@ public final class ReadThroughSource implements CandleSource {
     /** The query for one part: the interval's candles of its range, nothing else. */
     private OhlcvQuery subQuery(Part p) {
       OhlcvQuery.Builder b =
-          OhlcvQuery.builder()
-              .symbol(query.symbol())
-              .interval(query.interval())
-              .zone(query.zone())
-              .badRows(query.badRows());
+          OhlcvQuery.builder().symbol(query.symbol()).interval(query.interval()).zone(query.zone());
       if (p.openEnded()) {
         b.from(Instant.ofEpochMilli(p.from()));
       } else {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ohlcv4j.BadRowPolicy;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.GapFill;
 import io.github.ohlcv4j.Interval;
@@ -30,6 +31,7 @@ import io.github.ohlcv4j.testing.VirtualTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -253,6 +255,44 @@ class ReadThroughTest {
       assertEquals(server.expected(q), c.fetch(q));
       assertEquals(server.expected(q), c.fetch(q));
       assertEquals(4, server.venue().requestCount(), "nothing was stored: asked again");
+    }
+  }
+
+  @Test
+  void calendarCandlesReadThroughInTheirZone() {
+    ZoneId ny = ZoneId.of("America/New_York");
+    VirtualTime time = new VirtualTime(Instant.parse("2024-06-01T00:00:00Z"));
+    SampleSource market = SampleSource.builder().clock(time).build();
+    Counting venue = new Counting(market, null);
+    DuckDbSource store = store();
+    OhlcvQuery days =
+        OhlcvQuery.builder()
+            .symbol("BTCUSDT")
+            .interval(Interval.D1)
+            .zone(ny)
+            .between(Instant.parse("2024-03-01T05:00:00Z"), Instant.parse("2024-03-20T04:00:00Z"))
+            .build();
+    OhlcvQuery weeks = days.toBuilder().resample(Interval.W1).build();
+    try (OhlcvClient c =
+        OhlcvClient.builder().source(venue).store(store).clock(time).autoDiscover(false).build()) {
+      assertEquals(market.fetch(days), c.fetch(days));
+      assertEquals(market.fetch(days), c.fetch(days));
+      assertEquals(market.fetch(weeks), c.fetch(weeks));
+      assertEquals(1, venue.asked().size(), venue.asked().toString());
+      assertTrue(store.coverage(Symbol.parse("BTCUSDT"), Interval.D1).isNone(), "UTC days");
+      assertEquals(1, store.coverage(Symbol.parse("BTCUSDT"), Interval.D1, ny).complete().size());
+    }
+  }
+
+  @Test
+  void queriesDroppingOrFlaggingBadRowsAreNotStored() {
+    try (OhlcvClient c = client(store())) {
+      OhlcvQuery q =
+          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 50).toBuilder()
+              .badRows(BadRowPolicy.DROP)
+              .build();
+      assertEquals(server.expected(q), c.fetch(q));
+      assertTrue(c.store().orElseThrow().coverage(Symbol.parse("BTCUSDT"), Interval.M1).isNone());
     }
   }
 
