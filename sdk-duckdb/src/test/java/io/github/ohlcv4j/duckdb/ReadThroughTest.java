@@ -17,6 +17,7 @@ import io.github.ohlcv4j.RateLimitException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
+import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Page;
@@ -26,6 +27,7 @@ import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.testing.FakeVenue;
 import io.github.ohlcv4j.testing.FakeVenueServer;
+import io.github.ohlcv4j.testing.Fault;
 import io.github.ohlcv4j.testing.PropertyCheck;
 import io.github.ohlcv4j.testing.VirtualTime;
 import java.nio.file.Path;
@@ -35,6 +37,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,6 +236,52 @@ class ReadThroughTest {
       OhlcvQuery more = FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(250), 100);
       assertThrows(RateLimitException.class, () -> c.fetch(more), "the missing part is not free");
       assertEquals(3, server.venue().requestCount());
+    }
+  }
+
+  @Test
+  void aFailedVenuePageIsRetriedForTheSameWindow() {
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(server.uri("pageSize=100"))
+            .okHttpClient(server.http())
+            .autoDiscover(false)
+            .retryPolicy(RetryPolicy.exponential(Duration.ofMillis(5), Duration.ofMillis(20), 3))
+            .store(store())
+            .build()) {
+      c.fetch(FakeVenueServer.query("BTCUSDT", Duration.ZERO, 100));
+      server.venue().script(Fault.status(503));
+      OhlcvQuery q = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300);
+      assertEquals(server.expected(q), c.fetch(q));
+      assertEquals(List.of(0L, 100L, 100L, 200L), starts(server.venue().hits()));
+      assertEquals(server.expected(q), c.fetch(q));
+      assertEquals(4, server.venue().requestCount());
+    }
+  }
+
+  @Test
+  void cancellingAReadThroughCancelsTheVenueCallAndStoresNothingMore() throws Exception {
+    try (OhlcvClient c = client(store())) {
+      c.fetch(FakeVenueServer.query("BTCUSDT", Duration.ZERO, 100));
+      CountDownLatch asked = new CountDownLatch(1);
+      server
+          .venue()
+          .script(
+              new Fault(
+                  "stall",
+                  r -> {
+                    asked.countDown();
+                    return r.newBuilder().headersDelay(30, TimeUnit.SECONDS).build();
+                  }));
+      CompletableFuture<CandleSeries> f =
+          c.fetchAsync(FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300));
+      assertTrue(asked.await(10, TimeUnit.SECONDS));
+      assertTrue(f.cancel(true));
+      server.assertIdle();
+      assertEquals(2, server.venue().requestCount());
+      assertEquals(
+          List.of(new TimeRange(T0, T0.plusSeconds(100 * 60))),
+          c.store().orElseThrow().coverage(Symbol.parse("BTCUSDT"), Interval.M1).complete());
     }
   }
 
