@@ -208,7 +208,12 @@ public final class ReadThroughSource implements CandleSource {
         CompletableFuture<Page> f =
             CompletableFuture.supplyAsync(
                 () -> {
-                  Coverage c = store.coverage(query.symbol(), query.interval(), query.zone());
+                  Coverage c;
+                  try {
+                    c = store.coverage(query.symbol(), query.interval(), query.zone());
+                  } catch (RuntimeException e) {
+                    throw Errors.wrap(e, store.name(), "while reading the coverage for " + query);
+                  }
                   synchronized (this) {
                     plan = plan(c);
                   }
