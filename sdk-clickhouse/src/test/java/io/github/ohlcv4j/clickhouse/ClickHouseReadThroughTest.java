@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
@@ -51,6 +52,24 @@ class ClickHouseReadThroughTest {
         .autoDiscover(false)
         .store(store)
         .build();
+  }
+
+  @Test
+  void anIntervalTheTableDoesNotKeepGoesToTheVenue() {
+    try (OhlcvClient c = client()) {
+      OhlcvQuery fives =
+          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300).toBuilder()
+              .interval(Interval.M5)
+              .build();
+      assertEquals(venue.expected(fives), c.fetch(fives));
+      assertEquals(venue.expected(fives), c.fetch(fives));
+      assertEquals(2, venue.venue().requestCount(), "asked each time, not stored");
+      assertTrue(c.store().orElseThrow().coverage(Symbol.parse("BTCUSDT"), Interval.M5).isNone());
+      OhlcvQuery minutes = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 60);
+      c.fetch(minutes);
+      c.fetch(minutes);
+      assertEquals(3, venue.venue().requestCount(), "minutes are kept");
+    }
   }
 
   @Test

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * cannot keep or whose symbol it does not serve, and one that drops or flags bad rows ({@link
  * BadRowPolicy#DROP}, {@link BadRowPolicy#FLAG}: its pages do not hold every candle the venue sent
  * as it sent it, so they cannot make a range complete) goes to the upstream unchanged and is not
- * stored. A range open at the end ({@code from(t)} alone) reads through up to now; its last part is
- * asked of the upstream open-ended, so the upstream decides where "now" is.
+ * stored; so do, after the first such write, queries of an interval the store refused to write
+ * ({@link IllegalArgumentException}: a ClickHouse table keeps its own interval only). A range open
+ * at the end ({@code from(t)} alone) reads through up to now; its last part is asked of the
+ * upstream open-ended, so the upstream decides where "now" is.
  *
  * <p>Thread-safe. Closing it closes neither the store nor the upstream: their owner does.
  */
@@ -74,6 +78,9 @@ public final class ReadThroughSource implements CandleSource {
   private final CandleSource upstream;
   private final Clock clock;
   private final Executor executor;
+
+  /** Intervals (with the zone, for calendar ones) whose candles the store refused to keep. */
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   /**
    * @param store where candles are kept
@@ -132,7 +139,9 @@ public final class ReadThroughSource implements CandleSource {
     }
     SourceCapabilities c = store.capabilities();
     Interval iv = query.interval();
-    return c.supports(iv) && (iv.isFixed() || c.servesCalendarZone(query.zone()));
+    return c.supports(iv)
+        && (iv.isFixed() || c.servesCalendarZone(query.zone()))
+        && !refused.contains(key(query));
   }
 
   /** A cursor reading through the store, or the upstream's own one for a query passed through. */
@@ -149,6 +158,11 @@ public final class ReadThroughSource implements CandleSource {
       return upstream.cursor(query); // no candle can open in the range
     }
     return new Cursor(query, from, to.map(t -> ceil(iv, t.toEpochMilli(), query)).orElse(null));
+  }
+
+  /** The interval of a query's candles, with the zone for calendar ones. */
+  private static String key(OhlcvQuery q) {
+    return q.interval().isFixed() ? q.interval().toString() : q.interval() + " " + q.zone();
   }
 
   /** The first open time of the query's interval at or after {@code t}. */
@@ -339,10 +353,16 @@ public final class ReadThroughSource implements CandleSource {
       return new Page(slice(c, a, b), page.bytes(), serverTime, a, b);
     }
 
-    /** Writes an upstream page back to the store, with the range it covers. Never throws. */
+    /**
+     * Writes an upstream page back to the store, with the range it covers. Never throws. A page the
+     * caller's page check will refuse (another interval, a time off the grid) is not written.
+     */
     private void writeBack(Page page, Part p, boolean lastOfPart) {
       try {
         CandleSeries c = page.candles();
+        if (!c.interval().equals(query.interval()) || !onGrid(c)) {
+          return; // a faulty page: the caller's page check fails the query; nothing is stored
+        }
         long a = p.from();
         long b = p.openEnded() ? OhlcvQuery.MAX_TIME.toEpochMilli() : p.to();
         if (page.window().isPresent()) {
@@ -383,6 +403,17 @@ public final class ReadThroughSource implements CandleSource {
         } else if (!in.isEmpty()) {
           store.write(in);
         }
+      } catch (IllegalArgumentException e) {
+        // A store that keeps one interval (a ClickHouse table) refuses the others: stop asking it.
+        if (refused.add(key(query))) {
+          log.warn(
+              "read-through store={} does not keep {} candles ({}); queries of them go to {}"
+                  + " unchanged",
+              store.name(),
+              key(query),
+              e.getMessage(),
+              upstream.name());
+        }
       } catch (Throwable e) { // the answer comes from the upstream all the same
         log.warn(
             "read-through write failed store={} source={} symbol={} interval={}: {}; the range is"
@@ -413,6 +444,20 @@ public final class ReadThroughSource implements CandleSource {
         c.close();
       }
     }
+  }
+
+  /** Whether every open time of {@code s} starts a candle of its interval (in its zone). */
+  private static boolean onGrid(CandleSeries s) {
+    Interval iv = s.interval();
+    for (int i = 0; i < s.size(); i++) {
+      long t = s.openTimeMillis(i);
+      if (iv.isFixed()
+          ? Math.floorMod(t, iv.fixedMillis()) != 0
+          : iv.bucketStart(t, s.zone()) != t) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The candles of {@code s} opening in {@code [from, to)}. */

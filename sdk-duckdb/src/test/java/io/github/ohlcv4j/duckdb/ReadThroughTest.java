@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.BadRowPolicy;
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.GapFill;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
@@ -347,6 +348,23 @@ class ReadThroughTest {
   }
 
   @Test
+  void candlesOffTheGridFailTheQueryAndAreNotStored() {
+    VirtualTime time = new VirtualTime(Instant.parse("2024-01-01T00:00:00Z"));
+    Counting venue = new Counting(SampleSource.builder().clock(time).build(), null).shift(30_000);
+    DuckDbSource store = store();
+    OhlcvQuery q = OhlcvQuery.builder().symbol("BTCUSDT").between(T0, T0.plusSeconds(600)).build();
+    try (OhlcvClient c =
+        OhlcvClient.builder().source(venue).store(store).clock(time).autoDiscover(false).build()) {
+      assertThrows(DataFormatException.class, () -> c.fetch(q));
+      assertTrue(store.coverage(Symbol.parse("BTCUSDT"), Interval.M1).isNone());
+      venue.shift(0);
+      assertEquals(10, c.fetch(q).size());
+      c.fetch(q);
+      assertEquals(2, venue.asked().size(), "the good answer was stored: 1m is still kept");
+    }
+  }
+
+  @Test
   void everyAnswerEqualsADirectFetch() {
     PropertyCheck.of("read-through equals a direct fetch", 15)
         .forAll(
@@ -395,10 +413,17 @@ class ReadThroughTest {
     private final SampleSource market;
     private final TimeRange halt;
     private final List<String> asked = new ArrayList<>();
+    private volatile long shiftMillis;
 
     Counting(SampleSource market, TimeRange halt) {
       this.market = market;
       this.halt = halt;
+    }
+
+    /** Sends open times {@code millis} late from now on (a venue misreading its clock). */
+    Counting shift(long millis) {
+      this.shiftMillis = millis;
+      return this;
     }
 
     synchronized List<String> asked() {
@@ -439,11 +464,22 @@ class ReadThroughTest {
 
         private Page withoutHalt(Page p) {
           CandleSeries c = p.candles();
-          if (halt == null || c.isEmpty()) {
+          long shift = shiftMillis;
+          if ((halt == null && shift == 0) || c.isEmpty()) {
             return p;
           }
           CandleSeries.Builder b = CandleSeries.builder(c.symbol(), c.interval());
-          c.stream().filter(k -> !halt.contains(k.openTime())).forEach(b::add);
+          for (int i = 0; i < c.size(); i++) {
+            if (halt == null || !halt.contains(Instant.ofEpochMilli(c.openTimeMillis(i)))) {
+              b.add(
+                  c.openTimeMillis(i) + shift,
+                  c.open(i),
+                  c.high(i),
+                  c.low(i),
+                  c.close(i),
+                  c.volume(i));
+            }
+          }
           return new Page(b.build(), p.bytes(), p.serverTime(), p.window());
         }
 
