@@ -5,6 +5,7 @@ import io.github.ohlcv4j.internal.ClientGuards;
 import io.github.ohlcv4j.internal.ClientRuntime;
 import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.QueryEngine;
+import io.github.ohlcv4j.internal.ReadThroughSource;
 import io.github.ohlcv4j.internal.SafeListener;
 import io.github.ohlcv4j.internal.SourceRouter;
 import io.github.ohlcv4j.internal.live.LiveEngine;
@@ -15,6 +16,7 @@ import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
+import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SampleSource;
 import io.github.ohlcv4j.source.SourceContext;
@@ -37,6 +39,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -100,6 +105,9 @@ public final class OhlcvClient implements AutoCloseable {
   private final Clock clock;
   private final int fetchAllConcurrency;
   private final LiveEngine live;
+  private final @Nullable CandleStore store;
+  private final @Nullable ExecutorService storeExecutor;
+  private final Map<CandleSource, CandleSource> readThrough = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
@@ -137,6 +145,8 @@ public final class OhlcvClient implements AutoCloseable {
       ctx.callTimeout(b.callTimeout);
     }
     this.context = ctx.build();
+    this.store = b.storeUri != null ? openStore(b.storeUri) : b.store;
+    this.storeExecutor = store != null ? Executors.newCachedThreadPool(storeThreads()) : null;
     List<CandleSource> registered = new ArrayList<>(b.sources);
     List<CandleSource> opened = new ArrayList<>();
     try {
@@ -146,6 +156,7 @@ public final class OhlcvClient implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       // A URI that does not open leaves no thread and no source behind.
       new SourceRouter(opened, Map.of(), false, context).close();
+      closeStore();
       runtime.close();
       throw e;
     }
@@ -202,7 +213,7 @@ public final class OhlcvClient implements AutoCloseable {
    */
   public CandleSeries fetch(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    return engine.fetch(sourceFor(query.symbol()), query);
+    return engine.fetch(readThrough(sourceFor(query.symbol())), query);
   }
 
   /**
@@ -221,7 +232,7 @@ public final class OhlcvClient implements AutoCloseable {
       return CompletableFuture.failedFuture(
           Errors.wrap(e, null, "while choosing the source for " + query));
     }
-    return engine.fetchAsync(source, query);
+    return engine.fetchAsync(readThrough(source), query);
   }
 
   /**
@@ -244,7 +255,7 @@ public final class OhlcvClient implements AutoCloseable {
     Objects.requireNonNull(query, "query");
     checkOpen();
     CandleSource source = sourceFor(query.symbol());
-    return engine.pages(source, query);
+    return engine.pages(readThrough(source), query);
   }
 
   /**
@@ -452,6 +463,76 @@ public final class OhlcvClient implements AutoCloseable {
     return router.sourceFor(symbol);
   }
 
+  /** The store every query reads through, if one was configured ({@link Builder#store}). */
+  public Optional<CandleStore> store() {
+    return Optional.ofNullable(store);
+  }
+
+  /** {@code source} as queries run it: read through the store, if there is one. */
+  private CandleSource readThrough(CandleSource source) {
+    CandleStore s = store;
+    ExecutorService e = storeExecutor;
+    if (s == null || e == null || source == s) {
+      return source;
+    }
+    return readThrough.computeIfAbsent(source, u -> new ReadThroughSource(s, u, clock, e));
+  }
+
+  /** Closes the store (unless it is also a registered source) and its threads. */
+  private void closeStore() {
+    CandleStore s = store;
+    if (s != null && (router == null || !router.sources().contains(s))) {
+      try {
+        s.close();
+      } catch (Throwable e) { // the threads are released all the same
+        org.slf4j.LoggerFactory.getLogger(OhlcvClient.class)
+            .warn("Closing store {} failed", s.name(), e);
+      }
+    }
+    if (storeExecutor != null) {
+      storeExecutor.shutdownNow();
+    }
+  }
+
+  /** The daemon threads that read coverage and write candles back to the store. */
+  private static java.util.concurrent.ThreadFactory storeThreads() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "ohlcv4j-store-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Opens the store a URI names; it must be a {@link CandleStore}. */
+  private CandleStore openStore(String uri) {
+    CandleSource opened;
+    try {
+      opened = CandleSources.open(uri, context);
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    if (opened instanceof CandleStore s) {
+      return s;
+    }
+    try {
+      opened.close();
+    } finally {
+      runtime.close();
+    }
+    throw InvalidQueryException.of(
+            opened.name(),
+            "store(\""
+                + uri
+                + "\") opened "
+                + opened.name()
+                + ", which is a source but not a store: it cannot keep candles. Give a store's"
+                + " URI (\"duckdb:candles.duckdb\", a ClickHouse table) or register this one"
+                + " with source(...).")
+        .build();
+  }
+
   /**
    * The sources this client uses so far: those registered and those opened for venues on demand.
    */
@@ -560,6 +641,7 @@ public final class OhlcvClient implements AutoCloseable {
     live.close();
     guards.close();
     router.close();
+    closeStore();
     runtime.close();
   }
 
@@ -603,6 +685,8 @@ public final class OhlcvClient implements AutoCloseable {
     private @Nullable Duration readTimeout;
     private @Nullable Duration callTimeout;
     private int fetchAllConcurrency = DEFAULT_FETCH_ALL_CONCURRENCY;
+    private @Nullable CandleStore store;
+    private @Nullable String storeUri;
 
     Builder() {}
 
@@ -623,10 +707,38 @@ public final class OhlcvClient implements AutoCloseable {
     }
 
     /**
-     * Registers a source: it serves the venues in its capabilities (the symbols its {@link
-     * CandleSource#serves(Symbol)} accepts), or, if it names none, every symbol no other source
-     * claims (the first such source is the default). The client closes it on {@link
-     * OhlcvClient#close()}.
+     * Reads every query through {@code store}: what the store holds of a query's range ({@link
+     * CandleStore#coverage(Symbol, Interval)}: the ranges it holds complete, and those the venue
+     * had no candles for) comes from the store; only the missing parts are fetched from the source
+     * the symbol is routed to, and written back. The answer is the series a direct fetch gives.
+     * Only closed candles are stored: the candle forming now is fetched from the venue every time
+     * until it has closed. {@code latest(n)} queries, and those of an interval or zone the store
+     * cannot keep, go to the venue unchanged. A store write that fails is logged at WARN and the
+     * answer still comes from the venue. The client closes the store on {@link
+     * OhlcvClient#close()}. Replaces an earlier {@link #store(String)}.
+     */
+    public Builder store(CandleStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.storeUri = null;
+      return this;
+    }
+
+    /**
+     * As {@link #store(CandleStore)}, for the store a URI names ({@code "duckdb:candles.duckdb"}),
+     * opened at {@link #build()} with this client's clock and HTTP pool.
+     *
+     * @see #build()
+     */
+    public Builder store(String uri) {
+      this.storeUri = Objects.requireNonNull(uri, "uri");
+      this.store = null;
+      return this;
+    }
+
+    /**
+     * Registers a source: it serves the venues in its capabilities, or, if it names none, every
+     * symbol no other source claims (the first such source is the default). The client closes it on
+     * {@link OhlcvClient#close()}.
      */
     public Builder source(CandleSource source) {
       sources.add(Objects.requireNonNull(source, "source"));
@@ -799,7 +911,12 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
-    /** Builds the client (and opens the sources given by URI). */
+    /**
+     * Builds the client (and opens the store and the sources given by URI).
+     *
+     * @throws InvalidQueryException if the URI given to {@link #store(String)} names a source that
+     *     is not a {@link CandleStore}, or no source at all
+     */
     public OhlcvClient build() {
       return new OhlcvClient(this);
     }
