@@ -1005,6 +1005,12 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
+    /** See {@link OhlcvQuery.Builder#alignment(Alignment)}. */
+    public QueryBuilder alignment(Alignment alignment) {
+      query.alignment(alignment);
+      return this;
+    }
+
     /** See {@link OhlcvQuery.Builder#badRows(BadRowPolicy)}. */
     public QueryBuilder badRows(BadRowPolicy policy) {
       query.badRows(policy);
@@ -1048,6 +1054,14 @@ public final class OhlcvClient implements AutoCloseable {
     /** Builds the query and {@linkplain OhlcvClient#stream(OhlcvQuery) streams} it. */
     public Stream<Candle> stream() {
       return client.stream(build());
+    }
+
+    /**
+     * Builds the query and returns its {@linkplain OhlcvClient#pages(OhlcvQuery) pages}: one series
+     * per request, lazily, with bounded memory; close the stream to stop early.
+     */
+    public Stream<CandleSeries> pages() {
+      return client.pages(build());
     }
 
     /**

@@ -12,6 +12,7 @@ import io.github.ohlcv4j.source.SampleSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
@@ -54,6 +55,35 @@ class OhlcvClientTest {
               .fetch(OhlcvQuery.builder().symbol("BTCUSDT").between(A, B).build())
               .resample(Interval.H1),
           s);
+    }
+  }
+
+  @Test
+  void theFluentBuilderGivesPagesAndZoneMidnightAlignment() {
+    try (OhlcvClient c = client(sample(500))) {
+      List<CandleSeries> pages =
+          c.query("BTCUSDT")
+              .interval(Interval.M1)
+              .between(A, B)
+              .pages()
+              .collect(java.util.stream.Collectors.toList());
+      assertEquals(6, pages.size(), "2880 minutes in pages of 500");
+      assertEquals(
+          c.query("BTCUSDT").interval(Interval.M1).between(A, B).fetch().size(),
+          pages.stream().mapToInt(CandleSeries::size).sum());
+      ZoneId ny = ZoneId.of("America/New_York");
+      CandleSeries h4 =
+          c.query("BTCUSDT")
+              .interval(Interval.M1)
+              .between(A, B)
+              .resample(Interval.H4)
+              .zone(ny)
+              .alignment(Alignment.ZONE_MIDNIGHT)
+              .fetch();
+      for (int i = 0; i < h4.size(); i++) {
+        int hour = h4.openTime(i).atZone(ny).getHour();
+        assertEquals(0, hour % 4, "4h buckets start at New York midnight: " + h4.openTime(i));
+      }
     }
   }
 
