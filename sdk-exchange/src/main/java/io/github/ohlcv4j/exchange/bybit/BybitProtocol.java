@@ -38,6 +38,7 @@ final class BybitProtocol implements VenueProtocol {
     this.name = name;
   }
 
+  /** Bybit's names of the intervals it serves, for REST and WebSocket alike. */
   static Map<Interval, String> intervals() {
     Map<Interval, String> m = new LinkedHashMap<>();
     m.put(Interval.M1, "1");

@@ -19,7 +19,6 @@ import io.github.ohlcv4j.source.http.HttpPageCursor;
 import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -128,7 +127,7 @@ public final class BybitSource extends HttpCandleSource {
   private static final RateLimitPolicy SUGGESTED_BUDGET =
       RateLimitPolicy.of(50, Duration.ofMillis(500));
 
-  private static final Map<Interval, String> INTERVALS = intervals();
+  private static final Map<Interval, String> INTERVALS = BybitProtocol.intervals();
 
   private final Category category;
   private final SourceCapabilities capabilities;
@@ -230,24 +229,6 @@ public final class BybitSource extends HttpCandleSource {
       default:
         return "BYBIT:BTCUSD.P, BYBIT:BTCUSDH25";
     }
-  }
-
-  private static Map<Interval, String> intervals() {
-    Map<Interval, String> m = new LinkedHashMap<>();
-    m.put(Interval.M1, "1");
-    m.put(Interval.M3, "3");
-    m.put(Interval.M5, "5");
-    m.put(Interval.M15, "15");
-    m.put(Interval.M30, "30");
-    m.put(Interval.H1, "60");
-    m.put(Interval.H2, "120");
-    m.put(Interval.H4, "240");
-    m.put(Interval.H6, "360");
-    m.put(Interval.H12, "720");
-    m.put(Interval.D1, "D");
-    m.put(Interval.W1, "W");
-    m.put(Interval.MN1, "M");
-    return Map.copyOf(m);
   }
 
   /** One request's window and what its response gave. */
