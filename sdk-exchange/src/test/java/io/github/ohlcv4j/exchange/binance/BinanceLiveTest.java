@@ -338,6 +338,42 @@ class BinanceLiveTest {
   }
 
   @Test
+  void aServerThatGoesDownBeforeTheReplacementIsReadyLosesNothing() throws Exception {
+    FakeBinanceStream.Conn c = historyThenSubscribed("spot", "BINANCE:BTCUSDT");
+    time.advance(Duration.ofSeconds(30)); // 00:11:00
+    venue.push(TOPIC, btc(T10, time.millis() + 2, true));
+    assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
+    venue.holdUpgrades(); // the replacement waits at the venue...
+    c.shutdownNotice();
+    venue.knocks.poll(20, TimeUnit.SECONDS); // the first connection's
+    assertEquals("/ws", venue.knocks.poll(20, TimeUnit.SECONDS), "the replacement knocks");
+    c.socket.close(1001, "going away"); // ... while the old server goes down
+    assertTrue(c.awaitClosed());
+    time.advance(Duration.ofMinutes(2)); // 00:13:00
+    venue.release();
+    FakeBinanceStream.Conn next = venue.nextConnection();
+    next.awaitTopic(TOPIC);
+    signal(s -> s.equals("connected 2 1"));
+    // The minutes the gap held come over REST, each closed once, in order.
+    assertCandle(CandleEvent.Kind.CLOSED, T10 + MIN, bar(T10 + MIN), next());
+    assertCandle(CandleEvent.Kind.CLOSED, T10 + 2 * MIN, bar(T10 + 2 * MIN), next());
+    int backfilled = 0;
+    while (backfilled < 2) {
+      backfilled += Integer.parseInt(signal(s -> s.startsWith("backfilled ")).substring(11));
+    }
+    assertEquals(2, backfilled, recorded.lines().toString());
+    assertTrue(recorded.reconnects().isEmpty(), "a replacement, not a reconnect");
+    long now = time.millis();
+    venue.push(TOPIC, btc(T10 + 3 * MIN, now, false));
+    CandleEvent e = next();
+    while (e.kind() != CandleEvent.Kind.UPDATE || e.candle().openTimeMillis() != T10 + 3 * MIN) {
+      assertEquals(CandleEvent.Kind.UPDATE, e.kind(), "no close twice: " + e);
+      e = next(); // the backfill's view of the candle in progress may come first
+    }
+    assertCandle(CandleEvent.Kind.UPDATE, T10 + 3 * MIN, bar(T10 + 3 * MIN, now), e);
+  }
+
+  @Test
   void aRefusedSubscriptionEndsItsStreamWithATypedErrorAndSparesTheOthers() throws Exception {
     venue.refused.add("xxxusdt@kline_1m");
     venue.holdUpgrades();
@@ -384,6 +420,10 @@ class BinanceLiveTest {
     assertEquals(2, venue.all.size());
     assertEquals(200, BinanceLive.limits(BinanceSource.Market.USDM).topicsPerConnection());
     assertEquals(1024, BinanceLive.limits(BinanceSource.Market.SPOT).topicsPerConnection());
+    for (BinanceSource.Market m : BinanceSource.Market.values()) {
+      assertEquals(Duration.ofHours(23), BinanceLive.limits(m).maxConnectionAge(), "before 24 h");
+      assertEquals(300, BinanceLive.limits(m).connections());
+    }
   }
 
   @Test

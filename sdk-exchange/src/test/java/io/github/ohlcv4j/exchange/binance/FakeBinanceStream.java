@@ -190,6 +190,10 @@ final class FakeBinanceStream extends Dispatcher {
 
   final MockWebServer server = new MockWebServer();
   final BlockingQueue<Conn> opened = new LinkedBlockingQueue<>();
+
+  /** Every upgrade request, as it arrives (before a hold). */
+  final BlockingQueue<String> knocks = new LinkedBlockingQueue<>();
+
   final List<Conn> all = new CopyOnWriteArrayList<>();
   final List<String> restRequests = new CopyOnWriteArrayList<>();
   final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -241,6 +245,7 @@ final class FakeBinanceStream extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
     String path = request.getUrl().encodedPath();
     if (path.equals("/ws") || path.equals("/market/ws")) {
+      knocks.add(path);
       CountDownLatch h = hold;
       if (h != null && !h.await(30, TimeUnit.SECONDS)) {
         throw new AssertionError("upgrade held for 30 s");
