@@ -278,6 +278,23 @@ class BinanceLiveTest {
   }
 
   @Test
+  void aCloseThatNeverComesIsFetchedOverRestAtTheEndPlusTheGrace() throws Exception {
+    historyThenSubscribed("spot", "BINANCE:BTCUSDT");
+    time.advance(Duration.ofSeconds(30)); // 00:11:00, and Binance's close for 00:10 is lost
+    venue.push(TOPIC, btc(T10 + MIN, time.millis() + 5, false));
+    time.advance(Duration.ofSeconds(4));
+    assertTrue(got.isEmpty(), "the update of 00:11 waits for the close of 00:10");
+    time.advance(Duration.ofSeconds(2)); // past 00:11:05
+    assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
+    assertCandle(CandleEvent.Kind.UPDATE, T10 + MIN, bar(T10 + MIN, T10 + MIN + 5), next());
+    signal(s -> s.equals("backfilled 1"));
+    assertEquals(
+        "/api/v3/klines " + T10 + ".." + (T10 + MIN - 1),
+        venue.restRequests.get(venue.restRequests.size() - 1),
+        "exactly the missing candle");
+  }
+
+  @Test
   void usdmDisconnectReconnectsResubscribesAndBackfillsTheGapOverRest() throws Exception {
     FakeBinanceStream.Conn c = historyThenSubscribed("usdm", "BINANCE:BTCUSDT.P");
     assertEquals("/market/ws", c.path, "USD-M klines are served on the /market route");
