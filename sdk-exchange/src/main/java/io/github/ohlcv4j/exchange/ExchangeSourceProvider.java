@@ -30,7 +30,9 @@ import java.util.Set;
  *       <td>{@link BybitSource}</td><td>{@code baseUrl}, {@code pageSize} (1-1000), {@code wsUrl}
  *       (the live feed's host: {@link io.github.ohlcv4j.exchange.bybit.BybitLive})</td></tr>
  *   <tr><td>{@code binance:spot}, {@code binance:usdm}</td><td>{@link BinanceSource}</td>
- *       <td>{@code baseUrl}, {@code pageSize} (spot 1-1000, usdm 1-1500), {@code weightLimit}</td></tr>
+ *       <td>{@code baseUrl}, {@code pageSize} (spot 1-1000, usdm 1-1500), {@code weightLimit},
+ *       {@code wsUrl} (the live feed's host: {@link io.github.ohlcv4j.exchange.binance.BinanceLive})
+ *       </td></tr>
  *   <tr><td>{@code polygon:}</td><td>{@link PolygonSource}</td>
  *       <td>{@code baseUrl}, {@code pageSize} (1-50000), {@code adjusted} (true/false),
  *       {@code requestsPerMinute}, {@code apiKey} (better: the {@code POLYGON_API_KEY}
@@ -155,13 +157,18 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             BinanceSource.builder(m).context(context),
             uri,
             params,
-            "baseUrl, pageSize and weightLimit",
+            "baseUrl, pageSize, weightLimit and wsUrl",
             (b, k, v) -> {
-              if (!k.equals("weightLimit")) {
-                return false;
+              switch (k) {
+                case "weightLimit":
+                  b.weightLimit(SourceUris.parseInt(uri, k, v));
+                  return true;
+                case "wsUrl":
+                  b.wsUrl(v);
+                  return true;
+                default:
+                  return false;
               }
-              b.weightLimit(SourceUris.parseInt(uri, k, v));
-              return true;
             })
         .build();
   }

@@ -27,6 +27,29 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("io.github.ohlcv4j.internal..");
 
+  /**
+   * Live feeds are a venue protocol on the public WebSocket kit ({@code
+   * io.github.ohlcv4j.source.live}): no exchange class opens sockets or keeps executors of its own,
+   * so connections, limits, heartbeats and reconnects stay the kit's.
+   */
+  @ArchTest
+  static final ArchRule liveFeedsUseTheWebSocketKit =
+      noClasses()
+          .that()
+          .resideInAPackage("io.github.ohlcv4j.exchange..")
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("okhttp3.WebSocket")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("okhttp3.WebSocketListener")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.util.concurrent.Executors")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.util.concurrent.ScheduledExecutorService");
+
   @ArchTest
   static final ArchRule publicPackagesExposeNoInternalTypes =
       classes()

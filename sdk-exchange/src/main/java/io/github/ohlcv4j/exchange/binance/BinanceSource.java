@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -170,6 +171,7 @@ public final class BinanceSource extends HttpCandleSource {
   private final int weightLimit;
   private final Map<Interval, String> intervals;
   private final SourceCapabilities capabilities;
+  private final BinanceLive live;
 
   private BinanceSource(Builder b) {
     super(b, "binance:" + b.market.id(), "Binance", b.market.baseUrl, b.market.defaultPageSize);
@@ -198,6 +200,19 @@ public final class BinanceSource extends HttpCandleSource {
       caps.calendarOffsets(ZoneOffset.ofHours(-12), ZoneOffset.ofHours(14));
     }
     this.capabilities = caps.build();
+    BinanceLive.Builder lb = BinanceLive.builder(market).context(context());
+    if (b.wsUrl != null) {
+      lb.wsUrl(b.wsUrl);
+    }
+    this.live = lb.build();
+  }
+
+  /**
+   * Live klines over Binance's market streams ({@link BinanceLive}); nothing connects until used.
+   */
+  @Override
+  public Optional<io.github.ohlcv4j.source.live.LiveFeed> live() {
+    return Optional.of(live);
   }
 
   /** A source for {@code market} with the defaults. */
@@ -214,6 +229,7 @@ public final class BinanceSource extends HttpCandleSource {
   public Builder newBuilder() {
     Builder b = copyInto(new Builder(market));
     b.weightLimit = weightLimit;
+    b.wsUrl = live.wsUrl().equals(BinanceLive.defaultWsUrl(market)) ? null : live.wsUrl();
     return b;
   }
 
@@ -470,6 +486,7 @@ public final class BinanceSource extends HttpCandleSource {
   public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Market market;
     private int weightLimit;
+    private @Nullable String wsUrl;
 
     Builder(Market market) {
       super(Market.USDM.maxPageSize);
@@ -499,6 +516,17 @@ public final class BinanceSource extends HttpCandleSource {
         throw new IllegalArgumentException("weightLimit must be positive, got " + weightLimit);
       }
       this.weightLimit = weightLimit;
+      return this;
+    }
+
+    /**
+     * Where the live feed connects: the market's {@link BinanceLive#defaultWsUrl} unless given; see
+     * {@link BinanceLive.Builder#wsUrl(String)}.
+     *
+     * @throws IllegalArgumentException if it is not a ws, wss, http or https URL without a query
+     */
+    public Builder wsUrl(String wsUrl) {
+      this.wsUrl = BinanceLive.Builder.normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
       return this;
     }
 

@@ -1,0 +1,331 @@
+package io.github.ohlcv4j.exchange.internal;
+
+import io.github.ohlcv4j.DataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one frame of Binance's market streams (spot and USD-M futures): a kline event {@code
+ * {"e":"kline","E":…,"s":"BTCUSDT","k":{"t":…,"T":…,"s":"BTCUSDT","i":"1m","o":"…","c":"…",
+ * "h":"…","l":"…","v":"…","x":false,…}}}, the same wrapped by a combined stream ({@code
+ * {"stream":"btcusdt@kline_1m","data":{…}}}), the {@code serverShutdown} event (raw or combined),
+ * an answer to a request ({@code {"result":null,"id":1}}), or an error, as documented ({@code
+ * {"code":2,"msg":"…","id":1}}) or as served ({@code {"error":{"code":2,"msg":"…"},"id":1}}). Keys
+ * come in any order; a key the format defines given twice is refused; other events' frames are read
+ * through and left for the caller to ignore. Strict and linear in the frame, as {@link JsonBytes}
+ * is; one reader per thread, reused from frame to frame.
+ */
+public final class BinancePushes {
+
+  private static final byte[][] TOP =
+      BybitKlines.keys(
+          "e", "E", "s", "k", "stream", "data", "result", "id", "code", "msg", "error");
+  private static final String[] TOP_NAMES = {
+    "e", "E", "s", "k", "stream", "data", "result", "id", "code", "msg", "error"
+  };
+  private static final byte[][] KLINE =
+      BybitKlines.keys("t", "s", "i", "o", "h", "l", "c", "v", "x");
+  private static final String[] KLINE_NAMES = {"t", "s", "i", "o", "h", "l", "c", "v", "x"};
+  private static final int KLINE_REQUIRED = 0b1_1111_1101; // all but s
+  private static final byte[][] ERROR = BybitKlines.keys("code", "msg");
+
+  private byte[] bytes = new byte[1024];
+  private String source = "";
+
+  /** The combined stream's {@code stream}, or null for a raw frame. */
+  public @Nullable String stream;
+
+  /** The event type {@code e}, or null. */
+  public @Nullable String event;
+
+  /** The event time {@code E}, or {@link Long#MIN_VALUE}. */
+  public long eventTime;
+
+  /** Whether the frame is a kline event; its candle is in the fields below. */
+  public boolean kline;
+
+  /** The kline's symbol as Binance writes it ({@code s} of the event or of {@code k}). */
+  public @Nullable String symbol;
+
+  /** The kline's interval {@code k.i}, such as {@code 1m}. */
+  public @Nullable String interval;
+
+  /** The kline's open time {@code k.t}. */
+  public long openTime;
+
+  /** {@code k.o}. */
+  public double open;
+
+  /** {@code k.h}. */
+  public double high;
+
+  /** {@code k.l}. */
+  public double low;
+
+  /** {@code k.c}. */
+  public double close;
+
+  /** {@code k.v}, the base volume. */
+  public double volume;
+
+  /** {@code k.x}: whether the kline is closed. */
+  public boolean closed;
+
+  /** Whether the frame answers a request ({@code result} is there). */
+  public boolean answer;
+
+  /** The {@code id} of an answer or error (a number or a string, as text), or null. */
+  public @Nullable String id;
+
+  /** Whether the frame is an error; its {@link #code} and {@link #msg}. */
+  public boolean error;
+
+  /** The error's {@code code}. */
+  public long code;
+
+  /** The error's {@code msg}, or null. */
+  public @Nullable String msg;
+
+  /**
+   * Reads {@code text}.
+   *
+   * @param source the feed's name, for errors
+   * @throws DataFormatException saying where, if the frame is not one of Binance's
+   */
+  public void read(String text, String source) {
+    this.source = source;
+    int n = ascii(text);
+    JsonBytes in;
+    if (n >= 0) {
+      in = new JsonBytes(bytes, n, source, "the kline stream");
+    } else {
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      in = new JsonBytes(b, b.length, source, "the kline stream");
+    }
+    stream = null;
+    event = null;
+    eventTime = Long.MIN_VALUE;
+    kline = false;
+    symbol = null;
+    interval = null;
+    answer = false;
+    id = null;
+    error = false;
+    code = 0;
+    msg = null;
+    if (in.peek() != '{') {
+      throw in.fail("a JSON object");
+    }
+    object(in, true);
+    in.expectEnd();
+    if ("kline".equals(event)) {
+      if (!kline) {
+        throw in.fail("\"k\" in a kline event");
+      }
+      if (eventTime == Long.MIN_VALUE) {
+        throw in.fail("\"E\" in a kline event");
+      }
+      if (stream == null && symbol == null) {
+        throw in.fail("\"s\" in a kline event");
+      }
+    } else {
+      kline = false;
+    }
+  }
+
+  /** The stream the kline came on: the combined stream's name, or {@code <symbol>@kline_<i>}. */
+  public String topic() {
+    String s = stream;
+    if (s != null) {
+      return s;
+    }
+    return String.valueOf(symbol).toLowerCase(Locale.ROOT) + "@kline_" + interval;
+  }
+
+  /**
+   * Reads an object's keys; {@code top} for the frame itself, false for a combined {@code data}.
+   */
+  private void object(JsonBytes in, boolean top) {
+    in.expect('{', "'{'");
+    int seen = 0;
+    if (in.consume('}')) {
+      return;
+    }
+    do {
+      int k = in.key(TOP);
+      if (k >= 0 && !top && k >= 4) {
+        k = -1; // inside data only the event's own keys count
+      }
+      if (k >= 0) {
+        if ((seen & (1 << k)) != 0) {
+          throw in.fail("no second \"" + TOP_NAMES[k] + "\" in the frame");
+        }
+        seen |= 1 << k;
+        in.field(TOP_NAMES[k]);
+      }
+      switch (k) {
+        case 0:
+          event = in.nullValue() ? null : in.string();
+          break;
+        case 1:
+          eventTime = in.whole();
+          break;
+        case 2:
+          symbol = in.string();
+          break;
+        case 3:
+          if (in.peek() != '{') {
+            throw in.fail("a kline object");
+          }
+          kline(in);
+          break;
+        case 4:
+          stream = in.string();
+          break;
+        case 5:
+          if (in.peek() == '{') {
+            in.field(null);
+            object(in, false);
+          } else {
+            in.skipValue();
+          }
+          break;
+        case 6:
+          answer = true;
+          in.skipValue(); // null, or what LIST_SUBSCRIPTIONS and GET_PROPERTY return
+          break;
+        case 7:
+          if (in.nullValue()) {
+            id = null;
+          } else if (in.peek() == '"') {
+            id = in.string();
+          } else {
+            id = Long.toString(in.whole());
+          }
+          break;
+        case 8:
+          code = in.whole();
+          error = true;
+          break;
+        case 9:
+          msg = in.nullValue() ? null : in.string();
+          break;
+        case 10:
+          if (in.peek() == '{') {
+            errorObject(in);
+          } else {
+            in.skipValue();
+          }
+          break;
+        default:
+          in.skipValue();
+          break;
+      }
+      in.field(null);
+    } while (in.more('}', "',' or '}' in the frame"));
+  }
+
+  private void errorObject(JsonBytes in) {
+    in.expect('{', "'{'");
+    error = true;
+    if (in.consume('}')) {
+      return;
+    }
+    do {
+      int k = in.key(ERROR);
+      if (k == 0) {
+        in.field("error.code");
+        code = in.whole();
+      } else if (k == 1) {
+        in.field("error.msg");
+        msg = in.nullValue() ? null : in.string();
+      } else {
+        in.skipValue();
+      }
+      in.field(null);
+    } while (in.more('}', "',' or '}' in the error"));
+  }
+
+  private void kline(JsonBytes in) {
+    in.expect('{', "'{'");
+    int seen = 0;
+    if (!in.consume('}')) {
+      do {
+        int k = in.key(KLINE);
+        if (k >= 0) {
+          if ((seen & (1 << k)) != 0) {
+            throw in.fail("no second \"" + KLINE_NAMES[k] + "\" in a kline");
+          }
+          seen |= 1 << k;
+          in.field("k." + KLINE_NAMES[k]);
+        }
+        switch (k) {
+          case 0:
+            openTime = in.whole();
+            break;
+          case 1:
+            String s = in.string();
+            if (symbol == null) {
+              symbol = s;
+            }
+            break;
+          case 2:
+            interval = in.string();
+            break;
+          case 3:
+            open = in.number();
+            break;
+          case 4:
+            high = in.number();
+            break;
+          case 5:
+            low = in.number();
+            break;
+          case 6:
+            close = in.number();
+            break;
+          case 7:
+            volume = in.number();
+            break;
+          case 8:
+            closed = in.bool();
+            break;
+          default:
+            in.skipValue(); // T, f, L, n, q, V, Q, B
+            break;
+        }
+        in.field(null);
+      } while (in.more('}', "',' or '}' in a kline"));
+    }
+    if ((seen & KLINE_REQUIRED) != KLINE_REQUIRED) {
+      for (int k = 0; k < KLINE_NAMES.length; k++) {
+        if ((KLINE_REQUIRED & (1 << k)) != 0 && (seen & (1 << k)) == 0) {
+          throw in.fail("\"" + KLINE_NAMES[k] + "\" in every kline");
+        }
+      }
+    }
+    kline = true;
+  }
+
+  /** Copies an ASCII text into the reused buffer; -1 if it is not ASCII. */
+  private int ascii(String text) {
+    int n = text.length();
+    if (bytes.length < n) {
+      bytes = new byte[Math.max(n, bytes.length * 2)];
+    }
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      bytes[i] = (byte) c;
+    }
+    return n;
+  }
+
+  @Override
+  public String toString() {
+    return "BinancePushes{" + source + ", event=" + event + ", kline=" + kline + "}";
+  }
+}
