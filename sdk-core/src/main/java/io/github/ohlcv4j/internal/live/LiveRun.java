@@ -196,10 +196,12 @@ public final class LiveRun
           timer.cancel(false);
           timer = null;
         }
-        for (CompletableFuture<CandleSeries> f : fetches) {
+        // A copy: cancelling a fetch runs its completion, which removes it from the list.
+        List<CompletableFuture<CandleSeries>> pending = new ArrayList<>(fetches);
+        fetches.clear();
+        for (CompletableFuture<CandleSeries> f : pending) {
           f.cancel(true);
         }
-        fetches.clear();
         scheduleDrain();
       }
       if (h != null) {
