@@ -151,9 +151,9 @@ public final class SourceRouter implements AutoCloseable {
 
   /**
    * The sources that answer for {@code venue} (upper case): the one routed to it; else those
-   * registered or discovered that name it in their capabilities; else, with discovery on, the
-   * sources the providers name for the venue's spot and perpetual symbols (opened and kept as
-   * discovered). Empty if none.
+   * registered or discovered that name it in their capabilities; else the default source; else,
+   * with discovery on, the sources the providers name for the venue's spot and perpetual symbols
+   * (opened and kept as discovered). Empty if none.
    */
   public List<CandleSource> sourcesFor(String venue) {
     CandleSource routed = routes.get(venue);
@@ -165,6 +165,9 @@ public final class SourceRouter implements AutoCloseable {
       if (s.capabilities().venues().contains(venue)) {
         out.add(s);
       }
+    }
+    if (out.isEmpty() && defaultSource != null) {
+      return List.of(defaultSource); // as a symbol of the venue would be routed
     }
     if (out.isEmpty() && autoDiscover) {
       for (MarketType type : MarketType.values()) {
