@@ -234,11 +234,12 @@ public final class BybitSource extends HttpCandleSource {
   static final int MAX_INSTRUMENT_PAGES = 50;
 
   /**
-   * Reads the category's instruments from {@code GET /v5/market/instruments-info}, following {@code
-   * nextPageCursor} until it is empty: symbol, contract type, status, base and quote coin, {@code
-   * priceFilter.tickSize}, {@code lotSizeFilter.qtyStep} (spot: {@code basePrecision}) and {@code
-   * launchTime}. Errors map as a kline request's do (a non-zero {@code retCode}, 403 bans, limit
-   * headers to the venue budget).
+   * Reads the category's instruments from {@code GET /v5/market/instruments-info} ({@code
+   * limit=1000} for derivatives; spot takes no paging), following {@code nextPageCursor} until it
+   * is empty: symbol, contract type, status, base and quote coin, {@code priceFilter.tickSize},
+   * {@code lotSizeFilter.qtyStep} (spot: {@code basePrecision}) and {@code launchTime}. Errors map
+   * as a kline request's do (a non-zero {@code retCode}, 403 bans, limit headers to the venue
+   * budget).
    *
    * @throws DataFormatException if a body is malformed (saying where), or the cursor repeats or
    *     runs past {@value #MAX_INSTRUMENT_PAGES} pages
@@ -268,8 +269,10 @@ public final class BybitSource extends HttpCandleSource {
       HttpUrl.Builder u =
           url()
               .addPathSegments("v5/market/instruments-info")
-              .addQueryParameter("category", category.id())
-              .addQueryParameter("limit", Integer.toString(INSTRUMENTS_PAGE));
+              .addQueryParameter("category", category.id());
+      if (category != Category.SPOT) { // spot answers everything at once and takes no paging
+        u.addQueryParameter("limit", Integer.toString(INSTRUMENTS_PAGE));
+      }
       if (!cursor.isEmpty()) {
         u.addQueryParameter("cursor", cursor);
       }

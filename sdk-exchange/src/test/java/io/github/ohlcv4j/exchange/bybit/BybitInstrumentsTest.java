@@ -126,7 +126,7 @@ class BybitInstrumentsTest extends VenueTest {
   }
 
   @Test
-  void spotTakesBasePrecisionAsTheSizeStepAndHasNoListingTime() {
+  void spotTakesBasePrecisionAsTheSizeStepAndHasNoListingTime() throws Exception {
     server.enqueue(response(200, SPOT));
     Instruments all = source(BybitSource.Category.SPOT, context()).instruments();
     Instrument btc = all.bySymbol("BYBIT:BTCUSDT").orElseThrow();
@@ -135,6 +135,9 @@ class BybitInstrumentsTest extends VenueTest {
     assertEquals(OptionalDouble.of(0.01), btc.priceTick());
     assertEquals(Optional.empty(), btc.listedAt());
     assertTrue(all.bySymbol("BYBIT:BTCUSDT.P").isEmpty(), "spot lists no perpetual");
+    RecordedRequest r = server.takeRequest();
+    assertEquals("spot", r.getUrl().queryParameter("category"));
+    assertEquals(null, r.getUrl().queryParameter("limit"), "spot takes no paging");
   }
 
   @Test
