@@ -534,6 +534,61 @@ public final class OhlcvClient implements AutoCloseable {
   }
 
   /**
+   * The instruments {@code venue} lists ({@code "BYBIT"}, {@code "BINANCE"}, {@code "POLYGON"}),
+   * from every source of this client that serves it: the one routed to the venue, else those
+   * registered for it (Bybit spot and linear, say: their lists one after the other); a client with
+   * discovery on and none registered opens the venue's spot and perpetual sources. Each source
+   * keeps its list for its TTL (an hour by default), so calling this often costs nothing until
+   * then. The way from a ccxt-style pair to the venue's code:
+   *
+   * <pre>{@code
+   * Instrument perp = client.instruments("BYBIT")
+   *     .find("BTC", "USDT", Instrument.Type.PERPETUAL).orElseThrow();
+   * }</pre>
+   *
+   * <p>A venue that has paused or banned this client is not asked until the pause ends: the call
+   * fails at once with a {@link RateLimitException} that says until when.
+   *
+   * @throws InvalidQueryException if no source of this client serves the venue, or one that does
+   *     lists no instruments
+   * @throws RateLimitException if the venue paused or banned this client, or refuses as too many
+   * @throws OhlcvException what the venue refused, or a malformed answer ({@link
+   *     DataFormatException})
+   * @throws ClientClosedException if this client is closed
+   */
+  public Instruments instruments(String venue) {
+    Objects.requireNonNull(venue, "venue");
+    checkOpen();
+    String v = venue.trim().toUpperCase(Locale.ROOT);
+    if (v.isEmpty() || !v.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_')) {
+      throw new InvalidQueryException(
+          "instruments(\""
+              + venue
+              + "\"): give a venue alone, as symbols spell it: \"BYBIT\", \"BINANCE\", \"POLYGON\".");
+    }
+    List<CandleSource> serving = router.sourcesFor(v);
+    if (serving.isEmpty()) {
+      throw new InvalidQueryException(
+          "No source of this client serves "
+              + v
+              + "; register one (OhlcvClient.builder().source(\""
+              + v.toLowerCase(Locale.ROOT)
+              + ":...\")) or route the venue to one with .route(\""
+              + v
+              + "\", source).");
+    }
+    List<Instruments> parts = new ArrayList<>();
+    for (CandleSource s : serving) {
+      Optional<RateLimitException> paused = guards.paused(s, v + " instruments");
+      if (paused.isPresent()) {
+        throw paused.get();
+      }
+      parts.add(s.instruments());
+    }
+    return Instruments.concat(parts);
+  }
+
+  /**
    * The sources this client uses so far: those registered and those opened for venues on demand.
    */
   public List<CandleSource> sources() {

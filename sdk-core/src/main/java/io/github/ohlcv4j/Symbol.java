@@ -41,9 +41,16 @@ public final class Symbol {
   /**
    * Parses {@code [VENUE:]CODE[.P]}.
    *
+   * <p>A ccxt-style pair ({@code "BTC/USDT"}, {@code "BTC/USDT:USDT"}) is refused rather than taken
+   * as a code the venue would then reject: the message says how to write it ({@code "BTCUSDT"},
+   * {@code "BTCUSDT.P"}) and how to look the venue's code up with {@link
+   * OhlcvClient#instruments(String)} and {@link Instruments#find(String, String)}. A source whose
+   * codes do hold a slash (a table of one's own) gets them through {@link #of(String, String,
+   * MarketType)}, which takes any code.
+   *
    * @throws InvalidQueryException saying what was given, what is accepted and how to write it, if
    *     the text is empty, has white space or control characters, a lone surrogate, an empty or
-   *     malformed venue, or an empty code
+   *     malformed venue, an empty code, or a slash
    */
   public static Symbol parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -62,6 +69,9 @@ public final class Symbol {
                 + i
                 + "; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
       }
+    }
+    if (text.indexOf('/') >= 0) {
+      throw new InvalidQueryException(slashPair(text));
     }
     String venue = "";
     String rest = text;
@@ -90,6 +100,56 @@ public final class Symbol {
               + "\" has no code after the venue; expected [VENUE:]CODE[.P], e.g. \"BINANCE:BTCUSDT\"");
     }
     return new Symbol(venue.toUpperCase(Locale.ROOT), rest, type);
+  }
+
+  /**
+   * The refusal of a ccxt-style pair ({@code BTC/USDT}, {@code BYBIT:BTC/USDT}, {@code
+   * BTC/USDT:USDT}): no venue spells its code with a slash, so taking it as a code would only have
+   * the venue refuse it later, or worse, match nothing silently.
+   */
+  private static String slashPair(String text) {
+    String venue = "";
+    String pair = text;
+    int colon = text.indexOf(':');
+    if (colon >= 0 && text.indexOf('/') > colon) {
+      venue = text.substring(0, colon);
+      pair = text.substring(colon + 1);
+    }
+    String settle = "";
+    int c2 = pair.indexOf(':');
+    if (c2 >= 0) { // ccxt's BASE/QUOTE:SETTLE is a swap
+      settle = pair.substring(c2 + 1);
+      pair = pair.substring(0, c2);
+    }
+    int slash = pair.indexOf('/');
+    String base = pair.substring(0, slash);
+    String quote = pair.substring(slash + 1);
+    boolean simple =
+        !base.isEmpty()
+            && !quote.isEmpty()
+            && quote.indexOf('/') < 0
+            && (venue.isEmpty() || VENUE.matcher(venue).matches());
+    if (!simple) {
+      return "Symbol \""
+          + printable(text)
+          + "\" has a '/', which no venue's code has; expected [VENUE:]CODE[.P] with the venue's own"
+          + " code, e.g. \"BINANCE:BTCUSDT\".";
+    }
+    String v = venue.isEmpty() ? "" : venue.toUpperCase(Locale.ROOT) + ":";
+    String written = v + base + quote + (settle.isEmpty() ? "" : MarketType.PERPETUAL.suffix());
+    return "Symbol \""
+        + printable(text)
+        + "\" is a ccxt-style pair; ohlcv4j takes the venue's own code: write \""
+        + written
+        + "\""
+        + (settle.isEmpty() ? "" : " (.P marks the perpetual)")
+        + ", or look the code up with client.instruments(\""
+        + (venue.isEmpty() ? "BYBIT" : venue.toUpperCase(Locale.ROOT))
+        + "\").find(\""
+        + base
+        + "\", \""
+        + quote
+        + "\").";
   }
 
   /**

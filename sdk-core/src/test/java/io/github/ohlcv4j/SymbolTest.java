@@ -118,4 +118,28 @@ class SymbolTest {
     assertEquals("BYBIT:BTCUSDT.P", s.withVenue("bybit").toString());
     assertEquals(s, s.withVenue("BYBIT").withoutVenue());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "BTC/USDT|write \"BTCUSDT\"|instruments(\"BYBIT\").find(\"BTC\", \"USDT\")",
+        "BINANCE:ETH/BTC|write \"BINANCE:ETHBTC\"|instruments(\"BINANCE\").find(\"ETH\", \"BTC\")",
+        "BTC/USDT:USDT|write \"BTCUSDT.P\" (.P marks the perpetual)|find(\"BTC\", \"USDT\")",
+        "bybit:BTC/USDT:USDT|write \"BYBIT:BTCUSDT.P\"|instruments(\"BYBIT\")",
+      })
+  void aCcxtStylePairIsRefusedWithHowToWriteIt(String text, String hint, String lookup) {
+    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> Symbol.parse(text));
+    assertTrue(e.getMessage().contains("ccxt-style pair"), e.getMessage());
+    assertTrue(e.getMessage().contains(hint), e.getMessage());
+    assertTrue(e.getMessage().contains(lookup), e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSlashThatIsNoPairIsRefusedToo() {
+    for (String text : new String[] {"/", "BTC/", "/USDT", "A/B/C", "BAD VENUE/X"}) {
+      assertThrows(InvalidQueryException.class, () -> Symbol.parse(text), text);
+    }
+    assertEquals("A/B", Symbol.of("", "A/B", MarketType.SPOT).code(), "of() takes any code");
+  }
 }

@@ -142,6 +142,37 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   }
 
   /**
+   * The error for a request to {@code source} now, if its venue has paused or banned this client: a
+   * {@link io.github.ohlcv4j.RateLimitException} that waits until the pause ends (with {@code
+   * bannedUntil} for a ban), for requests that do not go through the page guards.
+   */
+  public Optional<io.github.ohlcv4j.RateLimitException> paused(CandleSource source, String what) {
+    String group = RateLimitGuard.group(source);
+    Instant now = timer.clock().instant();
+    Optional<Instant> until = venues.pausedUntil(group, now);
+    if (until.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean ban = venues.isBanned(group, now);
+    String message =
+        source.name()
+            + ": not asked for "
+            + what
+            + ": "
+            + (ban ? "the venue banned this client" : "the venue asked for no requests")
+            + " until "
+            + until.get()
+            + " ("
+            + venues.pauseReason(group)
+            + "); ask again after that.";
+    var b =
+        ban
+            ? io.github.ohlcv4j.RateLimitException.ban(source.name(), message, until.get())
+            : io.github.ohlcv4j.RateLimitException.of(source.name(), message);
+    return Optional.of(b.retryAfter(java.time.Duration.between(now, until.get())).build());
+  }
+
+  /**
    * {@code checked} with what the guards know added: an open circuit or a venue pause makes an up
    * source {@link Health.Status#DEGRADED} and says until when; the latency of the last request
    * fills in when the check made none.

@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.internal;
 
 import io.github.ohlcv4j.InvalidQueryException;
+import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
@@ -146,6 +147,36 @@ public final class SourceRouter implements AutoCloseable {
                             : ", or let the client open one on its own with"
                                 + " OhlcvClient.builder().autoDiscover(true) (a client built with"
                                 + " sources uses only those unless told so).")));
+  }
+
+  /**
+   * The sources that answer for {@code venue} (upper case): the one routed to it; else those
+   * registered or discovered that name it in their capabilities; else the default source; else,
+   * with discovery on, the sources the providers name for the venue's spot and perpetual symbols
+   * (opened and kept as discovered). Empty if none.
+   */
+  public List<CandleSource> sourcesFor(String venue) {
+    CandleSource routed = routes.get(venue);
+    if (routed != null) {
+      return List.of(routed);
+    }
+    Set<CandleSource> out = new LinkedHashSet<>(byVenue.getOrDefault(venue, List.of()));
+    for (CandleSource s : discovered.values()) {
+      if (s.capabilities().venues().contains(venue)) {
+        out.add(s);
+      }
+    }
+    if (out.isEmpty() && defaultSource != null) {
+      return List.of(defaultSource); // as a symbol of the venue would be routed
+    }
+    if (out.isEmpty() && autoDiscover) {
+      for (MarketType type : MarketType.values()) {
+        Optional<URI> uri = CandleSources.uriFor(Symbol.of(venue, "BTCUSDT", type));
+        uri.ifPresent(
+            u -> out.add(discovered.computeIfAbsent(u, x -> CandleSources.open(x, context))));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Every source held: registered, routed, then discovered, each once. */

@@ -1,6 +1,8 @@
 package io.github.ohlcv4j.source;
 
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.Instruments;
+import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
@@ -98,6 +100,30 @@ public interface CandleSource extends AutoCloseable {
    */
   default Optional<LiveFeed> live() {
     return Optional.empty();
+  }
+
+  /**
+   * The instruments this source's venue lists, with their base and quote assets, status, price
+   * tick, size step and listing time where the venue publishes them; see {@link
+   * io.github.ohlcv4j.Instruments}. Sources that list them (Bybit, Binance, Polygon) keep the list
+   * for a while ({@link io.github.ohlcv4j.source.http.HttpCandleSource.Builder#instrumentsTtl}) and
+   * ask the venue again once it is older. Blocks while the venue is asked.
+   *
+   * <p>By default a source lists nothing: it throws an {@link InvalidQueryException} that says so,
+   * so that "this source cannot tell" is never mistaken for "the venue lists nothing".
+   *
+   * @throws InvalidQueryException if this source does not list instruments
+   * @throws OhlcvException if the venue refuses or fails (the same typed errors as a fetch: a
+   *     {@link io.github.ohlcv4j.RateLimitException} that says how long to wait, a {@link
+   *     io.github.ohlcv4j.DataFormatException} that says where a body is malformed)
+   */
+  default Instruments instruments() {
+    throw InvalidQueryException.of(
+            name(),
+            name()
+                + " does not list instruments; a venue source (bybit:, binance:, polygon:) does, or"
+                + " write the venue's own code as the symbol (\"BYBIT:BTCUSDT\").")
+        .build();
   }
 
   /** Releases connections and threads this source owns. Idempotent. */

@@ -130,7 +130,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             BybitSource.builder(category).context(context),
             uri,
             params,
-            "baseUrl, pageSize and wsUrl",
+            "baseUrl, pageSize, instrumentsTtl and wsUrl",
             (b, k, v) -> {
               if (!k.equals("wsUrl")) {
                 return false;
@@ -157,7 +157,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             BinanceSource.builder(m).context(context),
             uri,
             params,
-            "baseUrl, pageSize, weightLimit and wsUrl",
+            "baseUrl, pageSize, instrumentsTtl, weightLimit and wsUrl",
             (b, k, v) -> {
               switch (k) {
                 case "weightLimit":
@@ -187,7 +187,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             PolygonSource.builder().context(context),
             uri,
             params,
-            "apiKey, baseUrl, pageSize, adjusted and requestsPerMinute",
+            "apiKey, baseUrl, pageSize, instrumentsTtl, adjusted and requestsPerMinute",
             (b, k, v) -> {
               switch (k) {
                 case "adjusted":
@@ -204,6 +204,27 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
               }
             })
         .build();
+  }
+
+  /** {@code instrumentsTtl}: an ISO-8601 duration ({@code PT30M}) or whole seconds. */
+  private static java.time.Duration ttl(URI uri, String v) {
+    try {
+      java.time.Duration d =
+          v.chars().allMatch(Character::isDigit) && !v.isEmpty() && v.length() < 12
+              ? java.time.Duration.ofSeconds(Long.parseLong(v))
+              : java.time.Duration.parse(v);
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException(
+        "Source URI "
+            + SourceUris.redact(uri)
+            + ": instrumentsTtl \""
+            + v
+            + "\" is not a duration; give seconds (3600) or ISO-8601 (PT1H), 0 to ask every time");
   }
 
   /** Sets a venue's own URI parameter on its builder; false if the venue has no such parameter. */
@@ -225,6 +246,8 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
         b.baseUrl(v);
       } else if (k.equals("pageSize")) {
         b.pageSize(SourceUris.parseInt(uri, k, v));
+      } else if (k.equals("instrumentsTtl")) {
+        b.instrumentsTtl(ttl(uri, v));
       } else if (!venue.set(b, k, v)) {
         throw SourceUris.unknownParameter(uri, k, accepted);
       }

@@ -39,6 +39,29 @@ class ExchangeSourceProviderTest {
   }
 
   @Test
+  void instrumentsTtlIsSecondsOrAnIsoDuration() {
+    BybitSource bybit =
+        assertInstanceOf(BybitSource.class, CandleSources.open("bybit:spot?instrumentsTtl=PT30M"));
+    assertEquals(java.time.Duration.ofMinutes(30), bybit.instrumentsTtl());
+    BinanceSource binance =
+        assertInstanceOf(BinanceSource.class, CandleSources.open("binance:spot?instrumentsTtl=0"));
+    assertEquals(java.time.Duration.ZERO, binance.instrumentsTtl());
+    assertEquals(
+        java.time.Duration.ofHours(1),
+        assertInstanceOf(PolygonSource.class, CandleSources.open("polygon:?apiKey=k"))
+            .instrumentsTtl(),
+        "an hour unless told otherwise");
+    for (String bad : new String[] {"-PT1M", "soon", "1h"}) {
+      Exception e =
+          assertThrows(
+              RuntimeException.class,
+              () -> CandleSources.open("bybit:spot?instrumentsTtl=" + bad),
+              bad);
+      assertTrue(e.getMessage().contains("instrumentsTtl"), e.getMessage());
+    }
+  }
+
+  @Test
   void parametersConfigureTheSource() {
     BybitSource bybit =
         assertInstanceOf(

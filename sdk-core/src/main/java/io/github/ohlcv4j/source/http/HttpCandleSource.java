@@ -1,6 +1,8 @@
 package io.github.ohlcv4j.source.http;
 
+import io.github.ohlcv4j.Instruments;
 import io.github.ohlcv4j.OhlcvException;
+import io.github.ohlcv4j.QueryCancelledException;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
@@ -16,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The skeleton of a source that reads a venue's REST API: what every such source has (a name, a
@@ -39,6 +44,11 @@ public abstract class HttpCandleSource implements CandleSource {
   /** How long {@link #health()} waits for the venue: 10 seconds. */
   public static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How long {@link #instruments()} keeps a venue's list unless told otherwise: one hour. */
+  public static final Duration DEFAULT_INSTRUMENTS_TTL = Duration.ofHours(1);
+
+  private static final Logger log = LoggerFactory.getLogger("io.github.ohlcv4j.source.http");
+
   private final String name;
   private final String venue;
   private final String defaultBaseUrl;
@@ -47,6 +57,9 @@ public abstract class HttpCandleSource implements CandleSource {
   private final SourceContext context;
   private final Http http;
   private final int maxBodyBytes;
+  private final Duration instrumentsTtl;
+  private final Object instrumentsLock = new Object();
+  private volatile @Nullable Instruments instruments;
 
   /**
    * A source from what {@code builder} holds.
@@ -70,6 +83,7 @@ public abstract class HttpCandleSource implements CandleSource {
     this.context = builder.context;
     this.http = Http.of(context, name);
     this.maxBodyBytes = BodyBuffer.maxBody(context);
+    this.instrumentsTtl = builder.instrumentsTtl;
   }
 
   @Override
@@ -171,6 +185,126 @@ public abstract class HttpCandleSource implements CandleSource {
     }
   }
 
+  /** How long {@link #instruments()} keeps the venue's list ({@link Builder#instrumentsTtl}). */
+  public final Duration instrumentsTtl() {
+    return instrumentsTtl;
+  }
+
+  /**
+   * The venue's instruments: the list read last if it is younger than {@link #instrumentsTtl()} by
+   * the context's clock, else a new one from {@link #loadInstruments()}. Callers at the same time
+   * share one load; a failed load is not kept, so the next call asks again.
+   *
+   * @throws io.github.ohlcv4j.InvalidQueryException if the source does not list instruments
+   * @throws OhlcvException if the venue refuses or fails; see {@link #loadInstruments()}
+   */
+  @Override
+  public Instruments instruments() {
+    Instruments kept = instruments;
+    if (kept != null && fresh(kept)) {
+      return kept;
+    }
+    synchronized (instrumentsLock) {
+      kept = instruments;
+      if (kept != null && fresh(kept)) {
+        return kept;
+      }
+      Instruments loaded = loadInstruments();
+      if (!instrumentsTtl.isZero()) {
+        instruments = loaded;
+      }
+      return loaded;
+    }
+  }
+
+  private boolean fresh(Instruments kept) {
+    return clock().instant().isBefore(kept.fetchedAt().plus(instrumentsTtl));
+  }
+
+  /**
+   * Asks the venue for its instruments, every page of them, blocking until done; {@link
+   * #instruments()} calls it when its list is missing or too old. The list's {@link
+   * Instruments#fetchedAt()} should be the context clock's time before the first request. By
+   * default the source lists nothing ({@link io.github.ohlcv4j.InvalidQueryException}); venue
+   * sources override it, usually with {@link #get(Request, HttpErrors, String, BodyReader)}.
+   *
+   * @throws OhlcvException if the venue refuses, fails or answers with a malformed body
+   */
+  protected Instruments loadInstruments() {
+    return CandleSource.super.instruments();
+  }
+
+  /**
+   * Reads an accepted response's body into a value; runs on OkHttp's callback thread.
+   *
+   * @param <T> what the body gives
+   */
+  @FunctionalInterface
+  public interface BodyReader<T> {
+    /**
+     * Reads {@code body}, which is valid only during this call.
+     *
+     * @param now the venue's clock if its {@code Date} is trusted, else the local clock
+     * @throws OhlcvException for what the body says: a venue error in an envelope, a malformed body
+     *     (a {@link io.github.ohlcv4j.DataFormatException} that says where)
+     * @throws IOException if reading fails
+     */
+    T read(Response response, BodyBuffer.Body body, Instant now) throws java.io.IOException;
+  }
+
+  /**
+   * Sends one request that is not a page of candles (reference data such as the venue's
+   * instruments) and waits for its answer, read the way a cursor reads a page: the venue's clock
+   * from {@code Date}, the usage headers to the venue's budget, the body into a bounded buffer (the
+   * source's cap), a status other than 200 to {@code errors}' typed error (rate limits and bans
+   * reported to the venue's budget), then {@code reader}. Logs the redacted URL at DEBUG.
+   *
+   * @param what what was asked, for messages about the body: {@code "instruments (linear)"}
+   * @throws OhlcvException what the venue refused or the body's error, as {@code errors} and {@code
+   *     reader} say; a {@link QueryCancelledException} if the waiting thread is interrupted (the
+   *     call is cancelled)
+   */
+  protected final <T> T get(Request request, HttpErrors errors, String what, BodyReader<T> reader) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(errors, "errors");
+    Objects.requireNonNull(reader, "reader");
+    if (log.isDebugEnabled()) {
+      log.debug("request source={} url={}", name, Redact.url(request.url()));
+    }
+    BodyBuffer buffer = new BodyBuffer(64 * 1024, maxBodyBytes, name, what);
+    CompletableFuture<T> f =
+        http.send(
+            request,
+            response -> {
+              Instant now = Http.serverTime(response, clock()).orElseGet(clock()::instant);
+              errors.reportUsage(response, now);
+              BodyBuffer.Body body = buffer.read(response);
+              try {
+                if (response.code() != 200) {
+                  throw errors.map(response, body, now);
+                }
+                return reader.read(response, body, now);
+              } finally {
+                body.release();
+              }
+            });
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw QueryCancelledException.of(name, name + ": interrupted while waiting for " + what)
+          .cause(e)
+          .build();
+    } catch (ExecutionException e) {
+      Throwable c = OhlcvException.unwrap(e);
+      if (c instanceof OhlcvException) {
+        throw (OhlcvException) c;
+      }
+      throw io.github.ohlcv4j.internal.Errors.wrap(c, name, "while asking for " + what);
+    }
+  }
+
   /** A down source's health, checked at {@code at}. */
   protected final Health down(String detail, Instant at) {
     return new Health(name, Health.Status.DOWN, Optional.empty(), Optional.empty(), detail, at);
@@ -185,6 +319,7 @@ public abstract class HttpCandleSource implements CandleSource {
     b.baseUrl = baseUrl.equals(HttpUrl.get(defaultBaseUrl)) ? null : baseUrl;
     b.pageSize = pageSize;
     b.context = context;
+    b.instrumentsTtl = instrumentsTtl;
     return builder;
   }
 
@@ -218,6 +353,7 @@ public abstract class HttpCandleSource implements CandleSource {
     private @Nullable HttpUrl baseUrl;
     private int pageSize;
     private SourceContext context = SourceContext.defaults();
+    private Duration instrumentsTtl = DEFAULT_INSTRUMENTS_TTL;
 
     /**
      * A builder whose page size may be set from 1 to {@code maxPageSize}.
@@ -272,6 +408,22 @@ public abstract class HttpCandleSource implements CandleSource {
      */
     public B context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
+      return self();
+    }
+
+    /**
+     * How long {@link HttpCandleSource#instruments()} keeps the venue's list before asking again:
+     * {@link HttpCandleSource#DEFAULT_INSTRUMENTS_TTL} (one hour) unless given; {@link
+     * Duration#ZERO} asks every time.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public B instrumentsTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("instrumentsTtl must not be negative, got " + ttl);
+      }
+      this.instrumentsTtl = ttl;
       return self();
     }
 

@@ -292,6 +292,49 @@ public final class BinanceSource extends HttpCandleSource {
     return new Cursor(query, PagePlan.of(query, clock().instant(), zone), timeZone);
   }
 
+  /**
+   * Reads the market's symbols from {@code GET /api/v3/exchangeInfo} (spot) or {@code GET
+   * /fapi/v1/exchangeInfo} (USD-M), one request: symbol, status, base and quote asset, {@code
+   * PRICE_FILTER tickSize}, {@code LOT_SIZE stepSize}, and on USD-M the contract type and {@code
+   * onboardDate}. Errors map as a kline request's do (418 and 429 bans and waits, the used-weight
+   * header to the venue budget). Kept for {@link #instrumentsTtl()}: the request weighs 20 (spot)
+   * or 1 (USD-M) of the minute's budget, and spot's answer runs to megabytes.
+   *
+   * @throws io.github.ohlcv4j.DataFormatException if the body is malformed (saying where)
+   */
+  @Override
+  protected io.github.ohlcv4j.Instruments loadInstruments() {
+    Instant fetchedAt = clock().instant();
+    String what = market.id() + " instruments (exchangeInfo)";
+    BinanceErrors errors = new BinanceErrors(this, what);
+    String path = market == Market.SPOT ? "api/v3/exchangeInfo" : "fapi/v1/exchangeInfo";
+    Request request = new Request.Builder().url(url().addPathSegments(path).build()).get().build();
+    java.util.List<io.github.ohlcv4j.Instrument> list =
+        get(
+            request,
+            errors,
+            what,
+            (response, body, now) -> {
+              java.util.List<io.github.ohlcv4j.Instrument> rows = new java.util.ArrayList<>();
+              boolean symbols =
+                  io.github.ohlcv4j.exchange.internal.BinanceInstruments.parse(
+                      new JsonBytes(body, name(), what), market == Market.USDM, rows);
+              if (!symbols) {
+                throw io.github.ohlcv4j.DataFormatException.of(
+                        name(),
+                        name()
+                            + ": the response to "
+                            + what
+                            + " has no \"symbols\" array; expected Binance's"
+                            + " {\"timezone\":\"UTC\",...,\"symbols\":[...]} (check baseUrl). Body: "
+                            + body.snippet(200))
+                    .build();
+              }
+              return rows;
+            });
+    return io.github.ohlcv4j.Instruments.of(name(), fetchedAt, list);
+  }
+
   /** Binance's ping ({@code /api/v3/ping} or {@code /fapi/v1/ping}). */
   @Override
   protected Request healthRequest() {

@@ -1,10 +1,13 @@
 package io.github.ohlcv4j.exchange.bybit;
 
 import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.Instrument;
+import io.github.ohlcv4j.Instruments;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.exchange.internal.BybitInstruments;
 import io.github.ohlcv4j.exchange.internal.BybitKlines;
 import io.github.ohlcv4j.exchange.internal.ErrorBodies;
 import io.github.ohlcv4j.exchange.internal.JsonBytes;
@@ -18,11 +21,16 @@ import io.github.ohlcv4j.source.http.HttpCandleSource;
 import io.github.ohlcv4j.source.http.HttpPageCursor;
 import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.HttpUrl;
 import okhttp3.Request;
 
 /**
@@ -68,6 +76,10 @@ import okhttp3.Request;
  * requests per 500 ms to the client: at most 550 in any 5 seconds. (The client's budget is a fixed
  * window, so 600 per 5 seconds could let up to 1200 requests through in the 5 seconds around the
  * start of a window, and Bybit asks clients not to run at the edge of its limit.)
+ *
+ * <p><b>Instruments.</b> {@link #instruments()} lists the category's instruments from {@code GET
+ * /v5/market/instruments-info} (every page), kept for {@link #instrumentsTtl()} (an hour unless
+ * {@link Builder#instrumentsTtl(Duration)} says otherwise).
  *
  * <p>{@code baseUrl} may point at {@code https://api-testnet.bybit.com} for the testnet, or at a
  * proxy. Built on the HTTP source kit ({@link HttpCandleSource}). Immutable and thread-safe; it
@@ -212,6 +224,114 @@ public final class BybitSource extends HttpCandleSource {
   @Override
   public boolean serves(Symbol symbol) {
     return Markets.serves(symbol, "BYBIT", Markets::bybitCategory, category.id());
+  }
+
+  /** The most instruments one {@code instruments-info} request asks for: Bybit's maximum. */
+  static final int INSTRUMENTS_PAGE = 1000;
+
+  /** The most {@code instruments-info} pages followed: far more than Bybit lists. */
+  static final int MAX_INSTRUMENT_PAGES = 50;
+
+  /**
+   * Reads the category's instruments from {@code GET /v5/market/instruments-info} ({@code
+   * limit=1000} for derivatives; spot takes no paging), following {@code nextPageCursor} until it
+   * is empty: symbol, contract type, status, base and quote coin, {@code priceFilter.tickSize},
+   * {@code lotSizeFilter.qtyStep} (spot: {@code basePrecision}) and {@code launchTime}. Errors map
+   * as a kline request's do (a non-zero {@code retCode}, 403 bans, limit headers to the venue
+   * budget).
+   *
+   * @throws DataFormatException if a body is malformed (saying where), or the cursor repeats or
+   *     runs past {@value #MAX_INSTRUMENT_PAGES} pages
+   */
+  @Override
+  protected Instruments loadInstruments() {
+    Instant fetchedAt = clock().instant();
+    String what = category.id() + " instruments";
+    BybitErrors errors = new BybitErrors(this, what);
+    List<Instrument> all = new ArrayList<>();
+    Set<String> cursors = new HashSet<>();
+    String cursor = "";
+    for (int page = 0; ; page++) {
+      if (page == MAX_INSTRUMENT_PAGES) {
+        throw DataFormatException.of(
+                name(),
+                name()
+                    + ": Bybit's "
+                    + what
+                    + " go on past "
+                    + MAX_INSTRUMENT_PAGES
+                    + " pages of "
+                    + INSTRUMENTS_PAGE
+                    + "; not following the cursor further.")
+            .build();
+      }
+      HttpUrl.Builder u =
+          url()
+              .addPathSegments("v5/market/instruments-info")
+              .addQueryParameter("category", category.id());
+      if (category != Category.SPOT) { // spot answers everything at once and takes no paging
+        u.addQueryParameter("limit", Integer.toString(INSTRUMENTS_PAGE));
+      }
+      if (!cursor.isEmpty()) {
+        u.addQueryParameter("cursor", cursor);
+      }
+      Request request = new Request.Builder().url(u.build()).get().build();
+      BybitInstruments.Result r =
+          get(
+              request,
+              errors,
+              what,
+              (response, body, now) -> {
+                List<Instrument> rows = new ArrayList<>();
+                BybitInstruments.Result res;
+                try {
+                  res = BybitInstruments.parse(new JsonBytes(body, name(), what), rows);
+                } catch (DataFormatException e) {
+                  if (ErrorBodies.read(body.bytes(), body.length())
+                      .flatMap(x -> x.whole("retCode"))
+                      .filter(c -> c != 0)
+                      .isPresent()) {
+                    throw errors.map(response, body, now);
+                  }
+                  throw e;
+                }
+                if (res.retCode() != 0 && res.retCode() != BybitInstruments.NO_CODE) {
+                  throw errors.map(response, body, now);
+                }
+                if (res.retCode() == BybitInstruments.NO_CODE || !res.hasList()) {
+                  throw DataFormatException.of(
+                          name(),
+                          name()
+                              + ": the response to "
+                              + what
+                              + " has no "
+                              + (res.retCode() == BybitInstruments.NO_CODE
+                                  ? "retCode"
+                                  : "result.list")
+                              + "; expected Bybit's {\"retCode\":0,\"result\":{\"list\":[...]}}"
+                              + " (check baseUrl). Body: "
+                              + body.snippet(200))
+                      .build();
+                }
+                all.addAll(rows);
+                return res;
+              });
+      cursor = r.nextCursor();
+      if (cursor.isEmpty()) {
+        return Instruments.of(name(), fetchedAt, all);
+      }
+      if (!cursors.add(cursor)) {
+        throw DataFormatException.of(
+                name(),
+                name()
+                    + ": Bybit's "
+                    + what
+                    + " sent the nextPageCursor \""
+                    + cursor
+                    + "\" twice; not following it round in circles.")
+            .build();
+      }
+    }
   }
 
   /** Bybit's server time ({@code /v5/market/time}). */

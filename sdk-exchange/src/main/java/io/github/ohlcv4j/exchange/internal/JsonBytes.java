@@ -213,6 +213,18 @@ public final class JsonBytes {
     throw fail("true or false");
   }
 
+  /**
+   * Reads an empty string {@code ""} if it comes next and returns true: what venues send for a
+   * value they do not have (Bybit's {@code "deliveryTime":""}).
+   */
+  public boolean emptyString() {
+    if (peek() == '"' && pos + 1 < end && b[pos + 1] == '"') {
+      pos += 2;
+      return true;
+    }
+    return false;
+  }
+
   /** Reads {@code null} if it comes next and returns true. */
   public boolean nullValue() {
     if (peek() == 'n') {
