@@ -737,15 +737,16 @@ public final class OhlcvClient implements AutoCloseable {
      * {@linkplain #clock(Clock) clock}) is reused until {@code lag} after the end of the bucket (of
      * the {@link OhlcvQuery#outputInterval()}) that held {@code t - lag}: up to {@code lag} after a
      * boundary, a poll may still get the answer as of before it, never a candle the venue has not
-     * closed. An answer that lacks the last candle closed when it was fetched (a venue slow to
-     * publish it, a quiet market) is reused for {@code lag} at most. Queries that keep the forming
-     * candle are never cached: that candle changes with every trade (use {@link LiveCandles} to
-     * follow it). Identical queries running at once share one fetch; a failed fetch is not kept;
-     * cancelling a shared fetch cancels its request only when nobody else waits for it. An answer
-     * from the cache fires no events: {@code fetchStart}, {@code fetchEnd} and the page events fire
-     * only for the fetch that went to the source. At most {@value OhlcvClient#LATEST_CACHE_SIZE}
-     * answers are kept, the least recently used going first; {@link OhlcvClient#close()} drops
-     * them. {@link OhlcvClient#stream} and {@link OhlcvClient#pages} always go to the source.
+     * closed. An answer whose newest candle is not the last one closed when it was fetched (a venue
+     * slow to publish it, a quiet market, a venue whose clock is ahead) is reused for {@code lag}
+     * at most. Queries that keep the forming candle are never cached: that candle changes with
+     * every trade (use {@link LiveCandles} to follow it). Identical queries running at once share
+     * one fetch; a failed fetch is not kept; cancelling a shared fetch cancels its request only
+     * when nobody else waits for it. An answer from the cache fires no events: {@code fetchStart},
+     * {@code fetchEnd} and the page events fire only for the fetch that went to the source. At most
+     * {@value OhlcvClient#LATEST_CACHE_SIZE} answers are kept, the least recently used going first;
+     * {@link OhlcvClient#close()} drops them. {@link OhlcvClient#stream} and {@link
+     * OhlcvClient#pages} always go to the source.
      *
      * @param lag how long after a boundary the venue may take to publish the candle that closed
      * @throws IllegalArgumentException if {@code lag} is negative

@@ -242,6 +242,25 @@ class LatestCacheTest {
   }
 
   @Test
+  void aVenueAheadOfTheClockIsTrustedForTheLagOnly() {
+    VirtualTime time = new VirtualTime(START.plusSeconds(90));
+    // The venue's clock is a minute ahead: at 00:01:30 it has closed the 00:01 candle already,
+    // which the client's clock would not expect before 00:02.
+    Clock ahead = Clock.offset(time, Duration.ofMinutes(1));
+    TestSources.Counting venue =
+        new TestSources.Counting(SampleSource.builder().clock(ahead).build(), Set.of());
+    try (OhlcvClient c = client(time, venue)) {
+      CandleSeries first = c.fetch(latest(5));
+      assertEquals(Instant.parse("2024-03-01T00:01:00Z"), first.get(4).openTime());
+      time.advance(LAG.minusMillis(1));
+      assertSame(first, c.fetch(latest(5)));
+      time.advance(Duration.ofMillis(1));
+      c.fetch(latest(5));
+      assertEquals(2, venue.requests.get());
+    }
+  }
+
+  @Test
   void concurrentPollsShareOneFetch() throws Exception {
     VirtualTime time = new VirtualTime(START.plusSeconds(90));
     Gated venue = new Gated(SampleSource.builder().clock(time).build());

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <p>An answer fetched at {@code t} is kept until {@code end(bucket(t - lag)) + lag}: the venue may
  * publish a closed candle up to {@code lag} after its bucket ends, so an answer fetched within
  * {@code lag} of a boundary is only trusted until {@code lag} after it. An answer whose newest
- * candle is not the last bucket closed at {@code t} (a venue that has not published it yet, or a
- * quiet market) is kept for at most {@code lag}.
+ * candle is not the last bucket closed at {@code t} (a venue that has not published it yet, a quiet
+ * market, a venue whose clock is ahead) is kept for at most {@code lag}.
  *
  * <p>Queries that keep the forming candle are not cached: it changes with every trade.
  */
@@ -171,14 +171,16 @@ public final class LatestCache {
 
   /**
    * Until when {@code series}, fetched at {@code entry.fetchedAt}, is trusted: for at most the lag
-   * if it lacks the last bucket closed when it was fetched.
+   * if its newest candle is not the last bucket closed by this clock when it was fetched (the venue
+   * has not published it yet, the market was quiet, or the venue's clock is ahead and has closed
+   * one more).
    */
   private long trustedUntil(OhlcvQuery query, Entry entry, CandleSeries series) {
     Interval out = query.outputInterval();
     Alignment a = alignment(query);
     long current = out.bucketStart(entry.fetchedAt, query.zone(), a);
     long lastClosed = out.plus(current, -1, query.zone(), a);
-    if (series.isEmpty() || series.openTimeMillis(series.size() - 1) < lastClosed) {
+    if (series.isEmpty() || series.openTimeMillis(series.size() - 1) != lastClosed) {
       return entry.fetchedAt + lagMillis;
     }
     return Long.MAX_VALUE;
