@@ -4,6 +4,7 @@ import io.github.ohlcv4j.internal.BatchRun;
 import io.github.ohlcv4j.internal.ClientGuards;
 import io.github.ohlcv4j.internal.ClientRuntime;
 import io.github.ohlcv4j.internal.Errors;
+import io.github.ohlcv4j.internal.LatestCache;
 import io.github.ohlcv4j.internal.QueryEngine;
 import io.github.ohlcv4j.internal.ReadThroughSource;
 import io.github.ohlcv4j.internal.SafeListener;
@@ -94,6 +95,16 @@ public final class OhlcvClient implements AutoCloseable {
   /** How many queries a {@link #fetchAll(Collection)} runs at once by default: {@value}. */
   public static final int DEFAULT_FETCH_ALL_CONCURRENCY = 8;
 
+  /**
+   * How long after a boundary the {@linkplain Builder#latestCache(Duration) latest-candles cache}
+   * keeps answering as of before it by default: 2 seconds, time for a venue to publish the candle
+   * that just closed.
+   */
+  public static final Duration DEFAULT_LATEST_CACHE_LAG = Duration.ofSeconds(2);
+
+  /** How many answers the latest-candles cache keeps at most: {@value}. */
+  public static final int LATEST_CACHE_SIZE = 1024;
+
   private final ClientRuntime runtime;
   private final SourceRouter router;
   private final SourceContext context;
@@ -108,6 +119,7 @@ public final class OhlcvClient implements AutoCloseable {
   private final @Nullable CandleStore store;
   private final @Nullable ExecutorService storeExecutor;
   private final Map<CandleSource, CandleSource> readThrough = new ConcurrentHashMap<>();
+  private final @Nullable LatestCache latestCache;
   private volatile boolean closed;
 
   private OhlcvClient(Builder b) {
@@ -176,6 +188,8 @@ public final class OhlcvClient implements AutoCloseable {
             () -> closed,
             router::isRouted);
     this.live = new LiveEngine(runtime.timer(), runtime.executor(), listener, this::fetchAsync);
+    this.latestCache =
+        b.latestCache ? new LatestCache(clock, b.latestCacheLag, LATEST_CACHE_SIZE) : null;
   }
 
   /** A new builder. */
@@ -210,10 +224,16 @@ public final class OhlcvClient implements AutoCloseable {
    * @throws ClientClosedException if this client is closed, or is closed while the query runs
    * @throws QueryCancelledException if the waiting thread is interrupted
    * @throws OhlcvException if the fetch fails after retries; never returns part of the answer
+   * @see Builder#latestCache(Duration)
    */
   public CandleSeries fetch(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    return engine.fetch(readThrough(sourceFor(query.symbol())), query);
+    CandleSource source = sourceFor(query.symbol());
+    LatestCache cache = latestCache;
+    if (cache != null && LatestCache.caches(query)) {
+      return QueryEngine.await(fetchLatest(cache, source, query), source, query);
+    }
+    return engine.fetch(readThrough(source), query);
   }
 
   /**
@@ -221,7 +241,8 @@ public final class OhlcvClient implements AutoCloseable {
    * OhlcvException}, always one of its subclasses, whatever goes wrong (an {@link Error} thrown by
    * a source or the executor included: {@link UnexpectedFailureException}); cancelling it cancels
    * the request in flight and any retry. Capability checks and a closed client fail the future, not
-   * the call.
+   * the call. A {@code latest(n).completeOnly()} query may be answered from the {@linkplain
+   * Builder#latestCache(Duration) latest-candles cache}.
    */
   public CompletableFuture<CandleSeries> fetchAsync(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
@@ -232,7 +253,17 @@ public final class OhlcvClient implements AutoCloseable {
       return CompletableFuture.failedFuture(
           Errors.wrap(e, null, "while choosing the source for " + query));
     }
+    LatestCache cache = latestCache;
+    if (cache != null && LatestCache.caches(query)) {
+      return fetchLatest(cache, source, query);
+    }
     return engine.fetchAsync(readThrough(source), query);
+  }
+
+  /** {@code query} from the latest-candles cache, fetched from {@code source} when it must be. */
+  private CompletableFuture<CandleSeries> fetchLatest(
+      LatestCache cache, CandleSource source, OhlcvQuery query) {
+    return cache.fetch(source, query, q -> engine.fetchAsync(readThrough(source), q));
   }
 
   /**
@@ -693,6 +724,9 @@ public final class OhlcvClient implements AutoCloseable {
       return;
     }
     closed = true;
+    if (latestCache != null) {
+      latestCache.clear();
+    }
     live.close();
     guards.close();
     router.close();
@@ -742,8 +776,55 @@ public final class OhlcvClient implements AutoCloseable {
     private int fetchAllConcurrency = DEFAULT_FETCH_ALL_CONCURRENCY;
     private @Nullable CandleStore store;
     private @Nullable String storeUri;
+    private boolean latestCache = true;
+    private Duration latestCacheLag = DEFAULT_LATEST_CACHE_LAG;
 
     Builder() {}
+
+    /**
+     * Answers repeated {@code latest(n)} queries of complete candles from memory, so that a
+     * dashboard polling every second costs one request per candle rather than one per poll. On by
+     * default, with a lag of {@link OhlcvClient#DEFAULT_LATEST_CACHE_LAG}.
+     *
+     * <p>It answers {@link #fetch}-es and {@link #fetchAsync}-es of queries built with {@link
+     * OhlcvQuery.Builder#latest(int) latest(n)} and {@link OhlcvQuery.Builder#completeOnly()},
+     * keyed by source and the whole query. An answer fetched at {@code t} (by this client's
+     * {@linkplain #clock(Clock) clock}) is reused until {@code lag} after the end of the bucket (of
+     * the {@link OhlcvQuery#outputInterval()}) that held {@code t - lag}: up to {@code lag} after a
+     * boundary, a poll may still get the answer as of before it, never a candle the venue has not
+     * closed. An answer whose newest candle is not the last one closed when it was fetched (a venue
+     * slow to publish it, a quiet market, a venue whose clock is ahead) is reused for {@code lag}
+     * at most. Queries that keep the forming candle are never cached: that candle changes with
+     * every trade (use {@link LiveCandles} to follow it). Identical queries running at once share
+     * one fetch; a failed fetch is not kept; cancelling a shared fetch cancels its request only
+     * when nobody else waits for it. An answer from the cache fires no events: {@code fetchStart},
+     * {@code fetchEnd} and the page events fire only for the fetch that went to the source. At most
+     * {@value OhlcvClient#LATEST_CACHE_SIZE} answers are kept, the least recently used going first;
+     * {@link OhlcvClient#close()} drops them. {@link OhlcvClient#stream} and {@link
+     * OhlcvClient#pages} always go to the source.
+     *
+     * @param lag how long after a boundary the venue may take to publish the candle that closed
+     * @throws IllegalArgumentException if {@code lag} is negative
+     */
+    public Builder latestCache(Duration lag) {
+      Objects.requireNonNull(lag, "lag");
+      if (lag.isNegative()) {
+        throw new IllegalArgumentException("latestCache lag must not be negative: " + lag);
+      }
+      this.latestCacheLag = lag;
+      this.latestCache = true;
+      return this;
+    }
+
+    /**
+     * Turns the {@linkplain #latestCache(Duration) latest-candles cache} on (with the lag set
+     * before, {@link OhlcvClient#DEFAULT_LATEST_CACHE_LAG} by default) or off, so that every {@code
+     * latest(n)} query goes to the source.
+     */
+    public Builder latestCache(boolean enabled) {
+      this.latestCache = enabled;
+      return this;
+    }
 
     /**
      * How many queries one {@link OhlcvClient#fetchAll(Collection)} runs at once; {@value

@@ -200,7 +200,15 @@ public final class QueryEngine {
 
   /** Runs {@code query} and waits for it, in the calling thread as far as the source allows. */
   public CandleSeries fetch(CandleSource source, OhlcvQuery query) {
-    CompletableFuture<CandleSeries> f = fetchAsync(source, query);
+    return await(fetchAsync(source, query), source, query);
+  }
+
+  /**
+   * Waits for {@code f}, the answer to {@code query} on {@code source}: cancels it if the waiting
+   * thread is interrupted, and throws its error with this thread's stack added.
+   */
+  public static CandleSeries await(
+      CompletableFuture<CandleSeries> f, CandleSource source, OhlcvQuery query) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -26,8 +26,11 @@ public final class FakeVenueServer implements AutoCloseable {
   /** The password the venue expects. */
   public static final String PASSWORD = "pa55-Hn6tY1cM9sD3";
 
-  /** The read timeout of {@link #http()}. */
-  public static final Duration READ_TIMEOUT = Duration.ofMillis(300);
+  /**
+   * The read timeout of {@link #http()}: short, so that slow-body faults are quick, and long enough
+   * that a busy two-core machine does not make a healthy answer time out.
+   */
+  public static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
 
   private final SampleSource market =
       SampleSource.builder()

@@ -109,7 +109,7 @@ class OhlcvMetricsTest {
   void rateLimitWaitsAndABanAreCounted() {
     server.venue().script(Fault.ban(1));
     try (OhlcvClient c =
-        client(server.uri("pageSize=100&limit=1/100"))
+        client(server.uri("pageSize=100&limit=1/500"))
             .retryPolicy(
                 RetryPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(200), 3)
                     .withMaxElapsed(Duration.ofSeconds(10)))
@@ -120,7 +120,7 @@ class OhlcvMetricsTest {
     assertEquals(1, bans.count(), "one ban, however many requests it held back");
     assertEquals(1, timer("ohlcv4j.requests", "CLIENT_ERROR", "RateLimitException").count());
     Timer waits = registry.get("ohlcv4j.ratelimit.waits").tag("source", "fake").timer();
-    assertTrue(waits.count() >= 2, "the budget of 1 per 100 ms held requests back");
+    assertTrue(waits.count() >= 2, "the budget of 1 per 500 ms held requests back");
     assertTrue(waits.totalTime(TimeUnit.MILLISECONDS) > 0);
   }
 
