@@ -506,7 +506,8 @@ public final class OhlcvClient implements AutoCloseable {
     if (s == null || e == null || source == s) {
       return source;
     }
-    return readThrough.computeIfAbsent(source, u -> new ReadThroughSource(s, u, clock, e));
+    return readThrough.computeIfAbsent(
+        source, u -> new ReadThroughSource(s, u, clock, e, engine.listener()));
   }
 
   /** Closes the store (unless it is also a registered source) and its threads. */

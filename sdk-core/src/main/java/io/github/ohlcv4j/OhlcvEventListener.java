@@ -152,6 +152,26 @@ public interface OhlcvEventListener {
    */
   default void batchProgress(Batch batch, int succeeded, int failed) {}
 
+  // ------------------------------------------------------------------ stores
+
+  /** How much of a query's range the client's store held ({@link #storeRead}). */
+  enum StoreRead {
+    /** All of it: the venue was not asked. */
+    HIT,
+    /** Some of it: only the rest was fetched from the venue. */
+    PARTIAL,
+    /** None of it: everything came from the venue (and was written back). */
+    MISS
+  }
+
+  /**
+   * A query of a client with a store ({@code OhlcvClient.Builder.store}) was planned: {@code
+   * result} says how much of its range {@code store} held; the rest is fetched from {@code source}.
+   * Called once per query read through the store, before its pages.
+   */
+  default void storeRead(
+      String store, String source, Symbol symbol, Interval interval, StoreRead result) {}
+
   // ------------------------------------------------------------------ live candles
 
   /**

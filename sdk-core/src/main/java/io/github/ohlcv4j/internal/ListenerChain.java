@@ -179,4 +179,16 @@ public final class ListenerChain implements OhlcvEventListener {
       l.liveStreamFailed(source, symbol, interval, error);
     }
   }
+
+  @Override
+  public void storeRead(
+      String store,
+      String source,
+      io.github.ohlcv4j.Symbol symbol,
+      io.github.ohlcv4j.Interval interval,
+      StoreRead result) {
+    for (OhlcvEventListener l : listeners) {
+      l.storeRead(store, source, symbol, interval, result);
+    }
+  }
 }

@@ -78,6 +78,7 @@ public final class ReadThroughSource implements CandleSource {
   private final CandleSource upstream;
   private final Clock clock;
   private final Executor executor;
+  private final io.github.ohlcv4j.OhlcvEventListener listener;
 
   /** Intervals (with the zone, for calendar ones) whose candles the store refused to keep. */
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -87,9 +88,15 @@ public final class ReadThroughSource implements CandleSource {
    * @param upstream where the candles the store lacks come from
    * @param clock "now" when the upstream's clock is unknown
    * @param executor runs the store's coverage reads and writes (they block)
+   * @param listener told how much of each query's range the store held ({@code storeRead})
    */
   public ReadThroughSource(
-      CandleStore store, CandleSource upstream, Clock clock, Executor executor) {
+      CandleStore store,
+      CandleSource upstream,
+      Clock clock,
+      Executor executor,
+      io.github.ohlcv4j.OhlcvEventListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.store = Objects.requireNonNull(store, "store");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -228,9 +235,11 @@ public final class ReadThroughSource implements CandleSource {
                   } catch (RuntimeException e) {
                     throw Errors.wrap(e, store.name(), "while reading the coverage for " + query);
                   }
+                  List<Part> planned = plan(c);
                   synchronized (this) {
-                    plan = plan(c);
+                    plan = planned;
                   }
+                  reportRead(planned);
                   return Page.of(CandleSeries.empty(query.symbol(), query.interval()));
                 },
                 executor);
@@ -301,6 +310,19 @@ public final class ReadThroughSource implements CandleSource {
         b.between(Instant.ofEpochMilli(p.from()), Instant.ofEpochMilli(p.to()));
       }
       return b.build();
+    }
+
+    /** Tells the listener whether the store held all, part or none of the query's range. */
+    private void reportRead(List<Part> parts) {
+      boolean held = parts.stream().anyMatch(Part::held);
+      boolean fetched = parts.stream().anyMatch(p -> !p.held());
+      io.github.ohlcv4j.OhlcvEventListener.StoreRead result =
+          !fetched
+              ? io.github.ohlcv4j.OhlcvEventListener.StoreRead.HIT
+              : held
+                  ? io.github.ohlcv4j.OhlcvEventListener.StoreRead.PARTIAL
+                  : io.github.ohlcv4j.OhlcvEventListener.StoreRead.MISS;
+      listener.storeRead(store.name(), upstream.name(), query.symbol(), query.interval(), result);
     }
 
     /** Splits the range into held parts and parts to fetch, in time order. */

@@ -131,4 +131,10 @@ public final class SafeListener implements OhlcvEventListener {
       String source, Symbol symbol, Interval interval, OhlcvException error) {
     guard("liveStreamFailed", () -> delegate.liveStreamFailed(source, symbol, interval, error));
   }
+
+  @Override
+  public void storeRead(
+      String store, String source, Symbol symbol, Interval interval, StoreRead result) {
+    guard("storeRead", () -> delegate.storeRead(store, source, symbol, interval, result));
+  }
 }

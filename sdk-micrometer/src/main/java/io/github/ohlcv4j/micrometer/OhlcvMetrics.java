@@ -83,16 +83,6 @@ public final class OhlcvMetrics implements MeterBinder, OhlcvEventListener {
   /** Value of the {@code exception} tag when there was none: {@value}. */
   public static final String NONE = "none";
 
-  /** How a read through a candle store went, for {@link #storeRead}. */
-  public enum StoreRead {
-    /** The store held the whole range asked for. */
-    HIT,
-    /** The store held part of it; the rest was fetched from the venue. */
-    PARTIAL,
-    /** The store held none of it. */
-    MISS
-  }
-
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
   private final boolean symbolTags;
   private final ConcurrentHashMap<String, AtomicReference<CircuitState>> circuits =
@@ -359,6 +349,13 @@ public final class OhlcvMetrics implements MeterBinder, OhlcvEventListener {
         .tag("source", Objects.requireNonNull(source, "source"))
         .register(registry)
         .increment(candles);
+  }
+
+  /** A query read through the client's store: counted in {@code ohlcv4j.store.reads}. */
+  @Override
+  public void storeRead(
+      String store, String source, Symbol symbol, Interval interval, StoreRead result) {
+    storeRead(store, result);
   }
 
   /**
