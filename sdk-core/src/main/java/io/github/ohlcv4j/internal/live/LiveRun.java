@@ -196,10 +196,12 @@ public final class LiveRun
           timer.cancel(false);
           timer = null;
         }
-        for (CompletableFuture<CandleSeries> f : fetches) {
+        // A copy: cancelling completes the fetch, whose handler removes it from the list.
+        List<CompletableFuture<CandleSeries>> inFlight = new ArrayList<>(fetches);
+        fetches.clear();
+        for (CompletableFuture<CandleSeries> f : inFlight) {
           f.cancel(true);
         }
-        fetches.clear();
         scheduleDrain();
       }
       if (h != null) {
