@@ -199,6 +199,7 @@ class RecorderTest {
       assertTrue(before.lastStored().isEmpty());
       assertTrue(before.lag().isEmpty());
       time.advance(Duration.ofSeconds(3)); // to 12:03:30
+      await(rec, s -> s.written() == 3);
       Instant first = Instant.parse("2024-03-01T12:00:00Z");
       Instant end = Instant.parse("2024-03-01T12:03:00Z");
       assertEquals(truth(first, end), stored(store, FROM, Instant.parse("2024-03-01T13:00:00Z")));
