@@ -171,6 +171,20 @@ class ExampleCommandsTest {
   }
 
   @Test
+  void quickstartOnTheSampleMarketShowsTheCache() throws Exception {
+    Run r = run("Quickstart");
+    String all = r.out() + "\n" + r.err();
+    assertEquals(0, r.exit(), all);
+    // What .ci/run checks in the README's first command, and the second run through a store.
+    assertTrue(r.out().contains("SYNTHETIC sample data"), all);
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("quality ")), all);
+    assertTrue(r.out().contains("the first fetch stored 1440 candles"), all);
+    assertTrue(r.out().contains("so the second fetch asked the venue nothing"), all);
+    assertTrue(r.out().contains("the same answer: true"), all);
+    assertFalse(all.contains("\tat "), all);
+  }
+
+  @Test
   void recordToDuckDbRecordsReadsBackAndStopsOnItsOwn() throws Exception {
     // The documented command: the sample market at 120x, ten minutes of history, five live closes.
     long started = System.nanoTime();
