@@ -56,6 +56,7 @@ public final class RecordToDuckDb {
     try {
       Instant from;
       Instant until;
+      Instant readTo;
       DuckDbSource store = DuckDbSource.builder().path(file).context(marketTime).build();
       try (OhlcvClient client = OhlcvClient.builder().source(market).store(store).build()) {
         Instant start = Interval.M1.bucketStart(market.clock().instant(), ZoneOffset.UTC);
@@ -78,6 +79,8 @@ public final class RecordToDuckDb {
         }
         recorder.close(); // stops the stream and writes the closes still waiting
         s = recorder.status().get(0);
+        // Read back up to the last five-minute boundary recorded: a later bucket has not closed.
+        readTo = Interval.M5.bucketStart(s.coverageEnd().orElse(from), ZoneOffset.UTC);
         System.out.println(
             "Stored "
                 + s.written()
@@ -101,7 +104,7 @@ public final class RecordToDuckDb {
                 OhlcvQuery.builder()
                     .symbol(btc)
                     .interval(Interval.M1)
-                    .between(from, until)
+                    .between(from, readTo)
                     .resample(Interval.M5)
                     .build());
         System.out.println();
