@@ -494,6 +494,16 @@ public final class OhlcvClient implements AutoCloseable {
     return router.sourceFor(symbol);
   }
 
+  /** The clock for "now" where the venue's clock is unknown. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The client's timer: delays run on it without blocking a thread (virtual time in tests). */
+  io.github.ohlcv4j.internal.GuardTimer timer() {
+    return runtime.timer();
+  }
+
   /** The store every query reads through, if one was configured ({@link Builder#store}). */
   public Optional<CandleStore> store() {
     return Optional.ofNullable(store);

@@ -171,6 +171,41 @@ class ExampleCommandsTest {
   }
 
   @Test
+  void quickstartOnTheSampleMarketShowsTheCache() throws Exception {
+    Run r = run("Quickstart");
+    String all = r.out() + "\n" + r.err();
+    assertEquals(0, r.exit(), all);
+    // What .ci/run checks in the README's first command, and the second run through a store.
+    assertTrue(r.out().contains("SYNTHETIC sample data"), all);
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("quality ")), all);
+    assertTrue(r.out().contains("the first fetch stored 1440 candles"), all);
+    assertTrue(r.out().contains("so the second fetch asked the venue nothing"), all);
+    assertTrue(r.out().contains("the same answer: true"), all);
+    assertFalse(all.contains("\tat "), all);
+  }
+
+  @Test
+  void recordToDuckDbRecordsReadsBackAndStopsOnItsOwn() throws Exception {
+    // The documented command: the sample market at 120x, ten minutes of history, five live closes.
+    long started = System.nanoTime();
+    Run r = run("RecordToDuckDb");
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    String all = r.out() + "\n" + r.err();
+    assertEquals(0, r.exit(), all);
+    assertTrue(seconds < 30, "it took " + seconds + " s: " + all);
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Stored ")), all);
+    assertFalse(r.out().contains("last error"), all);
+    assertTrue(r.out().contains("resampled to 5m"), all);
+    assertTrue(Files.exists(dir.resolve("recorded.duckdb")), all);
+    // Three or four five-minute rows (ten minutes of history, five live), none still forming:
+    // only closed candles are stored.
+    long rows = r.out().lines().filter(l -> l.matches("^20\\d\\d-.*")).count();
+    assertTrue(rows >= 3 && rows <= 4, all);
+    assertFalse(all.contains("in_progress"), all);
+    assertFalse(all.contains("\tat "), all);
+  }
+
+  @Test
   void streamLiveCandlesWhenTheVenueRefusesTheSymbol() throws Exception {
     String ws = venue.url("/").toString().replaceFirst("/$", "");
     Run r = run("StreamLiveCandles", bybit() + "&wsUrl=" + ws, "BYBIT:BTCUSDT.P", "1");
