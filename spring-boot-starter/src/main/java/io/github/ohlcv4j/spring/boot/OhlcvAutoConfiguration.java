@@ -54,6 +54,9 @@ public final class OhlcvAutoConfiguration {
     if (properties.autoDiscover() != null) {
       b.autoDiscover(properties.autoDiscover());
     }
+    if (properties.store() != null) {
+      b.store(properties.store());
+    }
     b.retryPolicy(retry(properties.retry()));
     b.circuitBreakerPolicy(circuitBreaker(properties.circuitBreaker()));
     OhlcvProperties.RateLimit limits = properties.rateLimit();

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     info, an {@code apiKey} parameter) are masked by the actuator
  * @param autoDiscover whether to open sources for venues on demand; unset: only when no source is
  *     configured
+ * @param store the URI of a store every query reads through ({@code
+ *     duckdb:/var/lib/app/candles.duckdb} with ohlcv4j-duckdb, a {@code clickhouse://} table with
+ *     ohlcv4j-clickhouse); none by default
  * @param clickhouse a ClickHouse source configured by properties, with its credentials
  * @param http the timeouts of the HTTP client every source of the client shares
  * @param retry the retry policy
@@ -32,6 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OhlcvProperties(
     @DefaultValue List<String> sources,
     @Nullable Boolean autoDiscover,
+    @Nullable String store,
     @DefaultValue ClickHouse clickhouse,
     @DefaultValue Http http,
     @DefaultValue Retry retry,

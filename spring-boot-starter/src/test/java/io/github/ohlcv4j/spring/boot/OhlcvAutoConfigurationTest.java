@@ -90,6 +90,39 @@ class OhlcvAutoConfigurationTest {
   }
 
   @Test
+  void aStoreFromItsPropertyIsReadThrough() {
+    runner
+        .withPropertyValues("ohlcv4j.sources=sample:", "ohlcv4j.store=duckdb::memory:")
+        .run(
+            context -> {
+              OhlcvClient client = context.getBean(OhlcvClient.class);
+              assertTrue(client.store().isPresent(), "the client reads through the store");
+              io.github.ohlcv4j.OhlcvQuery q =
+                  io.github.ohlcv4j.OhlcvQuery.builder()
+                      .symbol("BTCUSDT")
+                      .interval(io.github.ohlcv4j.Interval.M1)
+                      .between(
+                          java.time.Instant.parse("2024-01-01T00:00:00Z"),
+                          java.time.Instant.parse("2024-01-01T06:00:00Z"))
+                      .build();
+              io.github.ohlcv4j.CandleSeries first = client.fetch(q);
+              assertEquals(360, first.size());
+              assertFalse(
+                  client
+                      .store()
+                      .orElseThrow()
+                      .coverage(q.symbol(), q.interval())
+                      .complete()
+                      .isEmpty(),
+                  "the fetch was written back");
+              assertEquals(first, client.fetch(q));
+            });
+    runner
+        .withPropertyValues("ohlcv4j.sources=sample:")
+        .run(context -> assertTrue(context.getBean(OhlcvClient.class).store().isEmpty()));
+  }
+
+  @Test
   void unsetPropertiesKeepTheLibrarysDefaults() {
     runner
         .withPropertyValues("ohlcv4j.sources=sample:")
