@@ -199,7 +199,17 @@ public final class ClickHouseSource implements CandleStore {
     return new WindowCursor(
         plan,
         (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
-        query.toString());
+        query.toString(),
+        () ->
+            reader
+                .known(query.symbol())
+                .thenApply(
+                    known -> {
+                      if (!known) {
+                        throw reader.unknown(query.symbol());
+                      }
+                      return known;
+                    }));
   }
 
   /**
