@@ -85,7 +85,10 @@ import org.jspecify.annotations.Nullable;
  * Builder#pageSize(int)} rows, read straight into columns. Resampling runs in DuckDB with the
  * semantics of {@link CandleSeries#resample(Interval)} — the same candles, flags included — when
  * the range starts on a bucket boundary, and in the JVM otherwise; gap filling, dropping the candle
- * in progress and the final trimming are done by the same code as for every source.
+ * in progress and the final trimming are done by the same code as for every source. A query whose
+ * whole answer is empty and whose symbol the store holds nothing of (no candle at any interval or
+ * time, no recorded range) fails with a {@link SymbolNotFoundException}; an empty range of a known
+ * symbol is an empty series. The lookup is one more query, made only for empty answers.
  *
  * <p><b>Crash safety and concurrency.</b> Every write is one DuckDB transaction (its write-ahead
  * log makes it durable when it commits): a process killed during a write leaves the store as it was
