@@ -236,7 +236,8 @@ final class WindowReader {
 
   /**
    * Whether the table holds anything of {@code symbol}: a candle at any time, or (in a store) a
-   * recorded range. One small read without {@code FINAL}, asked only when a whole answer was empty.
+   * recorded range. One small read without {@code FINAL} ({@code SELECT ... LIMIT 1}), asked only
+   * when a whole answer was empty.
    */
   CompletableFuture<Boolean> known(Symbol symbol) {
     return table
@@ -245,16 +246,21 @@ final class WindowReader {
             r -> {
               SourceSettings s = table.settings();
               String text = Sql.string(symbol.toString());
+              // Columns, not constants: a constant in a UNION ALL over a Distributed table fails
+              // on old servers ("non constant in source stream but must be constant in result").
+              String symbolColumn = Sql.id(s.columns().symbol());
               StringBuilder sql =
-                  new StringBuilder("SELECT 1 FROM ")
+                  new StringBuilder("SELECT toString(")
+                      .append(symbolColumn)
+                      .append(") FROM ")
                       .append(Sql.qualified(s.database(), s.table()))
                       .append(" WHERE ")
-                      .append(Sql.id(s.columns().symbol()))
+                      .append(symbolColumn)
                       .append(" = ")
                       .append(text)
                       .append(" LIMIT 1");
               if (r.info().isStore()) {
-                sql.append(" UNION ALL SELECT 1 FROM ")
+                sql.append(" UNION ALL SELECT toString(symbol) FROM ")
                     .append(Sql.qualified(s.database(), TableInfo.COVERAGE_TABLE))
                     .append(" WHERE table_name = ")
                     .append(Sql.string(s.table()))
