@@ -4,9 +4,12 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The source does not know the symbol (Binance {@code -1121}, a Bybit {@code 10001} about the
- * symbol, a ClickHouse table with no rows for it where the source can tell). Not retryable: check
- * the code and the market type ({@code .P} for perpetuals) and the venue's spelling.
+ * The source does not know the symbol: Binance {@code -1121}, a Bybit {@code 10001} about the
+ * symbol, a ClickHouse table or DuckDB store that holds nothing of it (no candle at any time, no
+ * recorded range; looked up when an answer is empty), a CSV folder with no file of it. A known
+ * symbol asked for a range without candles is an empty series instead. Not retryable: check the
+ * code and the market type ({@code .P} for perpetuals) and the venue's spelling; the message says
+ * how to see what the source holds.
  */
 public class SymbolNotFoundException extends InvalidQueryException {
 

@@ -85,7 +85,10 @@ import org.jspecify.annotations.Nullable;
  * servers have no query parameters. The password goes in a request header, never in a URL, message
  * or log.
  *
- * <p><b>Errors.</b> A missing table or column gives a non-retryable {@link
+ * <p><b>Errors.</b> A symbol the table holds nothing of — no row of its text form at any time, and
+ * in a store no recorded range — gives a {@link io.github.ohlcv4j.SymbolNotFoundException}, looked
+ * up with one small read only when a query's whole answer is empty; an empty range of a known
+ * symbol is an empty series. A missing table or column gives a non-retryable {@link
  * SourceUnavailableException} that says how to create the schema; a wrong user or password an
  * {@link io.github.ohlcv4j.AuthenticationException}; timeouts, connection failures and server-side
  * failures a retryable {@link SourceUnavailableException}; a result the server broke off midway
@@ -199,7 +202,17 @@ public final class ClickHouseSource implements CandleStore {
     return new WindowCursor(
         plan,
         (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
-        query.toString());
+        query.toString(),
+        () ->
+            reader
+                .known(query.symbol())
+                .thenApply(
+                    known -> {
+                      if (!known) {
+                        throw reader.unknown(query.symbol());
+                      }
+                      return known;
+                    }));
   }
 
   /**
@@ -209,7 +222,8 @@ public final class ClickHouseSource implements CandleStore {
    *
    * @param symbols the symbols; distinct, at least one
    * @param query the query; its own symbol is ignored
-   * @return one series per symbol, in the order given (empty series for symbols without data)
+   * @return one series per symbol, in the order given (an empty series for a symbol without candles
+   *     in the range, whether the table knows it or not)
    * @throws IllegalArgumentException if {@code symbols} is empty or two of them share a text form
    * @throws OhlcvException if any request fails; never returns part of the answer
    */

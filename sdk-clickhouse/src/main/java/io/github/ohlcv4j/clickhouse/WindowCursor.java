@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Walks the windows of a {@link FetchPlan}, one page each, in ascending time; moves on only when a
  * page arrives, so a failed page is asked again by the next {@link #next()} (that is how retries
- * work).
+ * work). When every page came back empty, the last one is handed over only once the {@link
+ * EmptyAnswer} check has passed.
  */
 final class WindowCursor implements PageCursor {
 
@@ -22,7 +23,16 @@ final class WindowCursor implements PageCursor {
     CompletableFuture<Page> read(long start, long end);
   }
 
+  /** Decides, after a whole answer came back empty, whether it stands. */
+  @FunctionalInterface
+  interface EmptyAnswer {
+    /** Completes normally if the empty answer stands, exceptionally with the error if not. */
+    CompletableFuture<?> check();
+  }
+
   private final FetchPlan plan;
+  private final @Nullable EmptyAnswer empty;
+  private volatile boolean sawCandles;
   private final Pages pages;
   private final String what;
   private volatile long next;
@@ -33,7 +43,16 @@ final class WindowCursor implements PageCursor {
    * @param what the query, for the message of a {@link NoSuchElementException}
    */
   WindowCursor(FetchPlan plan, Pages pages, String what) {
+    this(plan, pages, what, null);
+  }
+
+  /**
+   * @param what the query, for the message of a {@link NoSuchElementException}
+   * @param empty checked when the last window is reached and no page had a candle, or null
+   */
+  WindowCursor(FetchPlan plan, Pages pages, String what, @Nullable EmptyAnswer empty) {
     this.plan = plan;
+    this.empty = empty;
     this.pages = pages;
     this.what = what;
     this.next = plan.from();
@@ -71,8 +90,37 @@ final class WindowCursor implements PageCursor {
             page.completeExceptionally(Errors.unwrap(e));
             return;
           }
-          next = end;
-          page.complete(p);
+          if (!p.candles().isEmpty()) {
+            sawCandles = true;
+          }
+          EmptyAnswer check = empty;
+          if (check == null || sawCandles || plan.hasWindow(end)) {
+            next = end;
+            page.complete(p);
+            return;
+          }
+          CompletableFuture<?> c;
+          try {
+            c = check.check();
+          } catch (RuntimeException ex) {
+            page.completeExceptionally(ex);
+            return;
+          }
+          c.whenComplete(
+              (ok, e2) -> {
+                if (e2 != null) {
+                  page.completeExceptionally(Errors.unwrap(e2));
+                } else {
+                  next = end;
+                  page.complete(p);
+                }
+              });
+          page.whenComplete(
+              (p2, e3) -> {
+                if (page.isCancelled()) {
+                  c.cancel(true);
+                }
+              });
         });
     return page;
   }

@@ -5,6 +5,7 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.QueryCompiler;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryReader;
@@ -231,6 +232,71 @@ final class WindowReader {
                   });
             });
     return result;
+  }
+
+  /**
+   * Whether the table holds anything of {@code symbol}: a candle at any time, or (in a store) a
+   * recorded range. One small read without {@code FINAL} ({@code SELECT ... LIMIT 1}), asked only
+   * when a whole answer was empty.
+   */
+  CompletableFuture<Boolean> known(Symbol symbol) {
+    return table
+        .resolve()
+        .thenCompose(
+            r -> {
+              SourceSettings s = table.settings();
+              String text = Sql.string(symbol.toString());
+              // Columns, not constants: a constant in a UNION ALL over a Distributed table fails
+              // on old servers ("non constant in source stream but must be constant in result").
+              String symbolColumn = Sql.id(s.columns().symbol());
+              StringBuilder sql =
+                  new StringBuilder("SELECT toString(")
+                      .append(symbolColumn)
+                      .append(") FROM ")
+                      .append(Sql.qualified(s.database(), s.table()))
+                      .append(" WHERE ")
+                      .append(symbolColumn)
+                      .append(" = ")
+                      .append(text)
+                      .append(" LIMIT 1");
+              if (r.info().isStore()) {
+                sql.append(" UNION ALL SELECT toString(symbol) FROM ")
+                    .append(Sql.qualified(s.database(), TableInfo.COVERAGE_TABLE))
+                    .append(" WHERE table_name = ")
+                    .append(Sql.string(s.table()))
+                    .append(" AND symbol = ")
+                    .append(text)
+                    .append(" LIMIT 1");
+              }
+              sql.append(" FORMAT TabSeparated");
+              return table
+                  .connection()
+                  .text(
+                      sql.toString(),
+                      "looking up whether " + s.qualifiedName() + " holds " + symbol,
+                      r.readSettings())
+                  .thenApply(tsv -> !tsv.isBlank());
+            });
+  }
+
+  /** The error for a symbol the table holds nothing of. */
+  SymbolNotFoundException unknown(Symbol symbol) {
+    SourceSettings s = table.settings();
+    return SymbolNotFoundException.of(
+            table.name(),
+            table.name()
+                + " holds no candle of "
+                + symbol
+                + " at any time (rows are keyed by the symbol's text form, \""
+                + symbol
+                + "\", in column "
+                + s.columns().symbol()
+                + "). See what it holds with SELECT DISTINCT "
+                + s.columns().symbol()
+                + " FROM "
+                + s.qualifiedName()
+                + ".")
+        .build();
   }
 
   /**

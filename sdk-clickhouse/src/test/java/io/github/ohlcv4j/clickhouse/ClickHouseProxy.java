@@ -31,8 +31,8 @@ import okio.ByteString;
  * sends the server's answer back, except that it applies scripted {@link Fault}s to the answers to
  * candle queries ({@code ... FORMAT RowBinary}): a body cut short, a connection dropped, a proxy's
  * own error page; and to the answers to inserts, after the server has had the insert (or, with
- * {@link #cutInsertsAfter}, part of it). Records the candle queries and inserts it saw. Close it
- * after the test.
+ * {@link #cutInsertsAfter}, part of it). Close it after the test. Records the candle queries and
+ * inserts it saw, and the text of every statement but inserts.
  */
 final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
 
@@ -47,6 +47,7 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
   private final Deque<Fault> insertFaults = new ArrayDeque<>();
   private final List<Hit> hits = new ArrayList<>();
   private final List<Hit> inserts = new ArrayList<>();
+  private final List<String> statements = new ArrayList<>();
   private long cutInsertsAfter = -1;
 
   ClickHouseProxy(String upstream) {
@@ -93,6 +94,11 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
     return List.copyOf(hits);
   }
 
+  /** The statements other than inserts seen so far, in order. */
+  synchronized List<String> statements() {
+    return List.copyOf(statements);
+  }
+
   /** The inserts seen so far, with the number of body bytes each carried. */
   synchronized List<Hit> inserts() {
     return List.copyOf(inserts);
@@ -104,6 +110,11 @@ final class ClickHouseProxy extends Dispatcher implements AutoCloseable {
     String query = request.getUrl().queryParameter("query");
     boolean insert = query != null && query.startsWith("INSERT");
     String sql = insert ? "" : bytes.utf8();
+    if (!insert) {
+      synchronized (this) {
+        statements.add(sql.isEmpty() && query != null ? query : sql);
+      }
+    }
     HttpUrl url =
         upstream
             .newBuilder()

@@ -11,6 +11,7 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
@@ -221,9 +222,6 @@ class ClickHouseSourceTest {
     assertTrue(none.isEmpty());
     assertEquals(BTC, none.symbol());
     assertEquals(Interval.H1, none.interval());
-    CandleSeries unknown = source.fetch(range(Symbol.parse("NOPE"), START, END).build());
-    assertTrue(unknown.isEmpty());
-    assertEquals(Interval.M1, unknown.interval());
     ClickHouseSource future =
         m.source()
             .context(
@@ -232,6 +230,47 @@ class ClickHouseSourceTest {
                     .build())
             .build();
     assertTrue(future.fetch(OhlcvQuery.builder().symbol(BTC).latest(5).build()).isEmpty());
+  }
+
+  @Test
+  void aSymbolTheTableHoldsNothingOfIsNotFoundAndTheCheckRunsOnlyForEmptyAnswers(SeededMarket m) {
+    try (ClickHouseProxy proxy = new ClickHouseProxy(m.server.url())) {
+      ClickHouseSource source = m.source().url("http://" + proxy.hostPort()).pageSize(500).build();
+      Symbol nope = Symbol.parse("BINANCE:NOPEUSDT");
+      SymbolNotFoundException e =
+          assertThrows(
+              SymbolNotFoundException.class,
+              () -> source.fetch(range(nope, START, END).resample(Interval.H1).build()));
+      assertTrue(e.getMessage().contains("BINANCE:NOPEUSDT"), e.getMessage());
+      assertTrue(e.getMessage().contains("SELECT DISTINCT symbol FROM " + TABLE), e.getMessage());
+      assertEquals(source.name(), e.source().orElseThrow());
+      assertFalse(e.isRetryable());
+      assertEquals(1, lookups(proxy), "one look-up for the empty answer");
+
+      Instant before = START.minus(Duration.ofDays(30));
+      assertTrue(source.fetch(range(BTC, before, START).build()).isEmpty(), "known, none then");
+      assertEquals(2, lookups(proxy));
+
+      CandleSeries written = m.written.get(BTC);
+      Instant to = START.plus(Duration.ofDays(2));
+      List<CandleSeries> pages = source.pages(range(BTC, START, to).build()).toList();
+      assertTrue(pages.size() > 3, "pages: " + pages.size());
+      assertEquals(written.between(START, to), CandleSeries.concat(pages));
+      // the candles are in the first of the windows only
+      Instant lastDay = END.minus(Duration.ofDays(1));
+      Instant after = END.plus(Duration.ofDays(30));
+      OhlcvQuery tail = range(BTC, lastDay, after).build();
+      ClickHouseSource wide = m.source().url("http://" + proxy.hostPort()).pageSize(20_000).build();
+      assertTrue(wide.cursor(tail).remainingEstimate() > 2);
+      assertEquals(written.between(lastDay, END), wide.fetch(tail));
+      assertEquals(2, lookups(proxy), "no look-up for answers with candles");
+    }
+  }
+
+  private static long lookups(ClickHouseProxy proxy) {
+    return proxy.statements().stream()
+        .filter(s -> s.startsWith("SELECT toString(`symbol`) FROM"))
+        .count();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.clickhouse.cluster.ClickHouseCluster;
 import io.github.ohlcv4j.clickhouse.cluster.ClusterNode;
 import io.github.ohlcv4j.source.CandleStore;
@@ -106,7 +107,10 @@ class ClusterStoreTest extends CandleStoreContract {
       assertEquals("279", e.venueCode().orElse(e.getMessage()), e.getMessage());
       cluster.start(cluster.node(down, 1), cluster.node(down, 2));
       assertTrue(store.coverage(there, Interval.M1).isNone());
-      assertTrue(store.fetch(range(there, m(0), m(10)).build()).isEmpty());
+      Symbol lost = there;
+      // Not a candle of it is stored: the store does not know the symbol.
+      assertThrows(
+          SymbolNotFoundException.class, () -> store.fetch(range(lost, m(0), m(10)).build()));
     }
   }
 }

@@ -109,10 +109,15 @@ class MockServerTest {
     server.enqueue(
         new MockResponse.Builder().body(describe("24.3.1.2672", "DateTime64(3, 'UTC')")).build());
     server.enqueue(new MockResponse.Builder().body(new Buffer()).build());
+    // The answer is empty: is the symbol known at all? It is.
+    server.enqueue(new MockResponse.Builder().body("BINANCE:BTCUSDT\n").build());
     CandleSeries s = source().fetch(DAY.toBuilder().resample(Interval.M15).build());
     assertTrue(s.isEmpty());
     server.takeRequest(5, TimeUnit.SECONDS);
     String sql = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+    String lookup = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+    assertTrue(lookup.startsWith("SELECT toString(`symbol`) FROM"), lookup);
+    assertTrue(lookup.contains("LIMIT 1") && !lookup.contains("FINAL"), lookup);
     // Millisecond arithmetic, which holds before 1970 (toStartOfInterval wraps to 2106 there).
     assertTrue(sql.contains("toUnixTimestamp64Milli(`ts`) % 900000"), sql);
     assertFalse(sql.contains("toStartOfInterval"), sql);

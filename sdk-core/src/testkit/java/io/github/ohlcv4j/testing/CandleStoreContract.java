@@ -13,6 +13,7 @@ import io.github.ohlcv4j.GapFill;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Coverage;
@@ -301,6 +302,30 @@ public abstract class CandleStoreContract {
       s.write(candles(120));
       assertEquals(
           List.of(r(100, 120), r(121, 150), r(152, 200)), s.coverage(BTC, Interval.M1).empty());
+    }
+  }
+
+  @Test
+  public void aSymbolTheStoreHoldsNothingOfIsNotFoundAndAnEmptyRangeOfAKnownOneIsEmpty()
+      throws Exception {
+    Symbol eth = Symbol.parse("BINANCE:ETHUSDT");
+    Symbol sol = Symbol.parse("BINANCE:SOLUSDT");
+    try (CandleStore s = store(m(10_000))) {
+      SymbolNotFoundException none =
+          assertThrows(
+              SymbolNotFoundException.class, () -> s.fetch(range(BTC, m(0), m(60)).build()));
+      assertTrue(none.getMessage().contains(BTC.toString()), none.getMessage());
+      assertFalse(none.isRetryable());
+      s.write(candles(10, 11, 12));
+      s.write(CandleSeries.empty(sol, Interval.M1), r(100, 200));
+      assertThrows(SymbolNotFoundException.class, () -> s.fetch(range(eth, m(0), m(60)).build()));
+      // Known by a candle at another time, or by a recorded range only: empty, not unknown.
+      CandleSeries before = s.fetch(range(BTC, m(-600), m(0)).build());
+      assertTrue(before.isEmpty());
+      assertEquals(BTC, before.symbol());
+      assertTrue(s.fetch(range(sol, m(100), m(200)).build()).isEmpty());
+      assertTrue(s.fetch(range(sol, m(0), m(60)).build()).isEmpty());
+      assertEquals(candles(10, 11, 12), s.fetch(range(BTC, m(0), m(60)).build()));
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.duckdb.internal.CoverageTable;
 import io.github.ohlcv4j.duckdb.internal.Database;
@@ -32,6 +33,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,7 +85,10 @@ import org.jspecify.annotations.Nullable;
  * Builder#pageSize(int)} rows, read straight into columns. Resampling runs in DuckDB with the
  * semantics of {@link CandleSeries#resample(Interval)} — the same candles, flags included — when
  * the range starts on a bucket boundary, and in the JVM otherwise; gap filling, dropping the candle
- * in progress and the final trimming are done by the same code as for every source.
+ * in progress and the final trimming are done by the same code as for every source. A query whose
+ * whole answer is empty and whose symbol the store holds nothing of (no candle at any interval or
+ * time, no recorded range) fails with a {@link SymbolNotFoundException}; an empty range of a known
+ * symbol is an empty series. The lookup is one more query, made only for empty answers.
  *
  * <p><b>Crash safety and concurrency.</b> Every write is one DuckDB transaction (its write-ahead
  * log makes it durable when it commits): a process killed during a write leaves the store as it was
@@ -479,6 +484,7 @@ public final class DuckDbSource implements CandleStore {
     private volatile long next;
     private volatile int extras = -1;
     private volatile boolean closed;
+    private volatile boolean sawCandles;
     private final AtomicReference<@Nullable Statement> running = new AtomicReference<>();
     private volatile @Nullable CompletableFuture<Page> inflight;
 
@@ -522,6 +528,11 @@ public final class DuckDbSource implements CandleStore {
               }
               try {
                 CandleSeries s = readWindow(start, end);
+                if (!s.isEmpty()) {
+                  sawCandles = true;
+                } else if (!sawCandles && !plan.hasWindow(end) && !known()) {
+                  throw unknown();
+                }
                 next = end;
                 page.complete(Page.of(s));
               } catch (RuntimeException e) {
@@ -535,6 +546,45 @@ public final class DuckDbSource implements CandleStore {
                 .build());
       }
       return page;
+    }
+
+    /**
+     * Whether the store holds anything of the query's symbol: a candle of any interval and time, or
+     * a recorded range. Asked only when the whole answer came back empty.
+     */
+    private boolean known() {
+      return db.read(
+          "looking up whether " + name + " holds " + query.symbol(),
+          c -> {
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "SELECT EXISTS (SELECT 1 FROM "
+                        + Schema.CANDLES
+                        + " WHERE symbol = ?) OR EXISTS (SELECT 1 FROM "
+                        + Schema.COVERAGE
+                        + " WHERE symbol = ?)")) {
+              p.setString(1, key.symbol());
+              p.setString(2, key.symbol());
+              try (ResultSet r = p.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+              }
+            }
+          });
+    }
+
+    private SymbolNotFoundException unknown() {
+      return SymbolNotFoundException.of(
+              name,
+              name
+                  + " holds no candle of "
+                  + query.symbol()
+                  + " (stored as \""
+                  + key.symbol()
+                  + "\") at any interval or time. Symbols are stored by their text form,"
+                  + " VENUE:CODE; see what the store holds with SELECT DISTINCT symbol FROM "
+                  + Schema.CANDLES
+                  + ", or read the symbol through from a venue.")
+          .build();
     }
 
     private CandleSeries readWindow(long start, long end) {

@@ -9,6 +9,7 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
 import io.github.ohlcv4j.source.SourceContext;
@@ -68,7 +69,7 @@ class DuckDbSourceProviderTest {
       OhlcvQuery q =
           OhlcvQuery.builder().symbol(BTC).between(T0, T0.plus(Duration.ofHours(1))).build();
       assertEquals(s, a.fetch(q));
-      assertTrue(b.fetch(q).isEmpty());
+      assertThrows(SymbolNotFoundException.class, () -> b.fetch(q)); // b holds nothing
     }
   }
 

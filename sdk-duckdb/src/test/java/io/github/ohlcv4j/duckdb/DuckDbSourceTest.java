@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
+import io.github.ohlcv4j.SymbolNotFoundException;
+import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.source.Health;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +49,37 @@ class DuckDbSourceTest {
       assertTrue(pages.size() > 3, "pages: " + pages.size());
       assertEquals(cold, CandleSeries.concat(pages));
       assertEquals(cold, store.fetch(q));
+    }
+  }
+
+  @Test
+  void aSymbolTheStoreHoldsNothingOfIsNotFoundWhileAnEmptyRangeOfAKnownOneIsEmpty() {
+    Symbol eth = Symbol.parse("BINANCE:ETHUSDT");
+    Symbol sol = Symbol.parse("BINANCE:SOLUSDT");
+    try (DuckDbSource store = DuckDbSource.builder().inMemory().pageSize(500).build()) {
+      SymbolNotFoundException empty =
+          assertThrows(
+              SymbolNotFoundException.class, () -> store.fetch(range(BTC, START, END).build()));
+      assertTrue(empty.getMessage().contains("BINANCE:BTCUSDT"), empty.getMessage());
+      assertTrue(empty.getMessage().contains("SELECT DISTINCT symbol"), empty.getMessage());
+      assertEquals(store.name(), empty.source().orElseThrow());
+      assertFalse(empty.isRetryable());
+
+      CandleSeries day = Market.sample(BTC, Interval.M1, START, START.plus(Duration.ofDays(1)));
+      store.write(day);
+      store.write(
+          CandleSeries.builder(sol, Interval.M1).build(),
+          new TimeRange(START, START.plus(Duration.ofHours(1))));
+      assertThrows(
+          SymbolNotFoundException.class,
+          () -> store.fetch(range(eth, START, END).interval(Interval.H1).build()));
+      // known: candles of another time, of another interval, or only a recorded range
+      Instant later = END.plus(Duration.ofDays(30));
+      assertTrue(store.fetch(range(BTC, END, later).build()).isEmpty());
+      assertTrue(store.fetch(range(BTC, START, END).interval(Interval.D1).build()).isEmpty());
+      assertTrue(store.fetch(range(sol, START, END).build()).isEmpty());
+      // many windows, the candles in the first only
+      assertEquals(day, store.fetch(range(BTC, START, END).build()));
     }
   }
 

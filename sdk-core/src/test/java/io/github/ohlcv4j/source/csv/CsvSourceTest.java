@@ -319,6 +319,13 @@ class CsvSourceTest {
             SymbolNotFoundException.class,
             () -> s.fetch(query("ETHUSDT", Interval.M1, JAN, JAN.plus(Duration.ofMinutes(5)))));
     assertTrue(symbol.getMessage().contains("BTCUSDT 1m"), symbol.getMessage());
+    assertTrue(symbol.getMessage().contains("ETHUSDT"), symbol.getMessage());
+    assertFalse(symbol.isRetryable());
+    assertEquals(s.name(), symbol.source().orElseThrow());
+    CandleSeries before =
+        s.fetch(query("BTCUSDT", Interval.M1, DEC, DEC.plus(Duration.ofMinutes(5))));
+    assertTrue(before.isEmpty(), "a known symbol without candles in the range: " + before);
+    assertEquals(Interval.M1, before.interval());
     UnsupportedIntervalException interval =
         assertThrows(
             UnsupportedIntervalException.class,
