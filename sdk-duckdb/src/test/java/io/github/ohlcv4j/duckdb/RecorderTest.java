@@ -219,7 +219,10 @@ class RecorderTest {
       assertInstanceOf(SourceUnavailableException.class, failing.lastError().orElseThrow());
       assertTrue(failing.pending() >= 1, "the history waits: " + failing);
       assertEquals(0, failing.written());
-      assertTrue(stored(real, FROM, START).isEmpty());
+      assertThrows(
+          io.github.ohlcv4j.SymbolNotFoundException.class,
+          () -> stored(real, FROM, START),
+          "nothing of the symbol was stored");
 
       time.advance(Duration.ofSeconds(20)); // retries, then everything is written
       Recorder.Status s = await(rec, st -> st.written() == 30);
