@@ -265,7 +265,7 @@ public final class CandleSeries implements Iterable<Candle> {
       throw new IllegalArgumentException(
           "This " + symbol + " series has no " + column + " column; it has " + extraColumns());
     }
-    return cols.extras[column.ordinal()];
+    return cols.presentExtra(column.ordinal());
   }
 
   /**

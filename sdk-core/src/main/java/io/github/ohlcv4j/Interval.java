@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The length of one candle: an amount of a {@link Unit}, such as {@code 15m}, {@code 4h} or {@code
@@ -206,7 +207,7 @@ public final class Interval implements Comparable<Interval> {
     return of(amount, unit);
   }
 
-  private static Unit unitOf(String u) {
+  private static @Nullable Unit unitOf(String u) {
     switch (u) {
       case "s":
       case "S":

@@ -685,9 +685,10 @@ public final class OhlcvClient implements AutoCloseable {
               Health.Status.DOWN,
               Optional.empty(),
               Optional.empty(),
-              e instanceof OhlcvException
-                  ? String.valueOf(e.getMessage())
-                  : Errors.wrap(e, s.name(), "while checking its health").getMessage(),
+              String.valueOf(
+                  e instanceof OhlcvException
+                      ? e.getMessage()
+                      : Errors.wrap(e, s.name(), "while checking its health").getMessage()),
               clock.instant());
     }
     return guards.health(s, h);

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Computes a {@link QualityReport}; see its Javadoc for what is checked and how the score is
@@ -45,6 +46,11 @@ final class QualityAnalyzer {
     }
   }
 
+  /** The tally of {@code k}: {@link #analyze} puts one for every kind before counting. */
+  private static Tally tally(Map<Kind, Tally> t, Kind k) {
+    return Objects.requireNonNull(t.get(k), "a tally per kind");
+  }
+
   static QualityReport analyze(CandleSeries s, QualityOptions options) {
     int max = options.maxPositions();
     Map<Kind, Tally> t = new EnumMap<>(Kind.class);
@@ -57,7 +63,7 @@ final class QualityAnalyzer {
       int f = s.cols.flag(i);
       long ts = s.cols.time[i];
       if ((f & CandleSeries.FILLED) != 0) {
-        t.get(Kind.FILLED).row(i, ts);
+        tally(t, Kind.FILLED).row(i, ts);
         continue;
       }
       double o = s.cols.open[i];
@@ -71,20 +77,20 @@ final class QualityAnalyzer {
           && Double.isFinite(l)
           && Double.isFinite(c)
           && Double.isFinite(v))) {
-        t.get(Kind.NON_FINITE).row(i, ts);
+        tally(t, Kind.NON_FINITE).row(i, ts);
         invalid = true;
       } else {
         if (h < l || o > h || o < l || c > h || c < l) {
-          t.get(Kind.OHLC_INVARIANT).row(i, ts);
+          tally(t, Kind.OHLC_INVARIANT).row(i, ts);
           invalid = true;
         }
         if (o <= 0 || h <= 0 || l <= 0 || c <= 0) {
-          t.get(Kind.NON_POSITIVE_PRICE).row(i, ts);
+          tally(t, Kind.NON_POSITIVE_PRICE).row(i, ts);
           invalid = true;
         }
       }
       if (v < 0) {
-        t.get(Kind.NEGATIVE_VOLUME).row(i, ts);
+        tally(t, Kind.NEGATIVE_VOLUME).row(i, ts);
         invalid = true;
       }
       if (invalid) {
@@ -92,13 +98,13 @@ final class QualityAnalyzer {
       }
     }
     BuildStats b = s.stats;
-    t.get(Kind.DROPPED_ROW).times(b.droppedBadRows(), b.droppedTimes());
-    t.get(Kind.DUPLICATE)
+    tally(t, Kind.DROPPED_ROW).times(b.droppedBadRows(), b.droppedTimes());
+    tally(t, Kind.DUPLICATE)
         .times(b.exactDuplicates() + b.conflictingDuplicates(), b.duplicateTimes());
-    t.get(Kind.OUT_OF_ORDER).times(b.outOfOrder(), b.outOfOrderTimes());
+    tally(t, Kind.OUT_OF_ORDER).times(b.outOfOrder(), b.outOfOrderTimes());
 
     long missing = 0;
-    Tally gaps = t.get(Kind.GAP);
+    Tally gaps = tally(t, Kind.GAP);
     for (Gap g : GapScanner.gaps(s)) {
       missing += g.missing();
       gaps.count += g.missing();
@@ -107,15 +113,15 @@ final class QualityAnalyzer {
       }
     }
 
-    priceSpikes(s, options.priceSpikeMads(), t.get(Kind.PRICE_SPIKE));
-    volumeSpikes(s, options.volumeSpikeMads(), t.get(Kind.VOLUME_SPIKE));
+    priceSpikes(s, options.priceSpikeMads(), tally(t, Kind.PRICE_SPIKE));
+    volumeSpikes(s, options.volumeSpikeMads(), tally(t, Kind.VOLUME_SPIKE));
 
     double penalty =
         invalidRows
             + b.droppedBadRows()
             + missing
             + 0.5 * (b.exactDuplicates() + b.conflictingDuplicates() + b.outOfOrder())
-            + 0.25 * (t.get(Kind.PRICE_SPIKE).count + t.get(Kind.VOLUME_SPIKE).count);
+            + 0.25 * (tally(t, Kind.PRICE_SPIKE).count + tally(t, Kind.VOLUME_SPIKE).count);
     double seen =
         n + missing + b.droppedBadRows() + b.exactDuplicates() + b.conflictingDuplicates();
     double score = seen == 0 ? 1.0 : Math.max(0.0, 1.0 - penalty / seen);

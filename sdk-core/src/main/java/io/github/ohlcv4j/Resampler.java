@@ -301,7 +301,7 @@ final class Resampler {
             }
             r = any ? sum : Double.NaN;
           }
-          out.extras[col][m] = r;
+          out.presentExtra(col)[m] = r;
         }
       }
       m++;

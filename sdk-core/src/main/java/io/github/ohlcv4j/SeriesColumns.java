@@ -71,6 +71,20 @@ final class SeriesColumns implements Cloneable {
     return Collections.unmodifiableSet(set);
   }
 
+  /**
+   * Extra column {@code col}, which the caller knows is present ({@link #hasExtra}).
+   *
+   * @throws IllegalStateException if it is not
+   */
+  double[] presentExtra(int col) {
+    double @Nullable [] @Nullable [] ex = extras;
+    double @Nullable [] e = ex == null ? null : ex[col];
+    if (e == null) {
+      throw new IllegalStateException("No extra column " + ExtraColumn.values()[col]);
+    }
+    return e;
+  }
+
   /** Extra column {@code col}, created (all NaN) on first use. */
   double[] extra(int col) {
     if (extras == null) {
@@ -367,7 +381,7 @@ final class SeriesColumns implements Cloneable {
     }
     for (int c = 0; c < EXTRA_COUNT; c++) {
       if (hasExtra(c) != o.hasExtra(c)
-          || (hasExtra(c) && !Arrays.equals(extras[c], 0, m, o.extras[c], 0, m))) {
+          || (hasExtra(c) && !Arrays.equals(presentExtra(c), 0, m, o.presentExtra(c), 0, m))) {
         return false;
       }
     }

@@ -188,7 +188,7 @@ public final class SeriesTable {
    */
   public CandleSeries series(Symbol symbol) {
     column(symbol);
-    return series.get(symbol);
+    return present(symbol);
   }
 
   /** The number of rows: buckets on the axis. */
@@ -255,12 +255,12 @@ public final class SeriesTable {
   /** The close of {@code symbol} in row {@code row}, or {@code NaN} if it has no candle there. */
   public double close(int row, Symbol symbol) {
     int i = column(symbol)[row];
-    return i < 0 ? Double.NaN : series.get(symbol).close(i);
+    return i < 0 ? Double.NaN : present(symbol).close(i);
   }
 
   private double[] values(Symbol symbol, int field) {
     int[] at = column(symbol);
-    CandleSeries s = series.get(symbol);
+    CandleSeries s = present(symbol);
     double[] out = new double[at.length];
     for (int r = 0; r < at.length; r++) {
       int i = at[r];
@@ -276,6 +276,11 @@ public final class SeriesTable {
               };
     }
     return out;
+  }
+
+  /** The series of a symbol {@link #column} has accepted: both maps have the same keys. */
+  private CandleSeries present(Symbol symbol) {
+    return Objects.requireNonNull(series.get(symbol), "a column without its series");
   }
 
   private int[] column(Symbol symbol) {

@@ -78,7 +78,7 @@ final class TextFormat {
       line.append(',').append(plain(s.cols.close[i]));
       line.append(',').append(plain(s.cols.volume[i]));
       for (ExtraColumn c : extras) {
-        double x = s.cols.extras[c.ordinal()][i];
+        double x = s.cols.presentExtra(c.ordinal())[i];
         line.append(',');
         if (c == ExtraColumn.CLOSE_TIME && Double.isFinite(x)) {
           line.append(Instant.ofEpochMilli((long) x));

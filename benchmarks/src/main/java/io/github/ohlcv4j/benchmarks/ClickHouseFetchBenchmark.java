@@ -65,11 +65,11 @@ public class ClickHouseFetchBenchmark {
 
   /** The server's HTTP endpoint. */
   @Param("")
-  public String url;
+  public String url = ""; // JMH sets every @Param before @Setup
 
   /** {@code replacing}: a ReplacingMergeTree read with FINAL; {@code plain}: a MergeTree. */
   @Param({"replacing", "plain"})
-  public String engine;
+  public String engine = "replacing";
 
   ClickHouseSource source;
   ClickHouseSource waitEndOfQuery;

@@ -403,8 +403,10 @@ public class KlineParseBenchmark {
       1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
 
+    private static final byte[] NO_BODY = new byte[0];
+
     private int pos;
-    private byte[] b;
+    private byte[] b = NO_BODY;
 
     static HandRolled bybit(byte[] body) {
       HandRolled h = new HandRolled(Payloads.KLINE_ROWS, 1);
@@ -429,7 +431,7 @@ public class KlineParseBenchmark {
         h.extras[0][i] = h.decimalUntil('"');
         h.pos += 3; // "],
       }
-      h.b = null;
+      h.b = NO_BODY;
       return h;
     }
 
@@ -462,7 +464,7 @@ public class KlineParseBenchmark {
         h.extras[4][i] = h.decimalUntil('"');
         h.pos += 7; // ","0"],
       }
-      h.b = null;
+      h.b = NO_BODY;
       return h;
     }
 

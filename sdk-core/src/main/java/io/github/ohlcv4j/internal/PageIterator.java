@@ -38,10 +38,10 @@ final class PageIterator implements Iterator<CandleSeries> {
 
   @Override
   public CandleSeries next() {
-    if (!hasNext()) {
+    CandleSeries r = hasNext() ? next : null;
+    if (r == null) {
       throw new NoSuchElementException();
     }
-    CandleSeries r = next;
     next = null;
     return r;
   }

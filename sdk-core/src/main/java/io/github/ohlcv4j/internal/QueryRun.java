@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -370,7 +371,8 @@ final class QueryRun {
       if (result.isDone()) {
         return;
       }
-      outputs.add(accept(page));
+      outputs.add(
+          accept(Objects.requireNonNull(page, "a request ended with no page and no error")));
     } catch (Throwable e) {
       fail(result, e);
       return;

@@ -577,6 +577,7 @@ public final class RowBinaryReader {
     final int fixed = layout.fixedBytes();
     final boolean hasSymbol = layout.symbol();
     final boolean hasCount = layout.count();
+    final @Nullable FullCount full = fullCount;
     final boolean hasFlags = layout.flags();
     final ExtraColumn[] extras = layout.extras().toArray(new ExtraColumn[0]);
     int p = pos;
@@ -620,9 +621,9 @@ public final class RowBinaryReader {
           Double.longBitsToDouble((long) LONG.get(b, d + 24)),
           Double.longBitsToDouble((long) LONG.get(b, d + 32)));
       int e = d + 40;
-      if (hasCount) {
+      if (full != null) { // exactly when hasCount: the constructor checks it
         long inputs = (long) LONG.get(b, e);
-        if (inputs < fullCount.of(t)) {
+        if (inputs < full.of(t)) {
           target.builder.flag(CandleSeries.PARTIAL);
         }
         e += 8;

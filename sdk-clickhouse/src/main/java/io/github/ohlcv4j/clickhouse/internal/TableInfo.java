@@ -211,7 +211,9 @@ public record TableInfo(
 
   /** The time type of the mapped time column; call after {@link #problems} found none. */
   public TimeColumnType timeType(ColumnMapping mapping) {
-    return TimeColumnType.ofColumnType(columns.get(mapping.time())).orElseThrow();
+    return Optional.ofNullable(columns.get(mapping.time()))
+        .flatMap(TimeColumnType::ofColumnType)
+        .orElseThrow();
   }
 
   private static boolean isNumeric(String type) {

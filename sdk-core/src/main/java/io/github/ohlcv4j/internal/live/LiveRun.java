@@ -665,15 +665,15 @@ public final class LiveRun
 
   // ------------------------------------------------------------------ logs
 
-  private void logInfo(String format, Object... args) {
+  private void logInfo(String format, @Nullable Object... args) {
     withMdc(() -> log.info(format, args));
   }
 
-  private void logWarn(String format, Object... args) {
+  private void logWarn(String format, @Nullable Object... args) {
     withMdc(() -> log.warn(format, args));
   }
 
-  private void logDebug(String format, Object... args) {
+  private void logDebug(String format, @Nullable Object... args) {
     if (log.isDebugEnabled()) {
       withMdc(() -> log.debug(format, args));
     }

@@ -6,6 +6,7 @@ import io.github.ohlcv4j.Interval;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,9 @@ final class Resampling implements Aggregator {
   private final Alignment alignment;
   private final Candles out;
 
-  private Bucket cur;
+  /** The bucket of the latest candle, null before the first. */
+  private @Nullable Bucket cur;
+
   private final ArrayDeque<Bucket> past = new ArrayDeque<>();
   private boolean hasForming;
   private long ft;
@@ -53,22 +56,22 @@ final class Resampling implements Aggregator {
 
   @Override
   public void closed(long t, double o, double h, double l, double c, double v) {
-    moveTo(t);
+    Bucket b = moveTo(t);
     if (hasForming && ft <= t) {
       hasForming = false;
     }
-    cur.add(t, o, h, l, c, v);
-    if (baseEnd(t) >= cur.end) {
-      closeCurrent();
+    b.add(t, o, h, l, c, v);
+    if (baseEnd(t) >= b.end) {
+      closeCurrent(b);
     } else {
-      updateCurrent();
+      updateCurrent(b);
     }
   }
 
   @Override
   public void update(long t, double o, double h, double l, double c, double v) {
-    moveTo(t);
-    if (cur.emitted) {
+    Bucket b = moveTo(t);
+    if (b.emitted) {
       return; // cannot happen with ordered input: the bucket's last candle closed already
     }
     hasForming = true;
@@ -78,7 +81,7 @@ final class Resampling implements Aggregator {
     fl = l;
     fc = c;
     fv = v;
-    updateCurrent();
+    updateCurrent(b);
   }
 
   @Override
@@ -115,14 +118,15 @@ final class Resampling implements Aggregator {
           bucket.av,
           bucket.n < bucket.expected ? CandleSeries.PARTIAL : 0);
     } else {
-      updateCurrent();
+      updateCurrent(bucket); // the current one: a bucket is emitted before it becomes past
     }
   }
 
   @Override
   public void finalThrough(long watermark) {
-    if (cur != null && !cur.emitted && cur.end <= watermark) {
-      closeCurrent();
+    Bucket c = cur;
+    if (c != null && !c.emitted && c.end <= watermark) {
+      closeCurrent(c);
     }
     if (hasForming && ft < watermark) {
       hasForming = false;
@@ -134,45 +138,52 @@ final class Resampling implements Aggregator {
     return base.isFixed() ? t + base.fixedMillis() : base.bucketEnd(t, zone);
   }
 
-  /** Makes the bucket of {@code t} the current one, closing the one before if it is still open. */
-  private void moveTo(long t) {
+  /**
+   * Makes the bucket of {@code t} the current one, closing the one before if it is still open, and
+   * returns it.
+   */
+  private Bucket moveTo(long t) {
     long b = target.bucketStart(t, zone, alignment);
-    if (cur != null && cur.start == b) {
-      return;
+    Bucket before = cur;
+    if (before != null && before.start == b) {
+      return before;
     }
-    if (cur != null) {
-      if (!cur.emitted) {
-        closeCurrent(); // a later candle is final, so this bucket is over
+    if (before != null) {
+      if (!before.emitted) {
+        closeCurrent(before); // a later candle is final, so this bucket is over
       }
-      past.addLast(cur);
+      past.addLast(before);
       while (past.size() > PAST) {
         past.pollFirst();
       }
     }
     long e = target.bucketEnd(b, zone, alignment);
-    cur = new Bucket(b, e, count(b, e));
+    Bucket now = new Bucket(b, e, count(b, e));
+    cur = now;
     hasForming = false;
+    return now;
   }
 
-  private void closeCurrent() {
-    cur.emitted = true;
+  /** Closes {@code b}, the current bucket. */
+  private void closeCurrent(Bucket b) {
+    b.emitted = true;
     hasForming = false;
-    if (cur.n == 0) {
+    if (b.n == 0) {
       return;
     }
     out.emit(
         Candles.Kind.CLOSED,
-        cur.start,
-        cur.ao,
-        cur.ah,
-        cur.al,
-        cur.ac,
-        cur.av,
-        cur.n < cur.expected ? CandleSeries.PARTIAL : 0);
+        b.start,
+        b.ao,
+        b.ah,
+        b.al,
+        b.ac,
+        b.av,
+        b.n < b.expected ? CandleSeries.PARTIAL : 0);
   }
 
-  private void updateCurrent() {
-    Bucket b = cur;
+  /** Emits {@code b}, the current bucket, as it stands with the forming candle. */
+  private void updateCurrent(Bucket b) {
     int n = b.n + (hasForming ? 1 : 0);
     if (n == 0) {
       return;

@@ -431,7 +431,7 @@ final class Sequencer {
       boolean forming = formingT != NONE && formingT >= watermark && formingT < t;
       if (forming && (candidate == NONE || formingT <= candidate)) {
         long ft = formingT;
-        if (candidate == ft) {
+        if (p != null && candidate == ft) {
           pending.remove(ft);
           close(ft, p.o, p.h, p.l, p.c, p.v, p.vt);
         } else {
@@ -440,7 +440,7 @@ final class Sequencer {
         n++;
         continue;
       }
-      if (candidate == NONE) {
+      if (candidate == NONE || p == null) { // p is null exactly when there is no candidate
         return n;
       }
       pending.remove(candidate);

@@ -146,10 +146,10 @@ public final class WsHub {
       if (env == null) {
         env = environment;
       }
-      t = topics.get(topicName);
-      boolean fresh = t == null;
+      Topic known = topics.get(topicName);
+      boolean fresh = known == null;
+      t = known == null ? new Topic(topicName, chars) : known;
       if (fresh) {
-        t = new Topic(topicName, chars);
         topics.put(topicName, t);
       }
       t.add(sink);

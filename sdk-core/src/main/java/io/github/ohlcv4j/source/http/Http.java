@@ -154,12 +154,13 @@ public final class Http {
   @FunctionalInterface
   public interface Handler<T> {
     /**
-     * Turns the response into a value. The response is closed afterwards by the caller.
+     * Turns the response into a value, or null for a {@code Handler<Void>} that only checks it. The
+     * response is closed afterwards by the caller.
      *
      * @throws IOException if reading the body fails (mapped to a retryable {@link
      *     SourceUnavailableException})
      */
-    T handle(Response response) throws IOException;
+    @Nullable T handle(Response response) throws IOException;
   }
 
   /**

@@ -181,7 +181,7 @@ public abstract class HttpCandleSource implements CandleSource {
       return down("no answer within " + HEALTH_TIMEOUT.toMillis() + " ms", at);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      return down(c instanceof OhlcvException ? c.getMessage() : String.valueOf(c), at);
+      return down(String.valueOf(c instanceof OhlcvException ? c.getMessage() : c), at);
     }
   }
 

@@ -200,9 +200,8 @@ public final class Database implements AutoCloseable {
         asked,
         c -> {
           try (Statement s = c.createStatement()) {
-            s.execute(sql);
+            return s.execute(sql); // whether it had a result set: not needed
           }
-          return null;
         });
   }
 

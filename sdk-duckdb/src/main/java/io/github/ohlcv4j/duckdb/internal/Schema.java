@@ -81,7 +81,7 @@ public final class Schema {
 
   private static List<String> v1() {
     StringBuilder candles = new StringBuilder("CREATE TABLE ").append(CANDLES).append(" (");
-    List<String> cols = COLUMNS.get(CANDLES);
+    List<String> cols = Objects.requireNonNull(COLUMNS.get(CANDLES), "put before the steps");
     for (int i = 0; i < cols.size(); i++) {
       String[] nt = cols.get(i).split(" ");
       boolean nullable = nt[0].equals("flags") ? false : i >= 9;
@@ -196,7 +196,7 @@ public final class Schema {
                 }
               }
             }
-            return null;
+            return LATEST_VERSION;
           });
       version = LATEST_VERSION;
       found = db.read("reading the store's tables", Schema::tables);

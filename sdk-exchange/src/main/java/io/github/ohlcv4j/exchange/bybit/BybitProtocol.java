@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bybit's v5 public WebSocket for klines: topics {@code kline.{interval}.{symbol}}, requests {@code
@@ -167,7 +168,7 @@ final class BybitProtocol implements VenueProtocol {
   }
 
   /** The typed error for a refused request, from Bybit's {@code ret_msg}. */
-  OhlcvException refusal(String op, String retMsg) {
+  OhlcvException refusal(String op, @Nullable String retMsg) {
     String said = retMsg == null || retMsg.isEmpty() ? "no reason given" : retMsg;
     String message = name + " refused to " + op + " (Bybit says \"" + said + "\")";
     String lower = said.toLowerCase(Locale.ROOT);
