@@ -36,10 +36,10 @@ final class InstrumentRow {
       String baseKey,
       String quoteKey,
       String statusKey) {
-    require(in, code, codeKey);
-    require(in, base, baseKey);
-    require(in, quote, quoteKey);
-    require(in, status, statusKey);
+    String code = require(in, this.code, codeKey);
+    String base = require(in, this.base, baseKey);
+    String quote = require(in, this.quote, quoteKey);
+    String status = require(in, this.status, statusKey);
     Symbol symbol;
     try {
       symbol =
@@ -67,10 +67,12 @@ final class InstrumentRow {
     return v > 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
   }
 
-  private static void require(JsonBytes in, @Nullable String value, String key) {
+  /** {@code value}, or a failure through {@code in} if it is missing or empty. */
+  private static String require(JsonBytes in, @Nullable String value, String key) {
     if (value == null || value.isEmpty()) {
       in.field(null);
       throw in.fail("a non-empty \"" + key + "\" in every instrument (the row ends here)");
     }
+    return value;
   }
 }
