@@ -344,16 +344,40 @@ class ErrorInjectionTest {
   @Test
   void anErrorFromTheExecutorFailsTheQuery() throws Exception {
     AtomicInteger tasks = new AtomicInteger();
+    // The first page completes only once the first task (the query's first step) has returned, so
+    // the query must go back to the executor for its next step, which throws.
+    CountDownLatch firstStepDone = new CountDownLatch(1);
     java.util.concurrent.Executor failsOnTheSecondTask =
         r -> {
-          if (tasks.incrementAndGet() == 2) {
+          int n = tasks.incrementAndGet();
+          if (n == 2) {
             throw new OutOfMemoryError("unable to create native thread");
           }
-          pool.execute(r);
+          pool.execute(
+              () -> {
+                try {
+                  r.run();
+                } finally {
+                  if (n == 1) {
+                    firstStepDone.countDown();
+                  }
+                }
+              });
         };
     ScriptedSource async =
         ScriptedSource.of("scripted", 100)
-            .then((src, page) -> CompletableFuture.supplyAsync(page, pool));
+            .then(
+                (src, page) ->
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          try {
+                            firstStepDone.await(30, TimeUnit.SECONDS);
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return page.get();
+                        },
+                        pool));
     try (OhlcvClient c = client(async).executor(failsOnTheSecondTask).build()) {
       Throwable t = failure(c.fetchAsync(query(250)));
       assertUnexpected(t, OutOfMemoryError.class, "memory");
