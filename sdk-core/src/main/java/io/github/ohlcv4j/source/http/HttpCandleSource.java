@@ -247,7 +247,7 @@ public abstract class HttpCandleSource implements CandleSource {
      * @param now the venue's clock if its {@code Date} is trusted, else the local clock
      * @throws OhlcvException for what the body says: a venue error in an envelope, a malformed body
      *     (a {@link io.github.ohlcv4j.DataFormatException} that says where)
-     * @throws IOException if reading fails
+     * @throws java.io.IOException if reading fails
      */
     T read(Response response, BodyBuffer.Body body, Instant now) throws java.io.IOException;
   }
