@@ -106,11 +106,11 @@ say "Effective POMs"
 cp "$work/effective-poms.xml" "$logs/"
 
 say "Checking the bundle"
-check=(--bundle "$work/a/target/central-publishing/central-bundle.zip" --effective-poms "$work/effective-poms.xml")
+check=(--bundle "$work/a/root/target/central-publishing/central-bundle.zip" --effective-poms "$work/effective-poms.xml")
 if $reproducibility; then
-  check+=(--same-as "$work/b/target/central-publishing/central-bundle.zip")
+  check+=(--same-as "$work/b/root/target/central-publishing/central-bundle.zip")
 fi
-cp "$work/a/target/central-publishing/central-bundle.zip" "$logs/" 2>/dev/null || true
+cp "$work/a/root/target/central-publishing/central-bundle.zip" "$logs/" 2>/dev/null || true
 java "$root/scripts/tools/CheckBundle.java" "${check[@]}" || die "the bundle is not ready (see the list above)"
 
 echo "release-check: OK: ohlcv4j $version would be accepted by Maven Central (bundle: $logs/central-bundle.zip)."

@@ -4,7 +4,7 @@
 #
 #   scripts/release.sh [--dry-run] [--skip-tests]
 #
-#   --dry-run      build and sign the bundle, leave it in target/central-publishing/central-bundle.zip, upload nothing
+#   --dry-run      build and sign the bundle, leave it in root/target/central-publishing/central-bundle.zip, upload nothing
 #   --skip-tests   do not run the tests (scripts/release-check.sh uses it: CI has run them already)
 #
 # Environment (secrets are read from the environment only, never written to a file or a command line):
@@ -95,7 +95,8 @@ fi
 echo "release: ohlcv4j $version$($dry_run && echo ' (dry run: nothing is uploaded)')"
 ./mvnw "${args[@]}" clean deploy
 
-bundle="$root/target/central-publishing/central-bundle.zip"
+# The plugin bundles in the first module of the reactor, ohlcv4j-root (root/).
+bundle="$root/root/target/central-publishing/central-bundle.zip"
 [ -f "$bundle" ] || die "the build made no bundle at $bundle"
 if $dry_run; then
   echo "release: the bundle is $bundle"
