@@ -120,7 +120,9 @@ final class RowCollector {
 
   /** Sets an extra column of the row added last, unless it was dropped. */
   void extra(ExtraColumn column, double value) {
-    requireRow("extra(" + column + ")");
+    if (count == 0 && !lastDropped) { // the message only when it is needed: this runs per cell
+      requireRow("extra(" + column + ")");
+    }
     if (!lastDropped) {
       cur.extra(column.ordinal())[cur.n - 1] = value;
     }
