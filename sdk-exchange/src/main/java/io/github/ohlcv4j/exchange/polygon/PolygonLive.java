@@ -185,11 +185,11 @@ public final class PolygonLive extends WebSocketLiveFeed {
      * @throws IllegalArgumentException if it is blank
      */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) {
+      String key = Objects.requireNonNull(apiKey, "apiKey").trim();
+      if (key.isEmpty()) {
         throw new IllegalArgumentException("apiKey must not be blank");
       }
-      this.apiKey = apiKey.trim();
+      this.apiKey = key;
       return this;
     }
 

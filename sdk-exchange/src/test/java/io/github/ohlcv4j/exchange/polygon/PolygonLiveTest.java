@@ -10,19 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.AuthenticationException;
-import io.github.ohlcv4j.Candle;
 import io.github.ohlcv4j.CandleEvent;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.LiveSubscription;
 import io.github.ohlcv4j.OhlcvClient;
-import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
-import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.testing.ClientThreads;
+import io.github.ohlcv4j.testing.LiveSignals;
 import io.github.ohlcv4j.testing.LogCapture;
 import io.github.ohlcv4j.testing.RecordingListener;
 import io.github.ohlcv4j.testing.VirtualTime;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,50 +52,13 @@ class PolygonLiveTest {
   private static final long T10 = T0 + 10 * MIN;
 
   private final VirtualTime time = new VirtualTime(START);
-  private final RecordingListener recorded = new RecordingListener();
-  private final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-  private final List<String> skipped = new ArrayList<>();
+  private final LiveSignals listener = new LiveSignals();
+  private final RecordingListener recorded = listener.recorded();
   private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
   private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakePolygonStream venue;
   private OhlcvClient client;
-
-  private final OhlcvEventListener listener =
-      new OhlcvEventListener() {
-        @Override
-        public void liveConnected(String source, int connection, int streams) {
-          recorded.liveConnected(source, connection, streams);
-          signals.add("connected " + connection);
-        }
-
-        @Override
-        public void liveReconnecting(
-            String source, int connection, int attempt, Duration wait, OhlcvException cause) {
-          recorded.liveReconnecting(source, connection, attempt, wait, cause);
-          signals.add("reconnecting " + connection);
-        }
-
-        @Override
-        public void liveGapBackfilled(
-            String source, Symbol symbol, Interval interval, Instant from, Instant to, int n) {
-          recorded.liveGapBackfilled(source, symbol, interval, from, to, n);
-          signals.add("backfilled " + n);
-        }
-
-        @Override
-        public void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {
-          recorded.liveRevised(source, symbol, interval, candle);
-          signals.add("revised");
-        }
-
-        @Override
-        public void liveStreamFailed(
-            String source, Symbol symbol, Interval interval, OhlcvException error) {
-          recorded.liveStreamFailed(source, symbol, interval, error);
-          signals.add("failed " + symbol);
-        }
-      };
 
   @BeforeEach
   void start() throws Exception {
@@ -162,27 +122,6 @@ class PolygonLiveTest {
     return e;
   }
 
-  private String signal(Predicate<String> which) throws InterruptedException {
-    for (java.util.Iterator<String> it = skipped.iterator(); it.hasNext(); ) {
-      String s = it.next();
-      if (which.test(s)) {
-        it.remove();
-        return s;
-      }
-    }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      String s = signals.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (s == null) {
-        throw new AssertionError("the awaited event did not come in 20 s; had " + recorded.lines());
-      }
-      if (which.test(s)) {
-        return s;
-      }
-      skipped.add(s);
-    }
-  }
-
   private static void assertCandle(CandleEvent.Kind kind, long t, long[] b, CandleEvent e) {
     assertEquals(kind, e.kind(), e.toString());
     assertEquals(t, e.candle().openTimeMillis(), e.toString());
@@ -236,7 +175,7 @@ class PolygonLiveTest {
     }
     assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10, time.millis()), next());
     FakePolygonStream.Conn c = handshake(TOPIC);
-    signal(s -> s.equals("connected 1"));
+    listener.await(LiveSignals.connected(1));
     return c;
   }
 
@@ -295,7 +234,7 @@ class PolygonLiveTest {
       }
     }
     assertCandle(CandleEvent.Kind.REVISED, T10, fixed, e);
-    signal(s -> s.equals("revised"));
+    listener.await(s -> s.equals("revised"));
     assertEquals(T10, recorded.revisions().get(0).openTimeMillis());
   }
 
@@ -310,17 +249,18 @@ class PolygonLiveTest {
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     venue.holdUpgrades(); // the venue is down for three minutes
     venue.disconnectAll();
-    signal(s -> s.equals("reconnecting 2"));
+    listener.await(s -> s.equals("reconnecting 2"));
     time.advance(Duration.ofMinutes(3)); // 15:14:05; the reconnect waits at the venue
     venue.release();
     handshake(TOPIC);
-    signal(s -> s.equals("connected 2"));
+    listener.await(LiveSignals.connected(2));
     for (long t = T10 + MIN; t < T10 + 4 * MIN; t += MIN) {
       assertCandle(CandleEvent.Kind.CLOSED, t, bar(t), next());
     }
     int backfilled = 0;
     while (backfilled < 3) {
-      backfilled += Integer.parseInt(signal(s -> s.startsWith("backfilled ")).substring(11));
+      backfilled +=
+          Integer.parseInt(listener.await(s -> s.startsWith("backfilled ")).substring(11));
     }
     assertEquals(3, backfilled, recorded.lines().toString());
     assertTrue(
@@ -380,7 +320,7 @@ class PolygonLiveTest {
     OhlcvException e = error();
     assertInstanceOf(SymbolNotFoundException.class, e);
     assertTrue(e.getMessage().contains("AM.NOPE"), e.getMessage());
-    signal(s -> s.equals("failed POLYGON:NOPE"));
+    listener.await(s -> s.equals("failed POLYGON:NOPE"));
     assertFalse(bad.isActive());
     assertTrue(good.isActive());
     c.awaitTopic(TOPIC);
@@ -422,7 +362,7 @@ class PolygonLiveTest {
         .live()
         .subscribe(got::add, errors::add);
     handshake(TOPIC);
-    signal(s -> s.equals("connected 1"));
+    listener.await(LiveSignals.connected(1));
     at(T10 + MIN + 500);
     venue.push(TOPIC, am("AAPL", T10, bar(T10)));
     CandleEvent e = next();
