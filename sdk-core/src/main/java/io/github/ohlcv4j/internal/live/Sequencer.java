@@ -309,8 +309,12 @@ final class Sequencer {
       return;
     }
     if (closesAtDeadline && !resumeCheck) {
-      // No closed flag: what was pushed for the candle at the watermark is final by now.
-      while (formingT == watermark && inFlightFrom == NONE && venueNow >= next(watermark) + grace) {
+      // No closed flag: what the venue pushed for the candle at the watermark is final by now. A
+      // candle only REST showed in progress (venue time NONE + 1) is asked of REST again.
+      while (formingT == watermark
+          && formingVt > NONE + 1
+          && inFlightFrom == NONE
+          && venueNow >= next(watermark) + grace) {
         close(formingT, fo, fh, fl, fc, fv, formingVt);
         drain();
       }

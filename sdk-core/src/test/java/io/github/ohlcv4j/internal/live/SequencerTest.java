@@ -137,6 +137,22 @@ class SequencerTest {
   }
 
   @Test
+  void withoutAClosedFlagACandleOnlyRestShowedInProgressIsAskedOfRestAgain() {
+    Recorder r = new Recorder();
+    Sequencer s = new Sequencer(Interval.M1, ZoneOffset.UTC, GRACE, true, r);
+    s.startHistory(0);
+    s.backfilled(
+        0,
+        Sequencer.OPEN_END,
+        rest(new double[] {0, 1, 2, 1, 2, 1}, new double[] {MIN, 2, 3, 2, 3, 1, 1}));
+    assertEquals(List.of("BACKFILL 0..now", "CLOSED 0", "UPDATE 1"), r.log);
+    s.tick(2 * MIN + GRACE); // nothing pushed: REST's partial values are not closed
+    assertArrayEquals(new long[] {MIN, 2 * MIN}, r.backfills.get(1));
+    s.backfilled(MIN, 2 * MIN, rest(new double[] {MIN, 2, 4, 2, 3, 9}));
+    assertArrayEquals(new double[] {2, 4, 2, 3, 9}, r.last.get(MIN));
+  }
+
+  @Test
   void aCloseThatNeverComesIsFetchedAtTheEndPlusTheGrace() {
     Recorder r = new Recorder();
     Sequencer s = sequencer(r);
