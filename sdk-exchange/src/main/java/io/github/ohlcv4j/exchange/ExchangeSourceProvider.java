@@ -187,7 +187,7 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
             PolygonSource.builder().context(context),
             uri,
             params,
-            "apiKey, baseUrl, pageSize, instrumentsTtl, adjusted and requestsPerMinute",
+            "apiKey, baseUrl, pageSize, instrumentsTtl, adjusted, requestsPerMinute and wsUrl",
             (b, k, v) -> {
               switch (k) {
                 case "adjusted":
@@ -198,6 +198,9 @@ public final class ExchangeSourceProvider implements CandleSourceProvider {
                   return true;
                 case "requestsPerMinute":
                   b.requestsPerMinute(SourceUris.parseInt(uri, k, v));
+                  return true;
+                case "wsUrl":
+                  b.wsUrl(v);
                   return true;
                 default:
                   return false;

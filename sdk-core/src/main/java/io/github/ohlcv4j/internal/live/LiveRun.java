@@ -130,7 +130,9 @@ public final class LiveRun
         query.resample().isPresent()
             ? new Resampling(base, output, zone, query.alignment(), this)
             : Aggregator.identity(this);
-    this.sequencer = new Sequencer(base, zone, Math.max(0, feed.closeGrace().toMillis()), this);
+    this.sequencer =
+        new Sequencer(
+            base, zone, Math.max(0, feed.closeGrace().toMillis()), !feed.closesCandles(), this);
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -31,6 +31,12 @@ import java.util.TreeMap;
  * a revision); a candle that was pushed but that REST does not have is closed with the values last
  * pushed; a candle REST flags as still in progress (by the venue's {@code Date}) stops the backfill
  * there.
+ *
+ * <p><b>Venues without a closed flag.</b> With {@code closesAtDeadline} (Polygon's minute
+ * aggregates, pushed as updates only), the candle at the watermark is closed with its values last
+ * pushed once its end plus the grace period has passed, and a push for a candle already final is
+ * the venue's correction: a revision when it differs. A candle nothing was pushed for is fetched
+ * over REST as usual.
  */
 final class Sequencer {
 
@@ -98,6 +104,7 @@ final class Sequencer {
   private final Interval interval;
   private final ZoneId zone;
   private final long grace;
+  private final boolean closesAtDeadline;
   private final Out out;
 
   private boolean anchored;
@@ -131,12 +138,15 @@ final class Sequencer {
    * @param interval the stream's interval
    * @param zone the zone of calendar candles
    * @param graceMillis how long after a candle's end its close may still come over the WebSocket
+   * @param closesAtDeadline whether the venue has no closed flag: a pushed candle closes at its end
+   *     plus the grace period, and a later push for it is a correction
    * @param out where decisions go
    */
-  Sequencer(Interval interval, ZoneId zone, long graceMillis, Out out) {
+  Sequencer(Interval interval, ZoneId zone, long graceMillis, boolean closesAtDeadline, Out out) {
     this.interval = interval;
     this.zone = zone;
     this.grace = graceMillis;
+    this.closesAtDeadline = closesAtDeadline;
     this.out = out;
   }
 
@@ -184,7 +194,7 @@ final class Sequencer {
       keptFrom = t;
     }
     if (t < watermark) {
-      late(t, o, h, l, c, v, closed, venueTime);
+      late(t, o, h, l, c, v, closed || closesAtDeadline, venueTime);
       return;
     }
     if (t == watermark && inFlightFrom == NONE && pending.isEmpty()) {
@@ -211,7 +221,7 @@ final class Sequencer {
       Push p = e.getValue();
       if (t < watermark) {
         pending.pollFirstEntry();
-        late(t, p.o, p.h, p.l, p.c, p.v, p.closed, p.vt);
+        late(t, p.o, p.h, p.l, p.c, p.v, p.closed || closesAtDeadline, p.vt);
       } else if (t == watermark) {
         pending.pollFirstEntry();
         apply(t, p.o, p.h, p.l, p.c, p.v, p.closed, p.vt);
@@ -297,6 +307,21 @@ final class Sequencer {
     long due = nextDeadline();
     if (due == NONE || venueNow < due) {
       return;
+    }
+    if (closesAtDeadline && !resumeCheck) {
+      // No closed flag: what the venue pushed for the candle at the watermark is final by now. A
+      // candle only REST showed in progress (venue time NONE + 1) is asked of REST again.
+      while (formingT == watermark
+          && formingVt > NONE + 1
+          && inFlightFrom == NONE
+          && venueNow >= next(watermark) + grace) {
+        close(formingT, fo, fh, fl, fc, fv, formingVt);
+        drain();
+      }
+      due = nextDeadline();
+      if (due == NONE || venueNow < due) {
+        return;
+      }
     }
     long to = start(venueNow);
     Map.Entry<Long, Push> later = pending.ceilingEntry(watermark);

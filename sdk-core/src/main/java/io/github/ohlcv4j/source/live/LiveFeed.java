@@ -28,6 +28,18 @@ public interface LiveFeed {
   Duration closeGrace();
 
   /**
+   * Whether the venue says when a candle is final (Bybit's {@code confirm}, Binance's {@code x}). A
+   * feed whose venue does not (Polygon's minute aggregates) returns false and pushes every candle
+   * as not closed: the client then closes a candle with the values last pushed once its end plus
+   * {@link #closeGrace()} has passed (a candle nothing was pushed for is fetched over REST, as a
+   * close that never came is), and a later push for a candle already closed is taken as the venue's
+   * correction: a revision when its values differ. True by default.
+   */
+  default boolean closesCandles() {
+    return true;
+  }
+
+  /**
    * The venue's clock when the feed keeps one of its own (the sample market, whose clock may run
    * faster than the wall clock); empty for a real venue, whose clock the client reads from the
    * times in its messages.

@@ -81,7 +81,7 @@ class SequencerTest {
   }
 
   private static Sequencer sequencer(Recorder r) {
-    return new Sequencer(Interval.M1, ZoneOffset.UTC, GRACE, r);
+    return new Sequencer(Interval.M1, ZoneOffset.UTC, GRACE, false, r);
   }
 
   private static CandleSeries rest(double[]... rows) {
@@ -109,6 +109,47 @@ class SequencerTest {
     assertEquals("REVISED 0", r.log.get(3));
     s.push(MIN, 2, 3, 2, 3, 0.5, false, MIN + 5); // older than the update shown
     assertEquals(4, r.log.size());
+  }
+
+  @Test
+  void withoutAClosedFlagTheLastPushClosesAtTheEndPlusTheGraceAndALaterOneRevises() {
+    Recorder r = new Recorder();
+    Sequencer s = new Sequencer(Interval.M1, ZoneOffset.UTC, GRACE, true, r);
+    s.push(0, 1, 2, 1, 2, 1, false, MIN + 500); // minute 0, as the venue sends it after its end
+    s.push(0, 1, 2, 1, 2, 3, false, MIN + 900); // recalculated before the grace ends
+    s.push(MIN, 2, 3, 2, 3, 1, false, MIN + 950); // the next minute waits for the first to close
+    assertEquals(MIN + GRACE, s.nextDeadline());
+    s.tick(MIN + GRACE - 1);
+    assertEquals(List.of("UPDATE 0", "UPDATE 0"), r.log);
+    s.tick(MIN + GRACE);
+    assertEquals(List.of("UPDATE 0", "UPDATE 0", "CLOSED 0", "UPDATE 1"), r.log);
+    assertArrayEquals(new double[] {1, 2, 1, 2, 3}, r.last.get(0L));
+    assertTrue(r.backfills.isEmpty(), "no REST for a candle that was pushed");
+    s.push(0, 1, 2, 1, 2, 3, false, MIN + 6_000); // the same values again: nothing
+    assertEquals(4, r.log.size());
+    s.push(0, 1, 2.5, 1, 2, 4, false, MIN + 7_000); // a late trade: a correction
+    assertEquals("REVISED 0", r.log.get(4));
+    assertArrayEquals(new double[] {1, 2.5, 1, 2, 4}, r.last.get(0L));
+    s.tick(2 * MIN + GRACE); // minute 1 closes; minute 2 had no push and is asked of REST
+    assertEquals("CLOSED 1", r.log.get(5));
+    s.tick(3 * MIN + GRACE);
+    assertArrayEquals(new long[] {2 * MIN, 3 * MIN}, r.backfills.get(0));
+  }
+
+  @Test
+  void withoutAClosedFlagACandleOnlyRestShowedInProgressIsAskedOfRestAgain() {
+    Recorder r = new Recorder();
+    Sequencer s = new Sequencer(Interval.M1, ZoneOffset.UTC, GRACE, true, r);
+    s.startHistory(0);
+    s.backfilled(
+        0,
+        Sequencer.OPEN_END,
+        rest(new double[] {0, 1, 2, 1, 2, 1}, new double[] {MIN, 2, 3, 2, 3, 1, 1}));
+    assertEquals(List.of("BACKFILL 0..now", "CLOSED 0", "UPDATE 1"), r.log);
+    s.tick(2 * MIN + GRACE); // nothing pushed: REST's partial values are not closed
+    assertArrayEquals(new long[] {MIN, 2 * MIN}, r.backfills.get(1));
+    s.backfilled(MIN, 2 * MIN, rest(new double[] {MIN, 2, 4, 2, 3, 9}));
+    assertArrayEquals(new double[] {2, 4, 2, 3, 9}, r.last.get(MIN));
   }
 
   @Test

@@ -1,20 +1,10 @@
 package io.github.ohlcv4j.exchange.binance;
 
-import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.source.SourceContext;
-import io.github.ohlcv4j.source.SourceUris;
-import io.github.ohlcv4j.source.live.LiveEnvironment;
-import io.github.ohlcv4j.source.live.LiveFeed;
-import io.github.ohlcv4j.source.live.LiveSink;
 import io.github.ohlcv4j.source.live.WebSocketFeed;
 import io.github.ohlcv4j.source.live.WebSocketLimits;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.github.ohlcv4j.source.live.WebSocketLiveFeed;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Live klines from Binance's market streams, spot ({@code wss://stream.binance.com:9443/ws}) or
@@ -54,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; its sockets run on the shared WebSocket threads ({@code ohlcv4j-shared-ws-N}).
  */
-public final class BinanceLive implements LiveFeed {
+public final class BinanceLive extends WebSocketLiveFeed {
 
   /** Binance's spot stream host. */
   public static final String SPOT_WS_URL = "wss://stream.binance.com:9443";
@@ -63,20 +53,16 @@ public final class BinanceLive implements LiveFeed {
   public static final String USDM_WS_URL = "wss://fstream.binance.com";
 
   private final BinanceSource.Market market;
-  private final String wsUrl;
-  private final WebSocketFeed feed;
 
   private BinanceLive(Builder b) {
+    super(
+        b,
+        "binance:" + b.market.id(),
+        new BinanceProtocol(b.market, "binance:" + b.market.id()),
+        defaultWsUrl(b.market),
+        path(b.market),
+        limits(b.market));
     this.market = b.market;
-    this.wsUrl = b.wsUrl != null ? b.wsUrl : defaultWsUrl(market);
-    String name = "binance:" + market.id();
-    this.feed =
-        WebSocketFeed.builder(name, new BinanceProtocol(market, name))
-            .url(wsUrl + path(market))
-            .limits(b.limits != null ? b.limits : limits(market))
-            .closeGrace(b.closeGrace)
-            .context(b.context)
-            .build();
   }
 
   /** A builder for the feed of {@code market}. */
@@ -128,95 +114,23 @@ public final class BinanceLive implements LiveFeed {
     return market;
   }
 
-  /** The stream host as given (without the path the feed appends). */
-  public String wsUrl() {
-    return wsUrl;
-  }
-
-  /** The WebSocket URL, with the path the feed appends (credentials masked). */
-  public String url() {
-    return feed.url();
-  }
-
-  /** The limits it keeps to. */
-  public WebSocketLimits limits() {
-    return feed.limits();
-  }
-
-  /** How many connections are open or opening now. */
-  public int connections() {
-    return feed.connections();
-  }
-
-  /** {@code binance:spot} or {@code binance:usdm}. */
-  @Override
-  public String name() {
-    return feed.name();
-  }
-
-  @Override
-  public Duration closeGrace() {
-    return feed.closeGrace();
-  }
-
-  @Override
-  public Handle open(Symbol symbol, Interval interval, LiveSink sink, LiveEnvironment environment) {
-    return feed.open(symbol, interval, sink, environment);
-  }
-
-  @Override
-  public void close() {
-    feed.close();
-  }
-
-  @Override
-  public String toString() {
-    return "BinanceLive{" + feed.name() + ", " + url() + "}";
-  }
-
-  /** Builds a {@link BinanceLive}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Builds a {@link BinanceLive}: {@link #wsUrl(String) wsUrl} is scheme, host, port and an
+   * optional base path, without {@code /ws} or {@code /market/ws} (the feed appends it); the
+   * market's {@link #defaultWsUrl} unless given. The close grace is 5 seconds by default (Binance
+   * sends the close within a second or two). Not thread-safe.
+   */
+  public static final class Builder extends WebSocketLiveFeed.Builder<Builder> {
+    private static final String APPENDED = "/ws (spot) or /market/ws (USD-M)";
     private final BinanceSource.Market market;
-    private @Nullable String wsUrl;
-    private Duration closeGrace = Duration.ofSeconds(5);
-    private @Nullable WebSocketLimits limits;
-    private SourceContext context = SourceContext.defaults();
 
     Builder(BinanceSource.Market market) {
+      super(APPENDED);
       this.market = Objects.requireNonNull(market, "market");
     }
 
-    /**
-     * Where Binance's stream is: scheme, host, port and an optional base path, without {@code /ws}
-     * or {@code /market/ws} (the feed appends it); the market's {@link #defaultWsUrl} unless given.
-     *
-     * @throws IllegalArgumentException if it is not such a URL (it has a query, or another scheme)
-     */
-    public Builder wsUrl(String wsUrl) {
-      this.wsUrl = normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
-      return this;
-    }
-
-    /**
-     * How long after a candle's end to wait for Binance's close before fetching the candle over
-     * REST; 5 seconds by default (Binance sends it within a second or two).
-     */
-    public Builder closeGrace(Duration grace) {
-      this.closeGrace = Objects.requireNonNull(grace, "grace");
-      return this;
-    }
-
-    /** Other limits than {@link BinanceLive#limits(BinanceSource.Market)}. */
-    public Builder limits(WebSocketLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#defaults()} unless given.
-     */
-    public Builder context(SourceContext context) {
-      this.context = Objects.requireNonNull(context, "context");
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -227,32 +141,7 @@ public final class BinanceLive implements LiveFeed {
 
     /** Checks a {@code wsUrl} and drops its trailing slashes. */
     static String normalise(String wsUrl) {
-      String s = wsUrl.trim();
-      URI u;
-      try {
-        u = new URI(s);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(
-            "wsUrl \"" + SourceUris.redact(s) + "\" is not a URL: " + e.getReason());
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("ws")
-              || scheme.equals("wss")
-              || scheme.equals("http")
-              || scheme.equals("https"))
-          || u.getHost() == null
-          || u.getRawQuery() != null
-          || u.getRawFragment() != null) {
-        throw new IllegalArgumentException(
-            "wsUrl \""
-                + SourceUris.redact(s)
-                + "\" must be scheme://host[:port][/base path] with scheme wss, ws, https or http"
-                + " and no query; the feed appends /ws (spot) or /market/ws (USD-M)");
-      }
-      while (s.endsWith("/")) {
-        s = s.substring(0, s.length() - 1);
-      }
-      return s;
+      return normaliseWsUrl(wsUrl, APPENDED);
     }
   }
 }

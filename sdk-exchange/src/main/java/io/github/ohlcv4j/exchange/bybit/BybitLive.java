@@ -1,20 +1,10 @@
 package io.github.ohlcv4j.exchange.bybit;
 
-import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.Symbol;
-import io.github.ohlcv4j.source.SourceContext;
-import io.github.ohlcv4j.source.SourceUris;
-import io.github.ohlcv4j.source.live.LiveEnvironment;
-import io.github.ohlcv4j.source.live.LiveFeed;
-import io.github.ohlcv4j.source.live.LiveSink;
 import io.github.ohlcv4j.source.live.WebSocketFeed;
 import io.github.ohlcv4j.source.live.WebSocketLimits;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.github.ohlcv4j.source.live.WebSocketLiveFeed;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Live klines from Bybit's v5 public WebSocket ({@code
@@ -42,26 +32,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; its sockets run on the shared WebSocket threads ({@code ohlcv4j-shared-ws-N}).
  */
-public final class BybitLive implements LiveFeed {
+public final class BybitLive extends WebSocketLiveFeed {
 
   /** Bybit's public stream host. */
   public static final String DEFAULT_WS_URL = "wss://stream.bybit.com";
 
   private final BybitSource.Category category;
-  private final String url;
-  private final WebSocketFeed feed;
 
   private BybitLive(Builder b) {
+    super(
+        b,
+        "bybit:" + b.category.id(),
+        new BybitProtocol(b.category, "bybit:" + b.category.id()),
+        DEFAULT_WS_URL,
+        "/v5/public/" + b.category.id(),
+        limits(b.category));
     this.category = b.category;
-    String name = "bybit:" + category.id();
-    this.url = b.wsUrl + "/v5/public/" + category.id();
-    this.feed =
-        WebSocketFeed.builder(name, new BybitProtocol(category, name))
-            .url(url)
-            .limits(b.limits != null ? b.limits : limits(category))
-            .closeGrace(b.closeGrace)
-            .context(b.context)
-            .build();
   }
 
   /** A builder for the feed of {@code category}. */
@@ -93,91 +79,24 @@ public final class BybitLive implements LiveFeed {
     return category;
   }
 
-  /** The WebSocket URL, with the path the feed appends. */
-  public String url() {
-    return feed.url();
-  }
-
-  /** The limits it keeps to. */
-  public WebSocketLimits limits() {
-    return feed.limits();
-  }
-
-  /** How many connections are open or opening now. */
-  public int connections() {
-    return feed.connections();
-  }
-
-  /** {@code bybit:spot}, {@code bybit:linear} or {@code bybit:inverse}. */
-  @Override
-  public String name() {
-    return feed.name();
-  }
-
-  @Override
-  public Duration closeGrace() {
-    return feed.closeGrace();
-  }
-
-  @Override
-  public Handle open(Symbol symbol, Interval interval, LiveSink sink, LiveEnvironment environment) {
-    return feed.open(symbol, interval, sink, environment);
-  }
-
-  @Override
-  public void close() {
-    feed.close();
-  }
-
-  @Override
-  public String toString() {
-    return "BybitLive{" + feed.name() + ", " + url() + "}";
-  }
-
-  /** Builds a {@link BybitLive}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Builds a {@link BybitLive}: {@link #wsUrl(String) wsUrl} is scheme, host, port and an optional
+   * base path, without {@code /v5/public/...} (the feed appends it); {@value
+   * BybitLive#DEFAULT_WS_URL} by default, {@code wss://stream-testnet.bybit.com} for the testnet.
+   * The close grace is 5 seconds by default (Bybit sends the close within a second or so). Not
+   * thread-safe.
+   */
+  public static final class Builder extends WebSocketLiveFeed.Builder<Builder> {
+    private static final String APPENDED = "/v5/public/{category}";
     private final BybitSource.Category category;
-    private String wsUrl = DEFAULT_WS_URL;
-    private Duration closeGrace = Duration.ofSeconds(5);
-    private @Nullable WebSocketLimits limits;
-    private SourceContext context = SourceContext.defaults();
 
     Builder(BybitSource.Category category) {
+      super(APPENDED);
       this.category = Objects.requireNonNull(category, "category");
     }
 
-    /**
-     * Where Bybit's stream is: scheme, host, port and an optional base path, without {@code
-     * /v5/public/...} (the feed appends it); {@value BybitLive#DEFAULT_WS_URL} by default, {@code
-     * wss://stream-testnet.bybit.com} for the testnet.
-     *
-     * @throws IllegalArgumentException if it is not such a URL (it has a query, or another scheme)
-     */
-    public Builder wsUrl(String wsUrl) {
-      this.wsUrl = normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
-      return this;
-    }
-
-    /**
-     * How long after a candle's end to wait for Bybit's close before fetching the candle over REST;
-     * 5 seconds by default (Bybit sends it within a second or so).
-     */
-    public Builder closeGrace(Duration grace) {
-      this.closeGrace = Objects.requireNonNull(grace, "grace");
-      return this;
-    }
-
-    /** Other limits than {@link BybitLive#limits(BybitSource.Category)}. */
-    public Builder limits(WebSocketLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#defaults()} unless given.
-     */
-    public Builder context(SourceContext context) {
-      this.context = Objects.requireNonNull(context, "context");
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -187,32 +106,7 @@ public final class BybitLive implements LiveFeed {
     }
 
     static String normalise(String wsUrl) {
-      String s = wsUrl.trim();
-      URI u;
-      try {
-        u = new URI(s);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(
-            "wsUrl \"" + SourceUris.redact(s) + "\" is not a URL: " + e.getReason());
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("ws")
-              || scheme.equals("wss")
-              || scheme.equals("http")
-              || scheme.equals("https"))
-          || u.getHost() == null
-          || u.getRawQuery() != null
-          || u.getRawFragment() != null) {
-        throw new IllegalArgumentException(
-            "wsUrl \""
-                + SourceUris.redact(s)
-                + "\" must be scheme://host[:port][/base path] with scheme wss, ws, https or http"
-                + " and no query; the feed appends /v5/public/{category}");
-      }
-      while (s.endsWith("/")) {
-        s = s.substring(0, s.length() - 1);
-      }
-      return s;
+      return normaliseWsUrl(wsUrl, APPENDED);
     }
   }
 }

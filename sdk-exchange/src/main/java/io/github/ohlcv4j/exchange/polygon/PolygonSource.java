@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -88,6 +89,8 @@ public final class PolygonSource extends HttpCandleSource {
   private final boolean adjusted;
   private final int requestsPerMinute;
   private final SourceCapabilities capabilities;
+  private final @Nullable String wsUrl;
+  private final PolygonLive live;
 
   private PolygonSource(Builder b) {
     super(b, "polygon", "Polygon", DEFAULT_BASE_URL, MAX_PAGE_SIZE);
@@ -105,6 +108,24 @@ public final class PolygonSource extends HttpCandleSource {
       caps.rateLimit(RateLimitPolicy.of(requestsPerMinute, Duration.ofMinutes(1)));
     }
     this.capabilities = caps.build();
+    this.wsUrl = b.wsUrl;
+    PolygonLive.Builder lb = PolygonLive.builder().context(context());
+    if (apiKey != null) {
+      lb.apiKey(apiKey);
+    }
+    if (wsUrl != null) {
+      lb.wsUrl(wsUrl);
+    }
+    this.live = lb.build();
+  }
+
+  /**
+   * Live minute bars over Polygon's stocks WebSocket ({@link PolygonLive}), with this source's API
+   * key; nothing connects until used.
+   */
+  @Override
+  public Optional<io.github.ohlcv4j.source.live.LiveFeed> live() {
+    return Optional.of(live);
   }
 
   /** A source with the defaults, its key from {@value #API_KEY_SETTING}. */
@@ -123,6 +144,7 @@ public final class PolygonSource extends HttpCandleSource {
     b.apiKey = apiKey;
     b.adjusted = adjusted;
     b.requestsPerMinute = requestsPerMinute;
+    b.wsUrl = wsUrl;
     return b;
   }
 
@@ -485,6 +507,7 @@ public final class PolygonSource extends HttpCandleSource {
     private @Nullable String apiKey;
     private boolean adjusted = true;
     private int requestsPerMinute;
+    private @Nullable String wsUrl;
 
     Builder() {
       super(MAX_PAGE_SIZE);
@@ -529,6 +552,18 @@ public final class PolygonSource extends HttpCandleSource {
             "requestsPerMinute must be positive, got " + requestsPerMinute);
       }
       this.requestsPerMinute = requestsPerMinute;
+      return this;
+    }
+
+    /**
+     * Where the live feed's WebSocket is: scheme, host, port and an optional base path, without
+     * {@code /stocks} (the feed appends it); {@value PolygonLive#DEFAULT_WS_URL} unless given,
+     * {@code wss://delayed.polygon.io} for the 15-minute delayed stream.
+     *
+     * @throws IllegalArgumentException if it is not such a URL
+     */
+    public Builder wsUrl(String wsUrl) {
+      this.wsUrl = PolygonLive.Builder.normalise(Objects.requireNonNull(wsUrl, "wsUrl"));
       return this;
     }
 

@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ohlcv4j.Candle;
 import io.github.ohlcv4j.CandleEvent;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.LiveSubscription;
 import io.github.ohlcv4j.OhlcvClient;
-import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.UnsupportedIntervalException;
@@ -26,6 +24,7 @@ import io.github.ohlcv4j.source.live.LiveEnvironment;
 import io.github.ohlcv4j.source.live.LiveFeed;
 import io.github.ohlcv4j.source.live.LiveSink;
 import io.github.ohlcv4j.testing.ClientThreads;
+import io.github.ohlcv4j.testing.LiveSignals;
 import io.github.ohlcv4j.testing.RecordingListener;
 import io.github.ohlcv4j.testing.VirtualTime;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,51 +56,13 @@ class BinanceLiveTest {
   private static final long T10 = T0 + 10 * MIN;
 
   private final VirtualTime time = new VirtualTime(START);
-  private final RecordingListener recorded = new RecordingListener();
-  private final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-  private final List<String> skipped = new ArrayList<>();
+  private final LiveSignals listener = new LiveSignals();
+  private final RecordingListener recorded = listener.recorded();
   private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
   private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakeBinanceStream venue;
   private OhlcvClient client;
-
-  /** Passes events to the recorder, and names them in a queue the test can wait on. */
-  private final OhlcvEventListener listener =
-      new OhlcvEventListener() {
-        @Override
-        public void liveConnected(String source, int connection, int streams) {
-          recorded.liveConnected(source, connection, streams);
-          signals.add("connected " + connection + " " + streams);
-        }
-
-        @Override
-        public void liveReconnecting(
-            String source, int connection, int attempt, Duration wait, OhlcvException cause) {
-          recorded.liveReconnecting(source, connection, attempt, wait, cause);
-          signals.add("reconnecting " + connection);
-        }
-
-        @Override
-        public void liveGapBackfilled(
-            String source, Symbol symbol, Interval interval, Instant from, Instant to, int n) {
-          recorded.liveGapBackfilled(source, symbol, interval, from, to, n);
-          signals.add("backfilled " + n);
-        }
-
-        @Override
-        public void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {
-          recorded.liveRevised(source, symbol, interval, candle);
-          signals.add("revised");
-        }
-
-        @Override
-        public void liveStreamFailed(
-            String source, Symbol symbol, Interval interval, OhlcvException error) {
-          recorded.liveStreamFailed(source, symbol, interval, error);
-          signals.add("failed " + symbol);
-        }
-      };
 
   @BeforeEach
   void start() throws Exception {
@@ -151,28 +111,6 @@ class BinanceLiveTest {
     return e;
   }
 
-  /** The first event {@code which} accepts, in order, waiting up to 20 s; others stay for later. */
-  private String signal(Predicate<String> which) throws InterruptedException {
-    for (java.util.Iterator<String> it = skipped.iterator(); it.hasNext(); ) {
-      String s = it.next();
-      if (which.test(s)) {
-        it.remove();
-        return s;
-      }
-    }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      String s = signals.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (s == null) {
-        throw new AssertionError("the awaited event did not come in 20 s; had " + recorded.lines());
-      }
-      if (which.test(s)) {
-        return s;
-      }
-      skipped.add(s);
-    }
-  }
-
   /**
    * Waits until the feed has asked for a timer of {@code delay}: a message it holds back for the
    * rate limit, timed from when the feed read the clock (time must not move in between).
@@ -209,7 +147,7 @@ class BinanceLiveTest {
     assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10, time.millis()), next());
     FakeBinanceStream.Conn c = venue.nextConnection();
     c.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 1 1"));
+    listener.await(s -> s.equals("connected 1 1"));
     return c;
   }
 
@@ -273,7 +211,7 @@ class BinanceLiveTest {
     fixed[4] += 250; // a late trade
     venue.push(TOPIC, event("BTCUSDT", T10, fixed, true, e + 900));
     assertCandle(CandleEvent.Kind.REVISED, T10, fixed, next());
-    signal(s -> s.equals("revised"));
+    listener.await(s -> s.equals("revised"));
     assertEquals(T10, recorded.revisions().get(0).openTimeMillis());
   }
 
@@ -287,7 +225,7 @@ class BinanceLiveTest {
     time.advance(Duration.ofSeconds(2)); // past 00:11:05
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     assertCandle(CandleEvent.Kind.UPDATE, T10 + MIN, bar(T10 + MIN, T10 + MIN + 5), next());
-    signal(s -> s.equals("backfilled 1"));
+    listener.await(s -> s.equals("backfilled 1"));
     assertEquals(
         "/api/v3/klines " + T10 + ".." + (T10 + MIN - 1),
         venue.restRequests.get(venue.restRequests.size() - 1),
@@ -304,20 +242,21 @@ class BinanceLiveTest {
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     venue.holdUpgrades(); // the venue is down for three minutes
     venue.disconnectAll();
-    signal(s -> s.equals("reconnecting 2"));
+    listener.await(s -> s.equals("reconnecting 2"));
     time.advance(Duration.ofMinutes(3)); // 00:14:00; the reconnect waits at the venue
     venue.release();
     FakeBinanceStream.Conn again = venue.nextConnection();
     assertEquals("/market/ws", again.path);
     again.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 2 1"));
+    listener.await(s -> s.equals("connected 2 1"));
     // What the outage missed comes over REST, in order, each once: 00:11, 00:12, 00:13.
     for (long t = T10 + MIN; t < T10 + 4 * MIN; t += MIN) {
       assertCandle(CandleEvent.Kind.CLOSED, t, bar(t), next());
     }
     int backfilled = 0;
     while (backfilled < 3) {
-      backfilled += Integer.parseInt(signal(s -> s.startsWith("backfilled ")).substring(11));
+      backfilled +=
+          Integer.parseInt(listener.await(s -> s.startsWith("backfilled ")).substring(11));
     }
     assertEquals(3, backfilled, recorded.lines().toString());
     assertTrue(
@@ -340,7 +279,7 @@ class BinanceLiveTest {
     FakeBinanceStream.Conn next = venue.nextConnection();
     assertEquals("/market/ws", next.path);
     next.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 2 1"));
+    listener.await(s -> s.equals("connected 2 1"));
     assertTrue(c.awaitClosed(), "the old connection is closed once the new one carries the stream");
     // The close arrives on the new connection alone: nothing was missed, nothing is fetched.
     time.advance(Duration.ofSeconds(20)); // 00:11:00
@@ -370,13 +309,14 @@ class BinanceLiveTest {
     venue.release();
     FakeBinanceStream.Conn next = venue.nextConnection();
     next.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 2 1"));
+    listener.await(s -> s.equals("connected 2 1"));
     // The minutes the gap held come over REST, each closed once, in order.
     assertCandle(CandleEvent.Kind.CLOSED, T10 + MIN, bar(T10 + MIN), next());
     assertCandle(CandleEvent.Kind.CLOSED, T10 + 2 * MIN, bar(T10 + 2 * MIN), next());
     int backfilled = 0;
     while (backfilled < 2) {
-      backfilled += Integer.parseInt(signal(s -> s.startsWith("backfilled ")).substring(11));
+      backfilled +=
+          Integer.parseInt(listener.await(s -> s.startsWith("backfilled ")).substring(11));
     }
     assertEquals(2, backfilled, recorded.lines().toString());
     assertTrue(recorded.reconnects().isEmpty(), "a replacement, not a reconnect");
@@ -409,7 +349,7 @@ class BinanceLiveTest {
     assertInstanceOf(InvalidQueryException.class, e);
     assertTrue(e.getMessage().contains("Invalid request: invalid stream"), e.getMessage());
     assertTrue(e.getMessage().contains("binance:spot"), e.getMessage());
-    signal(s -> s.equals("failed BINANCE:XXXUSDT"));
+    listener.await(s -> s.equals("failed BINANCE:XXXUSDT"));
     assertFalse(bad.isActive());
     assertTrue(good.isActive());
     c.awaitTopic(TOPIC);
@@ -432,8 +372,8 @@ class BinanceLiveTest {
     sizes.add(((List<?>) second.next().get("params")).size());
     sizes.sort(null);
     assertEquals(List.of(1, 200), sizes, "200 streams on one connection, the 201st on another");
-    signal(s -> s.equals("connected 1 200") || s.equals("connected 2 200"));
-    signal(s -> s.equals("connected 1 1") || s.equals("connected 2 1"));
+    listener.await(s -> s.equals("connected 1 200") || s.equals("connected 2 200"));
+    listener.await(s -> s.equals("connected 1 1") || s.equals("connected 2 1"));
     assertEquals(2, venue.all.size());
     assertEquals(200, BinanceLive.limits(BinanceSource.Market.USDM).topicsPerConnection());
     assertEquals(1024, BinanceLive.limits(BinanceSource.Market.SPOT).topicsPerConnection());
@@ -462,7 +402,7 @@ class BinanceLiveTest {
       sizes.add(((List<?>) c.next().get("params")).size());
     }
     assertEquals(List.of(200, 200, 50), sizes);
-    signal(s -> s.equals("connected 1 450"));
+    listener.await(s -> s.equals("connected 1 450"));
     assertEquals(1, venue.all.size(), "450 streams, one socket");
   }
 

@@ -9,19 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ohlcv4j.Candle;
 import io.github.ohlcv4j.CandleEvent;
 import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.LiveSubscription;
 import io.github.ohlcv4j.OhlcvClient;
-import io.github.ohlcv4j.OhlcvEventListener;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SlowConsumerException;
-import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.testing.ClientThreads;
+import io.github.ohlcv4j.testing.LiveSignals;
 import io.github.ohlcv4j.testing.LogCapture;
 import io.github.ohlcv4j.testing.RecordingListener;
 import io.github.ohlcv4j.testing.VirtualTime;
@@ -34,7 +32,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,51 +53,13 @@ class BybitLiveTest {
   private static final long T10 = T0 + 10 * MIN;
 
   private final VirtualTime time = new VirtualTime(START);
-  private final RecordingListener recorded = new RecordingListener();
-  private final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-  private final List<String> skipped = new ArrayList<>();
+  private final LiveSignals listener = new LiveSignals();
+  private final RecordingListener recorded = listener.recorded();
   private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
   private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakeBybitStream venue;
   private OhlcvClient client;
-
-  /** Passes events to the recorder, and names them in a queue the test can wait on. */
-  private final OhlcvEventListener listener =
-      new OhlcvEventListener() {
-        @Override
-        public void liveConnected(String source, int connection, int streams) {
-          recorded.liveConnected(source, connection, streams);
-          signals.add("connected " + connection);
-        }
-
-        @Override
-        public void liveReconnecting(
-            String source, int connection, int attempt, Duration wait, OhlcvException cause) {
-          recorded.liveReconnecting(source, connection, attempt, wait, cause);
-          signals.add("reconnecting " + connection);
-        }
-
-        @Override
-        public void liveGapBackfilled(
-            String source, Symbol symbol, Interval interval, Instant from, Instant to, int n) {
-          recorded.liveGapBackfilled(source, symbol, interval, from, to, n);
-          signals.add("backfilled " + n);
-        }
-
-        @Override
-        public void liveRevised(String source, Symbol symbol, Interval interval, Candle candle) {
-          recorded.liveRevised(source, symbol, interval, candle);
-          signals.add("revised");
-        }
-
-        @Override
-        public void liveStreamFailed(
-            String source, Symbol symbol, Interval interval, OhlcvException error) {
-          recorded.liveStreamFailed(source, symbol, interval, error);
-          signals.add("failed " + symbol);
-        }
-      };
 
   @BeforeEach
   void start() throws Exception {
@@ -152,28 +111,6 @@ class BybitLiveTest {
     return e;
   }
 
-  /** The first event {@code which} accepts, in order, waiting up to 20 s; others stay for later. */
-  private String signal(Predicate<String> which) throws InterruptedException {
-    for (java.util.Iterator<String> it = skipped.iterator(); it.hasNext(); ) {
-      String s = it.next();
-      if (which.test(s)) {
-        it.remove();
-        return s;
-      }
-    }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      String s = signals.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (s == null) {
-        throw new AssertionError("the awaited event did not come in 20 s; had " + recorded.lines());
-      }
-      if (which.test(s)) {
-        return s;
-      }
-      skipped.add(s);
-    }
-  }
-
   private static void assertCandle(CandleEvent.Kind kind, long t, long[] b, CandleEvent e) {
     assertEquals(kind, e.kind(), e.toString());
     assertEquals(t, e.candle().openTimeMillis(), e.toString());
@@ -195,7 +132,7 @@ class BybitLiveTest {
     assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10, time.millis()), next());
     FakeBybitStream.Conn c = venue.nextConnection();
     c.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 1"));
+    listener.await(LiveSignals.connected(1));
     return c;
   }
 
@@ -254,7 +191,7 @@ class BybitLiveTest {
     fixed[4] += 250; // a late trade
     venue.push(TOPIC, frame(TOPIC, ts + 900, element(T10, fixed, true, ts + 900)));
     assertCandle(CandleEvent.Kind.REVISED, T10, fixed, next());
-    signal(s -> s.equals("revised"));
+    listener.await(s -> s.equals("revised"));
     assertEquals(T10, recorded.revisions().get(0).openTimeMillis());
   }
 
@@ -269,7 +206,7 @@ class BybitLiveTest {
     time.advance(Duration.ofSeconds(2)); // past 00:11:05
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     assertCandle(CandleEvent.Kind.UPDATE, T10 + MIN, bar(T10 + MIN, T10 + MIN + 5), next());
-    signal(s -> s.equals("backfilled 1"));
+    listener.await(s -> s.equals("backfilled 1"));
     String request = venue.restRequests.get(venue.restRequests.size() - 1);
     assertEquals(T10 + ".." + (T10 + MIN - 1), request, "exactly the missing candle");
   }
@@ -283,7 +220,7 @@ class BybitLiveTest {
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     venue.holdUpgrades(); // the venue is down for three minutes
     venue.disconnectAll();
-    signal(s -> s.equals("reconnecting 2"));
+    listener.await(s -> s.equals("reconnecting 2"));
     Duration backoff = recorded.reconnects().get(0).delay();
     assertTrue(
         backoff.compareTo(Duration.ofMillis(250)) >= 0
@@ -293,14 +230,15 @@ class BybitLiveTest {
     venue.release();
     FakeBybitStream.Conn again = venue.nextConnection();
     again.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 2"));
+    listener.await(LiveSignals.connected(2));
     // What the outage missed comes over REST, in order, each once: 00:11, 00:12, 00:13.
     for (long t = T10 + MIN; t < T10 + 4 * MIN; t += MIN) {
       assertCandle(CandleEvent.Kind.CLOSED, t, bar(t), next());
     }
     int backfilled = 0;
     while (backfilled < 3) {
-      backfilled += Integer.parseInt(signal(s -> s.startsWith("backfilled ")).substring(11));
+      backfilled +=
+          Integer.parseInt(listener.await(s -> s.startsWith("backfilled ")).substring(11));
     }
     assertEquals(3, backfilled, recorded.lines().toString());
     // And the stream goes on from the new connection.
@@ -318,7 +256,7 @@ class BybitLiveTest {
     time.advance(Duration.ofSeconds(20));
     assertEquals("ping", c.next("ping").get("op"));
     time.advance(Duration.ofSeconds(8)); // past 45 s without a frame
-    signal(s -> s.equals("reconnecting 2"));
+    listener.await(s -> s.equals("reconnecting 2"));
     assertTrue(
         recorded.reconnects().get(0).cause().getMessage().contains("went silent"),
         recorded.reconnects().get(0).cause().getMessage());
@@ -327,7 +265,7 @@ class BybitLiveTest {
     time.advance(Duration.ofSeconds(1));
     FakeBybitStream.Conn again = venue.nextConnection();
     again.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 2"));
+    listener.await(LiveSignals.connected(2));
   }
 
   @Test
@@ -347,7 +285,7 @@ class BybitLiveTest {
     OhlcvException e = errors.poll(20, TimeUnit.SECONDS);
     assertInstanceOf(SymbolNotFoundException.class, e);
     assertTrue(e.getMessage().contains("Invalid symbol"), e.getMessage());
-    signal(s -> s.equals("failed BYBIT:XXXUSDT"));
+    listener.await(s -> s.equals("failed BYBIT:XXXUSDT"));
     assertFalse(bad.isActive());
     assertTrue(good.isActive());
     c.awaitTopic(TOPIC);
@@ -370,7 +308,7 @@ class BybitLiveTest {
       sizes.add(((List<?>) c.next().get("args")).size());
     }
     assertEquals(List.of(10, 10, 5), sizes);
-    signal(s -> s.equals("connected 1"));
+    listener.await(LiveSignals.connected(1));
     assertEquals(1, venue.all.size(), "25 streams, one socket");
   }
 
@@ -384,7 +322,7 @@ class BybitLiveTest {
     venue.release();
     FakeBybitStream.Conn c = venue.nextConnection();
     assertEquals(200, ((List<?>) c.next().get("args")).size(), "linear has no per-request cap");
-    signal(s -> s.equals("connected 1"));
+    listener.await(LiveSignals.connected(1));
     assertEquals(1, venue.all.size());
   }
 
@@ -436,7 +374,7 @@ class BybitLiveTest {
       long ts = t + (m + 1) * MIN + 3;
       venue.push(TOPIC, frame(TOPIC, ts, element(t + m * MIN, ts, true)));
     }
-    signal(s -> s.equals("failed BYBIT:BTCUSDT"));
+    listener.await(s -> s.equals("failed BYBIT:BTCUSDT"));
     assertInstanceOf(SlowConsumerException.class, slow.error().orElseThrow());
     assertFalse(slow.isActive());
     release.countDown();
@@ -494,7 +432,7 @@ class BybitLiveTest {
   void closingDuringAReconnectStopsItAndLeavesNoSocketOrTimer() throws Exception {
     FakeBybitStream.Conn c = historyThenSubscribed();
     venue.disconnectAll();
-    signal(s -> s.equals("reconnecting 2"));
+    listener.await(s -> s.equals("reconnecting 2"));
     client.close();
     assertEquals(0, time.pending(), "no reconnect, heartbeat or close timer left");
     time.advance(Duration.ofMinutes(1));
@@ -527,7 +465,7 @@ class BybitLiveTest {
     next();
     FakeBybitStream.Conn c = venue.nextConnection();
     c.awaitTopic(TOPIC);
-    signal(s -> s.equals("connected 1")); // before time moves, or the answer would be late
+    listener.await(LiveSignals.connected(1)); // before time moves, or the answer would be late
     time.advance(Duration.ofSeconds(30));
     long ts = time.millis();
     venue.push(TOPIC, frame(TOPIC, ts, element(T10, ts, true), element(T10 + MIN, ts, false)));
