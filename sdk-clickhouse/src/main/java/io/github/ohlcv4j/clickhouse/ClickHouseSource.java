@@ -196,23 +196,7 @@ public final class ClickHouseSource implements CandleStore {
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    FetchPlan plan = plan(query, 1);
-    List<Symbol> symbols = List.of(query.symbol());
-    WindowReader.Lookup lookup = new WindowReader.Lookup();
-    return new WindowCursor(
-        plan,
-        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
-        query.toString(),
-        () ->
-            reader
-                .known(query.symbol())
-                .thenApply(
-                    known -> {
-                      if (!known) {
-                        throw reader.unknown(query.symbol());
-                      }
-                      return known;
-                    }));
+    return new WindowCursor(table, reader, List.of(query.symbol()), query, plan(query, 1), false);
   }
 
   /**
@@ -242,7 +226,7 @@ public final class ClickHouseSource implements CandleStore {
       }
     }
     FetchPlan plan = plan(query, list.size());
-    return new SeveralSymbols(this, reader, list, query, plan).fetch(settings.clock());
+    return new SeveralSymbols(this, table, reader, list, query, plan).fetch(settings.clock());
   }
 
   /**
