@@ -114,9 +114,8 @@ public final class ClickHouseSource implements CandleStore {
   private ClickHouseSource(Builder b) {
     this.settings = SourceSettings.of(b);
     this.table = new TableHandle(settings);
-    WindowReader reader = new WindowReader(table);
-    this.reads = new Reads(this, table, reader);
-    this.store = new Store(this, table, reader);
+    this.reads = new Reads(this, table);
+    this.store = new Store(this, table, reads.reader());
   }
 
   /** A builder; settings not given come from the environment, then from defaults. */

@@ -29,17 +29,22 @@ final class Reads {
   private final WindowReader reader;
   private final SourceCapabilities capabilities;
 
-  Reads(ClickHouseSource source, TableHandle table, WindowReader reader) {
+  Reads(ClickHouseSource source, TableHandle table) {
+    SourceSettings s = table.settings();
     this.source = source;
     this.table = table;
-    this.reader = reader;
-    SourceSettings s = table.settings();
+    this.reader = new WindowReader(table);
     this.capabilities =
         SourceCapabilities.builder()
             .anyMultipleOf(s.interval())
             .maxRowsPerRequest(s.pageSize())
             .serverSideResample(true)
             .build();
+  }
+
+  /** How one window is read, and the small reads around a query; shared with the store. */
+  WindowReader reader() {
+    return reader;
   }
 
   /** Any whole multiple of the stored interval, resampled on the server, a page a request. */

@@ -136,7 +136,6 @@ final class SeveralSymbols {
   private final class Part implements PageCursor {
     private final int index;
     private volatile long next = plan.from();
-    private volatile boolean closed;
 
     Part(int index) {
       this.index = index;
@@ -144,18 +143,18 @@ final class SeveralSymbols {
 
     @Override
     public boolean hasNext() {
-      return !closed && plan.hasWindow(next);
+      return plan.hasWindow(next);
     }
 
     @Override
     public int remainingEstimate() {
-      return closed ? 0 : plan.remainingWindows(next);
+      return plan.remainingWindows(next);
     }
 
-    /** Stops; the windows read are let go when {@link #fetch} ends. */
+    /** Moves past the last window; the windows read are let go when {@link #fetch} ends. */
     @Override
     public void close() {
-      closed = true;
+      next = plan.to();
     }
 
     @Override

@@ -117,37 +117,15 @@ public abstract class HttpRequestCursor<S> implements PageCursor {
     }
     CompletableFuture<Page> page = new CompletableFuture<>();
     follow(page, ready);
-    ready.whenComplete(
-        (r, error) -> {
-          inflight.compareAndSet(ready, null);
-          if (error != null) {
-            page.completeExceptionally(cause(error));
-            return;
+    then(
+        page,
+        ready,
+        r -> {
+          if (!page.isDone()) {
+            CompletableFuture<Page> sent = send();
+            follow(page, sent);
+            then(page, sent, page::complete);
           }
-          if (page.isDone()) {
-            return;
-          }
-          CompletableFuture<Page> sent;
-          try {
-            sent = send();
-          } catch (Throwable e) { // an Error too: the page fails, it never hangs
-            page.completeExceptionally(e);
-            return;
-          }
-          page.whenComplete(
-              (p, e) -> {
-                if (page.isCancelled()) {
-                  sent.cancel(true);
-                }
-              });
-          sent.whenComplete(
-              (p, e) -> {
-                if (e != null) {
-                  page.completeExceptionally(cause(e));
-                } else {
-                  page.complete(p);
-                }
-              });
         });
     return page;
   }
@@ -160,38 +138,43 @@ public abstract class HttpRequestCursor<S> implements PageCursor {
     CompletableFuture<S> call = http.send(request, this::read);
     CompletableFuture<Page> page = new CompletableFuture<>();
     follow(page, call);
-    call.whenComplete(
-        (step, error) -> {
-          inflight.compareAndSet(call, null);
+    then(
+        page,
+        call,
+        step -> {
+          CompletableFuture<?> confirmed = confirm(step);
+          if (!confirmed.isDone()) {
+            follow(page, confirmed);
+          }
+          then(page, confirmed, ok -> page.complete(advance(step)));
+        });
+    return page;
+  }
+
+  /** What to do with a value once it is there. */
+  @FunctionalInterface
+  private interface Then<T> {
+    void accept(T value);
+  }
+
+  /**
+   * Once {@code work} completes: {@code page} fails with its error, else {@code then} runs with its
+   * value, and what {@code then} throws (an {@code Error} too) fails the page, which never hangs.
+   */
+  private <T> void then(CompletableFuture<Page> page, CompletableFuture<T> work, Then<T> then) {
+    work.whenComplete(
+        (value, error) -> {
+          inflight.compareAndSet(work, null);
           if (error != null) {
             page.completeExceptionally(cause(error));
             return;
           }
-          CompletableFuture<?> confirmed;
           try {
-            confirmed = confirm(step);
-          } catch (Throwable e) { // an Error too: the page fails, it never hangs
+            then.accept(value);
+          } catch (Throwable e) {
             page.completeExceptionally(e);
-            return;
           }
-          if (!confirmed.isDone()) {
-            follow(page, confirmed);
-          }
-          confirmed.whenComplete(
-              (ok, e2) -> {
-                inflight.compareAndSet(confirmed, null);
-                if (e2 != null) {
-                  page.completeExceptionally(cause(e2));
-                  return;
-                }
-                try {
-                  page.complete(advance(step));
-                } catch (Throwable e) { // an Error too: the page fails, it never hangs
-                  page.completeExceptionally(e);
-                }
-              });
         });
-    return page;
   }
 
   /** Makes {@code work} what {@code page} waits for: cancelled with it, and by {@link #close()}. */
