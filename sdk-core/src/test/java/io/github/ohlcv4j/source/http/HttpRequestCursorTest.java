@@ -38,11 +38,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class HttpRequestCursorTest {
 
+  private static final Instant START = Instant.parse("2024-03-01T00:00:00Z");
   private static final OhlcvQuery QUERY =
       OhlcvQuery.builder()
-          .symbol("BTCUSDT")
-          .interval(Interval.M1)
-          .between(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-01T01:00:00Z"))
+          .symbol("ETHUSDT")
+          .interval(Interval.M5)
+          .between(START, START.plusSeconds(7200))
           .build();
 
   private final OkHttpClient client = new OkHttpClient();
