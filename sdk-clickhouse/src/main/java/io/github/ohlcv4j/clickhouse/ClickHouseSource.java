@@ -9,10 +9,7 @@ import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.UnsupportedIntervalException;
-import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
-import io.github.ohlcv4j.clickhouse.internal.TableInfo;
-import io.github.ohlcv4j.internal.http.Redact;
 import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Coverage;
 import io.github.ohlcv4j.source.Health;
@@ -21,18 +18,11 @@ import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.source.WriteResult;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,21 +108,14 @@ public final class ClickHouseSource implements CandleStore {
 
   private final SourceSettings settings;
   private final TableHandle table;
-  private final WindowReader reader;
+  private final Reads reads;
   private final Store store;
-  private final SourceCapabilities capabilities;
 
   private ClickHouseSource(Builder b) {
     this.settings = SourceSettings.of(b);
     this.table = new TableHandle(settings);
-    this.reader = new WindowReader(table);
-    this.store = new Store(this, table, reader);
-    this.capabilities =
-        SourceCapabilities.builder()
-            .anyMultipleOf(settings.interval())
-            .maxRowsPerRequest(settings.pageSize())
-            .serverSideResample(true)
-            .build();
+    this.reads = new Reads(this, table);
+    this.store = new Store(this, table, reads.reader());
   }
 
   /** A builder; settings not given come from the environment, then from defaults. */
@@ -151,7 +134,7 @@ public final class ClickHouseSource implements CandleStore {
    */
   @Override
   public SourceCapabilities capabilities() {
-    return capabilities;
+    return reads.capabilities();
   }
 
   /** The HTTP endpoint, without credentials. */
@@ -196,23 +179,7 @@ public final class ClickHouseSource implements CandleStore {
   @Override
   public PageCursor cursor(OhlcvQuery query) {
     Objects.requireNonNull(query, "query");
-    FetchPlan plan = plan(query, 1);
-    List<Symbol> symbols = List.of(query.symbol());
-    WindowReader.Lookup lookup = new WindowReader.Lookup();
-    return new WindowCursor(
-        plan,
-        (start, end) -> WindowReader.page(reader.read(symbols, query, plan, start, end, lookup), 0),
-        query.toString(),
-        () ->
-            reader
-                .known(query.symbol())
-                .thenApply(
-                    known -> {
-                      if (!known) {
-                        throw reader.unknown(query.symbol());
-                      }
-                      return known;
-                    }));
+    return reads.cursor(query);
   }
 
   /**
@@ -230,19 +197,7 @@ public final class ClickHouseSource implements CandleStore {
   public Map<Symbol, CandleSeries> fetchAll(Collection<Symbol> symbols, OhlcvQuery query) {
     Objects.requireNonNull(symbols, "symbols");
     Objects.requireNonNull(query, "query");
-    List<Symbol> list = new ArrayList<>(new LinkedHashSet<>(symbols));
-    if (list.isEmpty()) {
-      throw new IllegalArgumentException("fetchAll needs at least one symbol");
-    }
-    Set<String> texts = new HashSet<>();
-    for (Symbol s : list) {
-      if (!texts.add(s.toString())) {
-        throw new IllegalArgumentException(
-            "Two symbols are stored as \"" + s + "\"; fetch them one at a time");
-      }
-    }
-    FetchPlan plan = plan(query, list.size());
-    return new SeveralSymbols(this, reader, list, query, plan).fetch(settings.clock());
+    return reads.fetchAll(symbols, query);
   }
 
   /**
@@ -317,29 +272,7 @@ public final class ClickHouseSource implements CandleStore {
    */
   @Override
   public Health health() {
-    Instant at = settings.clock().instant();
-    String name = name();
-    Duration latency;
-    try {
-      latency = table.await(table.connection().ping(), "pinging the server");
-    } catch (OhlcvException e) {
-      return new Health(name, Health.Status.DOWN, Optional.empty(), Optional.empty(), msg(e), at);
-    }
-    TableInfo info;
-    try {
-      info = table.await(table.describe(), "describing the table");
-    } catch (OhlcvException e) {
-      return new Health(
-          name, Health.Status.DOWN, Optional.of(latency), Optional.empty(), msg(e), at);
-    }
-    String version = info.version().text();
-    try {
-      table.check(info);
-    } catch (OhlcvException e) {
-      return new Health(
-          name, Health.Status.DEGRADED, Optional.of(latency), Optional.of(version), msg(e), at);
-    }
-    return new Health(name, Health.Status.UP, Optional.of(latency), Optional.of(version), "", at);
+    return table.health();
   }
 
   /** Nothing to release: connections belong to the shared HTTP client. Idempotent. */
@@ -348,46 +281,12 @@ public final class ClickHouseSource implements CandleStore {
 
   @Override
   public String toString() {
-    return "ClickHouseSource{"
-        + Redact.url(settings.url())
-        + ", "
-        + settings.qualifiedName()
-        + ", "
-        + settings.interval()
-        + ", user="
-        + settings.user()
-        + "}";
+    return "ClickHouseSource{" + settings.describe() + "}";
   }
 
   /** The table this source reads, shared with its writers and schema. */
   TableHandle tableHandle() {
     return table;
-  }
-
-  private FetchPlan plan(OhlcvQuery query, int symbols) {
-    if (!capabilities.supports(query.interval())) {
-      Interval stored = settings.interval();
-      throw new UnsupportedIntervalException(
-          query.symbol()
-              + ": "
-              + name()
-              + " stores "
-              + stored
-              + " candles and serves whole multiples of it, not "
-              + query.interval()
-              + ". Ask for a multiple of "
-              + stored
-              + " and resample, or read a table of finer candles.",
-          name(),
-          null,
-          null);
-    }
-    TimeRange range = query.rangeAt(settings.clock().instant());
-    return FetchPlan.of(query, settings.interval(), range, settings.pageSize(), symbols);
-  }
-
-  private static String msg(OhlcvException e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /**

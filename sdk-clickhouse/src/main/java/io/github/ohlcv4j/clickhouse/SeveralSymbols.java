@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,24 +29,24 @@ import java.util.concurrent.CompletableFuture;
 final class SeveralSymbols {
 
   private final ClickHouseSource source;
-  private final WindowReader reader;
   private final List<Symbol> symbols;
   private final OhlcvQuery query;
   private final FetchPlan plan;
+  private final WindowCursor reads;
   private final Map<Long, CompletableFuture<Window>> windows = new HashMap<>();
-  private final WindowReader.Lookup lookup = new WindowReader.Lookup();
 
   SeveralSymbols(
       ClickHouseSource source,
+      TableHandle table,
       WindowReader reader,
       List<Symbol> symbols,
       OhlcvQuery query,
       FetchPlan plan) {
     this.source = source;
-    this.reader = reader;
     this.symbols = List.copyOf(symbols);
     this.query = query;
     this.plan = plan;
+    this.reads = new WindowCursor(table, reader, symbols, query, plan, true);
   }
 
   /** Fetches every symbol, in the calling thread; fails as a whole if any window fails. */
@@ -57,6 +58,7 @@ final class SeveralSymbols {
         result.put(s, DirectRunner.fetch(new View(i), query.toBuilder().symbol(s).build(), clock));
       }
     } finally {
+      reads.close();
       synchronized (this) {
         windows.values().forEach(w -> w.cancel(true));
         windows.clear();
@@ -65,13 +67,17 @@ final class SeveralSymbols {
     return result;
   }
 
-  /** Symbol {@code index}'s page of the window {@code [start, end)}, reading it if needed. */
-  private CompletableFuture<Page> page(int index, long start, long end) {
+  /** Symbol {@code index}'s page of the window starting at {@code start}, reading it if needed. */
+  private CompletableFuture<Page> page(int index, long start) {
     CompletableFuture<Window> window;
     synchronized (this) {
       window = windows.get(start);
       if (window == null || window.isCompletedExceptionally()) {
-        window = reader.read(symbols, query, plan, start, end, lookup);
+        if (reads.position() != start) { // the symbols' queries walk the same windows in order
+          throw new IllegalStateException(
+              "window " + start + " asked while the next to read is " + reads.position());
+        }
+        window = reads.nextWindow();
         windows.put(start, window);
       }
     }
@@ -119,7 +125,58 @@ final class SeveralSymbols {
 
     @Override
     public PageCursor cursor(OhlcvQuery q) {
-      return new WindowCursor(plan, (start, end) -> page(index, start, end), q.toString());
+      return new Part(index);
+    }
+  }
+
+  /**
+   * One symbol's pages: its part of each window, in order; moves on only when a part arrives, so a
+   * failed one is asked again.
+   */
+  private final class Part implements PageCursor {
+    private final int index;
+    private volatile long next = plan.from();
+
+    Part(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return plan.hasWindow(next);
+    }
+
+    @Override
+    public int remainingEstimate() {
+      return plan.remainingWindows(next);
+    }
+
+    /** Moves past the last window; the windows read are let go when {@link #fetch} ends. */
+    @Override
+    public void close() {
+      next = plan.to();
+    }
+
+    @Override
+    public CompletableFuture<Page> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("No more windows for " + symbols.get(index));
+      }
+      long start = next;
+      CompletableFuture<Page> part = page(index, start);
+      CompletableFuture<Page> moved =
+          part.thenApply(
+              p -> {
+                next = plan.windowEnd(start);
+                return p;
+              });
+      moved.whenComplete(
+          (p, e) -> {
+            if (moved.isCancelled()) {
+              part.cancel(true);
+            }
+          });
+      return moved;
     }
   }
 }

@@ -173,6 +173,11 @@ record SourceSettings(
     return null;
   }
 
+  /** The URL (redacted), table, interval and user, for the source's {@code toString}. */
+  String describe() {
+    return Redact.url(url) + ", " + qualifiedName() + ", " + interval() + ", user=" + user();
+  }
+
   @Override
   public String toString() {
     return "SourceSettings{" + Redact.url(url) + ", " + qualifiedName() + ", user=" + user() + "}";

@@ -12,6 +12,9 @@ import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
 import io.github.ohlcv4j.internal.Errors;
 import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.source.Health;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -359,5 +362,40 @@ final class TableHandle {
       x.addSuppressed(new IllegalStateException("the caller waited here"));
       throw x;
     }
+  }
+
+  /**
+   * Pings the server, reads its version and checks the table: up when all is well, degraded when
+   * the server answers but the table is missing or unusable, down when the server does not answer
+   * or refuses the credentials. Blocks.
+   */
+  Health health() {
+    Instant at = settings.clock().instant();
+    String name = name();
+    Duration latency;
+    try {
+      latency = await(connection.ping(), "pinging the server");
+    } catch (OhlcvException e) {
+      return new Health(name, Health.Status.DOWN, Optional.empty(), Optional.empty(), msg(e), at);
+    }
+    TableInfo info;
+    try {
+      info = await(describe(), "describing the table");
+    } catch (OhlcvException e) {
+      return new Health(
+          name, Health.Status.DOWN, Optional.of(latency), Optional.empty(), msg(e), at);
+    }
+    String version = info.version().text();
+    try {
+      check(info);
+    } catch (OhlcvException e) {
+      return new Health(
+          name, Health.Status.DEGRADED, Optional.of(latency), Optional.of(version), msg(e), at);
+    }
+    return new Health(name, Health.Status.UP, Optional.of(latency), Optional.of(version), "", at);
+  }
+
+  private static String msg(OhlcvException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 }

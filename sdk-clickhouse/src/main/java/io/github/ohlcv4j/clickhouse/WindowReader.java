@@ -6,14 +6,13 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.SymbolNotFoundException;
+import io.github.ohlcv4j.clickhouse.internal.Connection;
 import io.github.ohlcv4j.clickhouse.internal.FetchPlan;
 import io.github.ohlcv4j.clickhouse.internal.QueryCompiler;
 import io.github.ohlcv4j.clickhouse.internal.RowBinaryReader;
 import io.github.ohlcv4j.clickhouse.internal.Sql;
 import io.github.ohlcv4j.clickhouse.internal.StoreColumns;
 import io.github.ohlcv4j.clickhouse.internal.TableInfo;
-import io.github.ohlcv4j.internal.Errors;
-import io.github.ohlcv4j.source.Page;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one window of a query — one {@code SELECT ... FORMAT RowBinary} — for one or more symbols:
- * resolves the table on first use, compiles the statement from the plan, and streams the answer
- * into one series per symbol. Thread-safe.
+ * What one window of a query — one {@code SELECT ... FORMAT RowBinary} for one or more symbols —
+ * asks and how its answer is read: compiles the statement from the plan and streams the answer into
+ * one series per symbol ({@link #statement}); {@link WindowCursor} sends it. Also the small reads
+ * around a query: the extra columns a store holds, whether a symbol is known, and a store's candles
+ * read back. Thread-safe.
  */
 final class WindowReader {
 
@@ -159,82 +160,6 @@ final class WindowReader {
   }
 
   /**
-   * Reads the window {@code [start, end)} of {@code plan}. Cancelling the returned future cancels
-   * the HTTP call.
-   *
-   * @param lookup the query's lookup of stored extra columns, shared by its windows
-   */
-  CompletableFuture<Window> read(
-      List<Symbol> symbols, OhlcvQuery query, FetchPlan plan, long start, long end, Lookup lookup) {
-    CompletableFuture<Window> result = new CompletableFuture<>();
-    AtomicReference<@Nullable CompletableFuture<?>> call = new AtomicReference<>();
-    result.whenComplete(
-        (w, e) -> {
-          CompletableFuture<?> c = call.get();
-          if (result.isCancelled() && c != null) {
-            c.cancel(true);
-          }
-        });
-    List<String> texts = new ArrayList<>(symbols.size());
-    for (Symbol s : symbols) {
-      texts.add(s.toString());
-    }
-    table
-        .resolve()
-        .whenComplete(
-            (r, error) -> {
-              if (error != null) {
-                result.completeExceptionally(Errors.unwrap(error));
-                return;
-              }
-              if (result.isDone()) {
-                return;
-              }
-              CompletableFuture<Masks> masks;
-              try {
-                masks =
-                    r.info().isStore()
-                        ? lookup.masks(table, r, texts)
-                        : CompletableFuture.completedFuture(Masks.none(texts.size()));
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-                return;
-              }
-              call.set(masks);
-              masks.whenComplete(
-                  (m, e2) -> {
-                    if (e2 != null) {
-                      result.completeExceptionally(Errors.unwrap(e2));
-                      return;
-                    }
-                    if (result.isDone()) {
-                      return;
-                    }
-                    CompletableFuture<Window> http;
-                    try {
-                      http = send(r, symbols, texts, query, plan, start, end, m);
-                    } catch (RuntimeException e) {
-                      result.completeExceptionally(e);
-                      return;
-                    }
-                    call.set(http);
-                    if (result.isCancelled()) {
-                      http.cancel(true);
-                    }
-                    http.whenComplete(
-                        (w, e) -> {
-                          if (e != null) {
-                            result.completeExceptionally(Errors.unwrap(e));
-                          } else {
-                            result.complete(w);
-                          }
-                        });
-                  });
-            });
-    return result;
-  }
-
-  /**
    * Whether the table holds anything of {@code symbol}: a candle at any time, or (in a store) a
    * recorded range. One small read without {@code FINAL} ({@code SELECT ... LIMIT 1}), asked only
    * when a whole answer was empty.
@@ -300,34 +225,17 @@ final class WindowReader {
   }
 
   /**
-   * The page of symbol {@code index} of a window being read; cancelling the page cancels the
-   * window's request.
+   * One window's statement: its SQL, what it asks (for messages) and how its RowBinary answer is
+   * read into one series per symbol.
    */
-  static CompletableFuture<Page> page(CompletableFuture<Window> window, int index) {
-    CompletableFuture<Page> page = new CompletableFuture<>();
-    page.whenComplete(
-        (p, e) -> {
-          if (page.isCancelled()) {
-            window.cancel(true);
-          }
-        });
-    window.whenComplete(
-        (w, e) -> {
-          if (e != null) {
-            page.completeExceptionally(Errors.unwrap(e));
-          } else {
-            page.complete(new Page(w.series().get(index), w.bytes(), w.serverTime()));
-          }
-        });
-    return page;
-  }
+  record Statement(String sql, String asked, Connection.BodyReader<Window> reader) {}
 
   /**
-   * Sends one window's query. Without stored extra columns or flags, the plan's SQL (aggregated on
-   * the server where it says so); with them, the stored candles with those columns, built in the
+   * The statement of one window. Without stored extra columns or flags, the plan's SQL (aggregated
+   * on the server where it says so); with them, the stored candles with those columns, built in the
    * JVM into the plan's candles — the same answer, the extra columns and flags included.
    */
-  private CompletableFuture<Window> send(
+  Statement statement(
       Resolved r,
       List<Symbol> symbols,
       List<String> texts,
@@ -363,10 +271,9 @@ final class WindowReader {
             + ") from "
             + table.settings().qualifiedName();
     int hint = asStored && aggregate ? 0 : plan.sizeHint(start, end);
-    return table.connection().stream(
+    return new Statement(
         sql.sql(),
         asked,
-        r.readSettings(),
         (in, answer) -> {
           List<RowBinaryReader.Target> targets = new ArrayList<>(symbols.size());
           for (int i = 0; i < symbols.size(); i++) {

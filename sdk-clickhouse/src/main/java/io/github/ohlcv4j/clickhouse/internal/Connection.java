@@ -4,8 +4,8 @@ import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
-import io.github.ohlcv4j.internal.http.Http;
-import io.github.ohlcv4j.internal.http.Redact;
+import io.github.ohlcv4j.source.http.Http;
+import io.github.ohlcv4j.source.http.Redact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -83,7 +83,7 @@ public final class Connection {
       Map<String, String> settings,
       String source,
       String table) {
-    this.http = new Http(client, source);
+    this.http = Http.of(client, source);
     this.url = Objects.requireNonNull(url, "url");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.settings = new LinkedHashMap<>(settings);
@@ -104,6 +104,11 @@ public final class Connection {
   /** The HTTP client. */
   public OkHttpClient client() {
     return http.client();
+  }
+
+  /** The HTTP component requests are sent with. */
+  public Http http() {
+    return http;
   }
 
   /** The credentials, which also mask the password in texts. */
@@ -140,20 +145,38 @@ public final class Connection {
   /** As {@link #stream(String, String, BodyReader)}, with settings of its own. */
   public <T> CompletableFuture<T> stream(
       String sql, String asked, Map<String, String> extra, BodyReader<T> reader) {
-    return send(
-        () -> post(sql, extra),
-        response -> {
-          checkOk(response, asked);
-          checkBinary(response, asked);
-          Answer answer =
-              new Answer(
-                  Http.serverTime(response),
-                  Optional.ofNullable(response.header("X-ClickHouse-Exception-Tag"))
-                      .filter(t -> !t.isBlank()));
-          try (InputStream in = body(response).byteStream()) {
-            return decode(reader, in, answer, asked);
-          }
-        });
+    return send(() -> post(sql, extra), response -> read(response, asked, reader));
+  }
+
+  /**
+   * The request that runs a query, with settings of its own (besides the source's).
+   *
+   * @throws InvalidQueryException if the request cannot be built
+   */
+  public Request query(String sql, Map<String, String> extra) {
+    try {
+      return post(sql, extra);
+    } catch (RuntimeException e) {
+      throw unbuildable(e);
+    }
+  }
+
+  /**
+   * Reads the answer to a query: a refused status or a redirect to its typed error, an answer that
+   * is not RowBinary to a {@link DataFormatException}, else the body streamed through {@code
+   * reader} ({@link #decode}).
+   */
+  public <T> T read(Response response, String asked, BodyReader<T> reader) throws IOException {
+    checkOk(response, asked);
+    checkBinary(response, asked);
+    Answer answer =
+        new Answer(
+            Http.serverTime(response),
+            Optional.ofNullable(response.header("X-ClickHouse-Exception-Tag"))
+                .filter(t -> !t.isBlank()));
+    try (InputStream in = body(response).byteStream()) {
+      return decode(reader, in, answer, asked);
+    }
   }
 
   /**
@@ -264,17 +287,20 @@ public final class Connection {
     try {
       r = request.get();
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(
-          new InvalidQueryException(
-              "ClickHouse ("
-                  + source
-                  + "): cannot build the HTTP request: "
-                  + credentials.redact(String.valueOf(e.getMessage())),
-              source,
-              null,
-              null));
+      return CompletableFuture.failedFuture(unbuildable(e));
     }
     return http.send(r, handler);
+  }
+
+  private InvalidQueryException unbuildable(RuntimeException e) {
+    return new InvalidQueryException(
+        "ClickHouse ("
+            + source
+            + "): cannot build the HTTP request: "
+            + credentials.redact(String.valueOf(e.getMessage())),
+        source,
+        null,
+        null);
   }
 
   private Request post(String sql, Map<String, String> extra) {

@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.clickhouse.internal;
 
 import io.github.ohlcv4j.CandleSeries;
+import io.github.ohlcv4j.ExtraColumn;
 import io.github.ohlcv4j.clickhouse.TimeColumnType;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -89,74 +90,14 @@ public final class RowBinaryWriter {
   public static RequestBody body(
       CandleSeries series, int from, int to, String symbol, TimeColumnType type, boolean gzip) {
     byte[] prefix = string(symbol);
-    int prefixLength = prefix.length;
-    int rowBytes = prefixLength + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
+    int rowBytes = prefix.length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
     long rows = 0;
     for (int i = from; i < to; i++) {
       if (writable(series, i)) {
         rows++;
       }
     }
-    long length = rows * rowBytes;
-    return new RequestBody() {
-      @Override
-      public @Nullable MediaType contentType() {
-        return BINARY;
-      }
-
-      @Override
-      public long contentLength() {
-        return gzip ? -1 : length;
-      }
-
-      @Override
-      public boolean isOneShot() {
-        return true;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        if (gzip) {
-          try (BufferedSink z = Okio.buffer(new GzipSink(sink))) {
-            write(z);
-          }
-        } else {
-          write(sink);
-        }
-      }
-
-      private void write(BufferedSink sink) throws IOException {
-        int perChunk = Math.max(1, 65536 / rowBytes);
-        byte[] chunk = new byte[perChunk * rowBytes];
-        int p = 0;
-        for (int i = from; i < to; i++) {
-          if (!writable(series, i)) {
-            continue;
-          }
-          System.arraycopy(prefix, 0, chunk, p, prefixLength);
-          p += prefixLength;
-          long t = series.openTimeMillis(i);
-          if (type == TimeColumnType.DATE_TIME) {
-            INT.set(chunk, p, (int) (t / 1000));
-            p += 4;
-          } else {
-            LONG.set(chunk, p, t);
-            p += 8;
-          }
-          LONG.set(chunk, p, Double.doubleToRawLongBits(series.open(i)));
-          LONG.set(chunk, p + 8, Double.doubleToRawLongBits(series.high(i)));
-          LONG.set(chunk, p + 16, Double.doubleToRawLongBits(series.low(i)));
-          LONG.set(chunk, p + 24, Double.doubleToRawLongBits(series.close(i)));
-          LONG.set(chunk, p + 32, Double.doubleToRawLongBits(series.volume(i)));
-          p += 40;
-          if (p == chunk.length) {
-            sink.write(chunk, 0, p);
-            p = 0;
-          }
-        }
-        sink.write(chunk, 0, p);
-      }
-    };
+    return new Rows(series, null, from, to, prefix, type, null, rows * rowBytes, rowBytes, gzip);
   }
 
   /**
@@ -185,76 +126,130 @@ public final class RowBinaryWriter {
       TimeColumnType type,
       boolean gzip) {
     byte[] prefix = string(symbol);
-    int prefixLength = prefix.length;
-    int rowBytes = storeRowBytes(prefixLength, type);
-    long length = (long) (to - from) * rowBytes;
-    io.github.ohlcv4j.ExtraColumn[] all = io.github.ohlcv4j.ExtraColumn.values();
-    double[][] extras = new double[all.length][];
+    int rowBytes = storeRowBytes(prefix.length, type);
+    ExtraColumn[] all = ExtraColumn.values();
+    double[] @Nullable [] extras = new double[all.length][];
     for (int k = 0; k < all.length; k++) {
       extras[k] = series.has(all[k]) ? series.extras(all[k]) : null;
     }
-    long nan = Double.doubleToRawLongBits(Double.NaN);
-    return new RequestBody() {
-      @Override
-      public @Nullable MediaType contentType() {
-        return BINARY;
-      }
+    long length = (long) (to - from) * rowBytes;
+    return new Rows(series, rows, from, to, prefix, type, extras, length, rowBytes, gzip);
+  }
 
-      @Override
-      public long contentLength() {
-        return gzip ? -1 : length;
-      }
+  /**
+   * Rows of a series as a one-shot body, encoded in chunks of about 64 KiB: every {@link #writable}
+   * row of {@code [from, to)} ({@link #body}), or the rows {@code rows[from..to)} with their flags
+   * and extra columns ({@link #storeBody}).
+   */
+  private static final class Rows extends RequestBody {
+    private static final long NAN = Double.doubleToRawLongBits(Double.NaN);
 
-      @Override
-      public boolean isOneShot() {
-        return true;
-      }
+    private final CandleSeries series;
+    private final int @Nullable [] rows;
+    private final int from;
+    private final int to;
+    private final byte[] prefix;
+    private final TimeColumnType type;
+    private final double @Nullable [] @Nullable [] extras;
+    private final long length;
+    private final int rowBytes;
+    private final boolean gzip;
 
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        if (gzip) {
-          try (BufferedSink z = Okio.buffer(new GzipSink(sink))) {
-            write(z);
-          }
-        } else {
-          write(sink);
+    /**
+     * @param rows the indices of the rows to write, or null for the writable rows of the range
+     * @param extras the extra columns of a store row (null for a column the series lacks), or null
+     *     for rows without flags and extra columns
+     */
+    Rows(
+        CandleSeries series,
+        int @Nullable [] rows,
+        int from,
+        int to,
+        byte[] prefix,
+        TimeColumnType type,
+        double @Nullable [] @Nullable [] extras,
+        long length,
+        int rowBytes,
+        boolean gzip) {
+      this.series = series;
+      this.rows = rows;
+      this.from = from;
+      this.to = to;
+      this.prefix = prefix;
+      this.type = type;
+      this.extras = extras;
+      this.length = length;
+      this.rowBytes = rowBytes;
+      this.gzip = gzip;
+    }
+
+    @Override
+    public @Nullable MediaType contentType() {
+      return BINARY;
+    }
+
+    @Override
+    public long contentLength() {
+      return gzip ? -1 : length;
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      if (gzip) {
+        try (BufferedSink z = Okio.buffer(new GzipSink(sink))) {
+          write(z);
         }
+      } else {
+        write(sink);
       }
+    }
 
-      private void write(BufferedSink sink) throws IOException {
-        int perChunk = Math.max(1, 65536 / rowBytes);
-        byte[] chunk = new byte[perChunk * rowBytes];
-        int p = 0;
-        for (int r = from; r < to; r++) {
-          int i = rows[r];
-          System.arraycopy(prefix, 0, chunk, p, prefixLength);
-          p += prefixLength;
-          long t = series.openTimeMillis(i);
-          if (type == TimeColumnType.DATE_TIME) {
-            INT.set(chunk, p, (int) (t / 1000));
-            p += 4;
-          } else {
-            LONG.set(chunk, p, t);
-            p += 8;
-          }
-          LONG.set(chunk, p, Double.doubleToRawLongBits(series.open(i)));
-          LONG.set(chunk, p + 8, Double.doubleToRawLongBits(series.high(i)));
-          LONG.set(chunk, p + 16, Double.doubleToRawLongBits(series.low(i)));
-          LONG.set(chunk, p + 24, Double.doubleToRawLongBits(series.close(i)));
-          LONG.set(chunk, p + 32, Double.doubleToRawLongBits(series.volume(i)));
-          p += 40;
+    private void write(BufferedSink sink) throws IOException {
+      int[] rows = this.rows;
+      double @Nullable [] @Nullable [] extras = this.extras;
+      int prefixLength = prefix.length;
+      int perChunk = Math.max(1, 65536 / rowBytes);
+      byte[] chunk = new byte[perChunk * rowBytes];
+      int p = 0;
+      for (int r = from; r < to; r++) {
+        int i = rows == null ? r : rows[r];
+        if (rows == null && !writable(series, i)) {
+          continue;
+        }
+        System.arraycopy(prefix, 0, chunk, p, prefixLength);
+        p += prefixLength;
+        long t = series.openTimeMillis(i);
+        if (type == TimeColumnType.DATE_TIME) {
+          INT.set(chunk, p, (int) (t / 1000));
+          p += 4;
+        } else {
+          LONG.set(chunk, p, t);
+          p += 8;
+        }
+        LONG.set(chunk, p, Double.doubleToRawLongBits(series.open(i)));
+        LONG.set(chunk, p + 8, Double.doubleToRawLongBits(series.high(i)));
+        LONG.set(chunk, p + 16, Double.doubleToRawLongBits(series.low(i)));
+        LONG.set(chunk, p + 24, Double.doubleToRawLongBits(series.close(i)));
+        LONG.set(chunk, p + 32, Double.doubleToRawLongBits(series.volume(i)));
+        p += 40;
+        if (extras != null) {
           chunk[p++] = (byte) (series.flags(i) & StoreColumns.STORED_FLAGS);
           for (double[] x : extras) {
-            LONG.set(chunk, p, x == null ? nan : Double.doubleToRawLongBits(x[i]));
+            LONG.set(chunk, p, x == null ? NAN : Double.doubleToRawLongBits(x[i]));
             p += 8;
           }
-          if (p == chunk.length) {
-            sink.write(chunk, 0, p);
-            p = 0;
-          }
         }
-        sink.write(chunk, 0, p);
+        if (p == chunk.length) {
+          sink.write(chunk, 0, p);
+          p = 0;
+        }
       }
-    };
+      sink.write(chunk, 0, p);
+    }
   }
 }
