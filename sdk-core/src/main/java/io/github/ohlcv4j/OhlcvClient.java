@@ -774,8 +774,8 @@ public final class OhlcvClient implements AutoCloseable {
     private final List<String> uris = new ArrayList<>();
     private final Map<String, CandleSource> routes = new LinkedHashMap<>();
     private @Nullable Boolean autoDiscover;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
-    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.ofDefaults();
     private @Nullable RateLimitPolicy rateLimitPolicy;
     private final Map<String, RateLimitPolicy> groupRateLimits = new LinkedHashMap<>();
     private OhlcvEventListener listener = OhlcvEventListener.NONE;
@@ -933,14 +933,14 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
-    /** The retry policy; {@link RetryPolicy#defaults()} by default. */
+    /** The retry policy; {@link RetryPolicy#ofDefaults()} by default. */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
     /**
-     * The circuit-breaker policy, applied per source; {@link CircuitBreakerPolicy#defaults()} by
+     * The circuit-breaker policy, applied per source; {@link CircuitBreakerPolicy#ofDefaults()} by
      * default.
      */
     public Builder circuitBreakerPolicy(CircuitBreakerPolicy policy) {

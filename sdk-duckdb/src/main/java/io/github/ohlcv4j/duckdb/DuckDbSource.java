@@ -643,7 +643,7 @@ public final class DuckDbSource implements CandleStore {
     private boolean readOnly;
     private int pageSize = 1_000_000;
     private @Nullable String name;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder() {}
 
@@ -691,7 +691,7 @@ public final class DuckDbSource implements CandleStore {
 
     /**
      * The clock (which decides which candles have closed) and the environment ({@value
-     * DuckDbSource#ENV_PATH}); {@link SourceContext#defaults()} by default.
+     * DuckDbSource#ENV_PATH}); {@link SourceContext#ofDefaults()} by default.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");

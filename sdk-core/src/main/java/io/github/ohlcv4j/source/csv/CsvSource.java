@@ -420,7 +420,7 @@ public final class CsvSource implements CandleSource {
     private int pageSize = DEFAULT_PAGE_SIZE;
     private @Nullable String symbol;
     private @Nullable Interval interval;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder() {}
 
@@ -464,7 +464,7 @@ public final class CsvSource implements CandleSource {
       return this;
     }
 
-    /** Where the clock for "now" comes from; {@link SourceContext#defaults()} unless given. */
+    /** Where the clock for "now" comes from; {@link SourceContext#ofDefaults()} unless given. */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
       return this;

@@ -180,7 +180,7 @@ public final class BinanceLive implements LiveFeed {
     private @Nullable String wsUrl;
     private Duration closeGrace = Duration.ofSeconds(5);
     private @Nullable WebSocketLimits limits;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder(BinanceSource.Market market) {
       this.market = Objects.requireNonNull(market, "market");
@@ -213,7 +213,8 @@ public final class BinanceLive implements LiveFeed {
     }
 
     /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#defaults()} unless given.
+     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#ofDefaults()} unless
+     * given.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");

@@ -140,7 +140,7 @@ public final class BybitLive implements LiveFeed {
     private String wsUrl = DEFAULT_WS_URL;
     private Duration closeGrace = Duration.ofSeconds(5);
     private @Nullable WebSocketLimits limits;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder(BybitSource.Category category) {
       this.category = Objects.requireNonNull(category, "category");
@@ -174,7 +174,8 @@ public final class BybitLive implements LiveFeed {
     }
 
     /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#defaults()} unless given.
+     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#ofDefaults()} unless
+     * given.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
