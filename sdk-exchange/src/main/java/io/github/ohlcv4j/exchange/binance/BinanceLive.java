@@ -56,19 +56,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BinanceLive implements LiveFeed {
 
-  /** Binance's spot stream host. */
-  public static final String SPOT_WS_URL = "wss://stream.binance.com:9443";
-
-  /** Binance's USD-M futures stream host. */
-  public static final String USDM_WS_URL = "wss://fstream.binance.com";
-
   private final BinanceSource.Market market;
   private final String wsUrl;
   private final WebSocketFeed feed;
 
   private BinanceLive(Builder b) {
     this.market = b.market;
-    this.wsUrl = b.wsUrl != null ? b.wsUrl : defaultWsUrl(market);
+    this.wsUrl = b.wsUrl != null ? b.wsUrl : market.defaultWsUrl();
     String name = "binance:" + market.id();
     this.feed =
         WebSocketFeed.builder(name, new BinanceProtocol(market, name))
@@ -82,13 +76,6 @@ public final class BinanceLive implements LiveFeed {
   /** A builder for the feed of {@code market}. */
   public static Builder builder(BinanceSource.Market market) {
     return new Builder(market);
-  }
-
-  /**
-   * The stream host of a market: {@value #SPOT_WS_URL} for spot, {@value #USDM_WS_URL} for USD-M.
-   */
-  public static String defaultWsUrl(BinanceSource.Market market) {
-    return market == BinanceSource.Market.SPOT ? SPOT_WS_URL : USDM_WS_URL;
   }
 
   private static String path(BinanceSource.Market market) {
@@ -188,7 +175,8 @@ public final class BinanceLive implements LiveFeed {
 
     /**
      * Where Binance's stream is: scheme, host, port and an optional base path, without {@code /ws}
-     * or {@code /market/ws} (the feed appends it); the market's {@link #defaultWsUrl} unless given.
+     * or {@code /market/ws} (the feed appends it); the market's {@link
+     * BinanceSource.Market#defaultWsUrl()} unless given.
      *
      * @throws IllegalArgumentException if it is not such a URL (it has a query, or another scheme)
      */

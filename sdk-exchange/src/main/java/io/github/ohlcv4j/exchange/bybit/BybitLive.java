@@ -44,9 +44,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BybitLive implements LiveFeed {
 
-  /** Bybit's public stream host. */
-  public static final String DEFAULT_WS_URL = "wss://stream.bybit.com";
-
   private final BybitSource.Category category;
   private final String url;
   private final WebSocketFeed feed;
@@ -137,7 +134,7 @@ public final class BybitLive implements LiveFeed {
   /** Builds a {@link BybitLive}. Not thread-safe. */
   public static final class Builder {
     private final BybitSource.Category category;
-    private String wsUrl = DEFAULT_WS_URL;
+    private String wsUrl = BybitSource.DEFAULT_WS_URL;
     private Duration closeGrace = Duration.ofSeconds(5);
     private @Nullable WebSocketLimits limits;
     private SourceContext context = SourceContext.ofDefaults();
@@ -148,7 +145,7 @@ public final class BybitLive implements LiveFeed {
 
     /**
      * Where Bybit's stream is: scheme, host, port and an optional base path, without {@code
-     * /v5/public/...} (the feed appends it); {@value BybitLive#DEFAULT_WS_URL} by default, {@code
+     * /v5/public/...} (the feed appends it); {@value BybitSource#DEFAULT_WS_URL} by default, {@code
      * wss://stream-testnet.bybit.com} for the testnet.
      *
      * @throws IllegalArgumentException if it is not such a URL (it has a query, or another scheme)
