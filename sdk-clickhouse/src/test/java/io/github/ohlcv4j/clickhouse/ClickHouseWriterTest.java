@@ -126,7 +126,7 @@ class ClickHouseWriterTest {
             IllegalArgumentException.class,
             () -> ClickHouseWriter.builder(seconds).build().write(partSecond));
     assertTrue(e2.getMessage().contains("whole seconds"), e2.getMessage());
-    assertEquals(WriteResult.NONE, writer.write(CandleSeries.empty(SYM, Interval.M1)));
+    assertEquals(WriteResult.none(), writer.write(CandleSeries.empty(SYM, Interval.M1)));
   }
 
   @Test

@@ -132,7 +132,7 @@ public final class CandleSources {
     ServiceLoader.load(CandleSourceProvider.class, CandleSources.class.getClassLoader())
         .forEach(list::add);
     if (list.isEmpty()) {
-      list.add(new SampleSource.Provider());
+      list.add(new io.github.ohlcv4j.internal.SampleSourceProvider());
     }
     return list;
   }

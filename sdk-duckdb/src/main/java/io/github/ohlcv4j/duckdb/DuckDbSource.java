@@ -11,6 +11,7 @@ import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.duckdb.internal.CoverageTable;
 import io.github.ohlcv4j.duckdb.internal.Database;
+import io.github.ohlcv4j.duckdb.internal.DuckDbSourceProvider;
 import io.github.ohlcv4j.duckdb.internal.Extras;
 import io.github.ohlcv4j.duckdb.internal.ReadPlan;
 import io.github.ohlcv4j.duckdb.internal.Reader;
@@ -181,7 +182,7 @@ public final class DuckDbSource implements CandleStore {
     Objects.requireNonNull(context, "context");
     Optional<String> env = context.env(ENV_PATH);
     if (env.isPresent()) {
-      return expandHome(env.get());
+      return DuckDbSourceProvider.expandHome(env.get());
     }
     return Path.of(System.getProperty("user.home"), ".ohlcv4j", "candles.duckdb");
   }
@@ -466,14 +467,6 @@ public final class DuckDbSource implements CandleStore {
       // keep the absolute path
     }
     return abs;
-  }
-
-  static Path expandHome(String path) {
-    String p = path.trim();
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(System.getProperty("user.home") + p.substring(1));
-    }
-    return Path.of(p);
   }
 
   /** Walks the windows of one query. */
