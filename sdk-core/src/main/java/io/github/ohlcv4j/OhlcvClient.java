@@ -89,6 +89,14 @@ import org.jspecify.annotations.Nullable;
  * and the sources it opened or was given: {@link #close()} releases them. After {@code close()},
  * nothing the client started keeps the JVM alive, and every call fails with a {@link
  * ClientClosedException} without sending anything.
+ *
+ * <p><b>No {@code newBuilder()}.</b> Unlike the value types ({@link OhlcvQuery#newBuilder()},
+ * {@link io.github.ohlcv4j.source.SourceContext#newBuilder()}), a client has no builder pre-filled
+ * from itself. OkHttp's clients can share one connection pool because none of them owns it; this
+ * client owns and closes its sources, threads and venue budgets, so a copy would either close what
+ * the original still uses or leave unclear which of the two must be closed. What varies per call
+ * belongs on the query ({@link OhlcvQuery.Builder#timeout(Duration)}, {@link
+ * OhlcvQuery.Builder#badRows(BadRowPolicy)}); for a second configuration, build a second client.
  */
 public final class OhlcvClient implements AutoCloseable {
 
