@@ -567,7 +567,7 @@ public final class CandleSeries implements Iterable<Candle> {
 
   /** Checks the data with the default options; see {@link QualityReport}. */
   public QualityReport quality() {
-    return quality(QualityOptions.defaults());
+    return quality(QualityOptions.ofDefaults());
   }
 
   /** Checks the data with the given options; see {@link QualityReport}. */

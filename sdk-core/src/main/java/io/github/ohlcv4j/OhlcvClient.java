@@ -89,6 +89,14 @@ import org.jspecify.annotations.Nullable;
  * and the sources it opened or was given: {@link #close()} releases them. After {@code close()},
  * nothing the client started keeps the JVM alive, and every call fails with a {@link
  * ClientClosedException} without sending anything.
+ *
+ * <p><b>No {@code newBuilder()}.</b> Unlike the value types ({@link OhlcvQuery#newBuilder()},
+ * {@link io.github.ohlcv4j.source.SourceContext#newBuilder()}), a client has no builder pre-filled
+ * from itself. OkHttp's clients can share one connection pool because none of them owns it; this
+ * client owns and closes its sources, threads and venue budgets, so a copy would either close what
+ * the original still uses or leave unclear which of the two must be closed. What varies per call
+ * belongs on the query ({@link OhlcvQuery.Builder#timeout(Duration)}, {@link
+ * OhlcvQuery.Builder#badRows(BadRowPolicy)}); for a second configuration, build a second client.
  */
 public final class OhlcvClient implements AutoCloseable {
 
@@ -774,8 +782,8 @@ public final class OhlcvClient implements AutoCloseable {
     private final List<String> uris = new ArrayList<>();
     private final Map<String, CandleSource> routes = new LinkedHashMap<>();
     private @Nullable Boolean autoDiscover;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
-    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.defaults();
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private CircuitBreakerPolicy circuitBreakerPolicy = CircuitBreakerPolicy.ofDefaults();
     private @Nullable RateLimitPolicy rateLimitPolicy;
     private final Map<String, RateLimitPolicy> groupRateLimits = new LinkedHashMap<>();
     private OhlcvEventListener listener = OhlcvEventListener.NONE;
@@ -933,14 +941,14 @@ public final class OhlcvClient implements AutoCloseable {
       return this;
     }
 
-    /** The retry policy; {@link RetryPolicy#defaults()} by default. */
+    /** The retry policy; {@link RetryPolicy#ofDefaults()} by default. */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
     /**
-     * The circuit-breaker policy, applied per source; {@link CircuitBreakerPolicy#defaults()} by
+     * The circuit-breaker policy, applied per source; {@link CircuitBreakerPolicy#ofDefaults()} by
      * default.
      */
     public Builder circuitBreakerPolicy(CircuitBreakerPolicy policy) {

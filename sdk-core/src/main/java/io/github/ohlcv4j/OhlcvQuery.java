@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * of it ({@link Interval#divides(Interval)}), or one that cannot be aligned as asked ({@link
  * Interval#canAlign(Alignment)}).
  *
- * <p>Immutable and thread-safe; {@link #toBuilder()} makes a changed copy.
+ * <p>Immutable and thread-safe; {@link #newBuilder()} makes a changed copy.
  */
 public final class OhlcvQuery {
 
@@ -101,7 +101,7 @@ public final class OhlcvQuery {
   }
 
   /** A builder holding this query's settings. */
-  public Builder toBuilder() {
+  public Builder newBuilder() {
     Builder b = new Builder();
     b.symbol = symbol;
     b.interval = interval;
@@ -347,7 +347,7 @@ public final class OhlcvQuery {
     static final int UNSET = Integer.MIN_VALUE;
 
     private int latest = UNSET;
-    // A latest(n) copied by toBuilder() gives way to a range set afterwards; an explicit one does
+    // A latest(n) copied by newBuilder() gives way to a range set afterwards; an explicit one does
     // not.
     private boolean latestCopied;
     private int limit = UNSET;
@@ -487,7 +487,7 @@ public final class OhlcvQuery {
       return this;
     }
 
-    /** Whether {@link #latest(int)} was called on this builder (not copied by toBuilder). */
+    /** Whether {@link #latest(int)} was called on this builder (not copied by newBuilder). */
     boolean asksLatest() {
       return latest != UNSET && !latestCopied;
     }

@@ -184,13 +184,13 @@ class AlignmentTest {
             .alignment(Alignment.ZONE_MIDNIGHT)
             .build();
     assertEquals(Alignment.ZONE_MIDNIGHT, q.alignment());
-    assertEquals(q, q.toBuilder().build());
-    assertFalse(q.equals(q.toBuilder().alignment(Alignment.EPOCH).build()));
+    assertEquals(q, q.newBuilder().build());
+    assertFalse(q.equals(q.newBuilder().alignment(Alignment.EPOCH).build()));
     assertTrue(q.toString().contains("aligned to zone midnight"), q.toString());
     assertEquals(Alignment.EPOCH, OhlcvQuery.of("X").alignment());
     // latest(n) counts whole zone-aligned buckets back from the one containing now.
     Instant now = Instant.parse("2024-03-10T12:30:00Z"); // 08:30 EDT, the day of the change
-    TimeRange r = q.toBuilder().latest(4).build().rangeAt(now);
+    TimeRange r = q.newBuilder().latest(4).build().rangeAt(now);
     assertEquals(Instant.parse("2024-03-10T01:00:00Z"), r.from(), "20:00 EST the day before");
     assertEquals(Instant.parse("2024-03-10T16:00:00Z"), r.to(), "12:00 EDT");
   }
@@ -208,7 +208,8 @@ class AlignmentTest {
     CandleSeries expected =
         sample.fetch(minutes).resample(Interval.H4, NEW_YORK, Alignment.ZONE_MIDNIGHT);
     OhlcvQuery h4 =
-        minutes.toBuilder()
+        minutes
+            .newBuilder()
             .resample(Interval.H4)
             .zone(NEW_YORK)
             .alignment(Alignment.ZONE_MIDNIGHT)

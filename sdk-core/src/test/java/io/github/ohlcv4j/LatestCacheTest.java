@@ -112,7 +112,7 @@ class LatestCacheTest {
       assertEquals(3, c.fetch(latest(3)).size());
       assertEquals(
           1,
-          c.fetch(latest(1).toBuilder().interval(Interval.M1).resample(Interval.M5).build())
+          c.fetch(latest(1).newBuilder().interval(Interval.M1).resample(Interval.M5).build())
               .size());
       assertEquals(3, venue.requests.get());
       c.fetch(latest(5));

@@ -87,7 +87,7 @@ class OhlcvQueryTest {
     assertEquals(
         new TimeRange(Instant.parse("2024-01-01T03:00:00Z"), Instant.parse("2024-01-01T06:00:00Z")),
         q.rangeAt(now));
-    OhlcvQuery complete = q.toBuilder().completeOnly().build();
+    OhlcvQuery complete = q.newBuilder().completeOnly().build();
     assertEquals(
         new TimeRange(Instant.parse("2024-01-01T02:00:00Z"), Instant.parse("2024-01-01T06:00:00Z")),
         complete.rangeAt(now),
@@ -119,9 +119,9 @@ class OhlcvQueryTest {
             .limit(3)
             .completeOnly()
             .build();
-    assertEquals(q, q.toBuilder().build());
-    assertEquals(q.hashCode(), q.toBuilder().build().hashCode());
-    OhlcvQuery ranged = q.toBuilder().between(A, B).build();
+    assertEquals(q, q.newBuilder().build());
+    assertEquals(q.hashCode(), q.newBuilder().build().hashCode());
+    OhlcvQuery ranged = q.newBuilder().between(A, B).build();
     assertTrue(ranged.latest().isEmpty());
     assertEquals(A, ranged.from().orElseThrow());
   }
@@ -184,15 +184,15 @@ class OhlcvQueryTest {
   void aTimeoutIsPartOfTheQuery() {
     OhlcvQuery plain = OhlcvQuery.builder().symbol("X").between(A, B).build();
     assertTrue(plain.timeout().isEmpty());
-    OhlcvQuery timed = plain.toBuilder().timeout(Duration.ofSeconds(5)).build();
+    OhlcvQuery timed = plain.newBuilder().timeout(Duration.ofSeconds(5)).build();
     assertEquals(Duration.ofSeconds(5), timed.timeout().orElseThrow());
-    assertEquals(timed, timed.toBuilder().build());
+    assertEquals(timed, timed.newBuilder().build());
     assertFalse(timed.equals(plain));
     assertTrue(timed.toString().endsWith(" timeout PT5S"), timed.toString());
     assertTrue(
-        failure(plain.toBuilder().timeout(Duration.ZERO))
+        failure(plain.newBuilder().timeout(Duration.ZERO))
             .contains("timeout(PT0S) must be positive"));
     assertTrue(
-        failure(plain.toBuilder().timeout(Duration.ofSeconds(-1))).contains("must be positive"));
+        failure(plain.newBuilder().timeout(Duration.ofSeconds(-1))).contains("must be positive"));
   }
 }

@@ -70,7 +70,7 @@ class QualityTest {
     b.add(T0 + 104 * MIN, 101, 101.1, 100.9, 101, 100); // one duplicate
     QualityReport r =
         b.build()
-            .quality(QualityOptions.defaults().withPriceSpikeMads(1e9).withVolumeSpikeMads(1e9));
+            .quality(QualityOptions.ofDefaults().withPriceSpikeMads(1e9).withVolumeSpikeMads(1e9));
     double penalty = 1 + 3 + 0.5;
     double seen = 102 + 3 + 1;
     assertEquals(1 - penalty / seen, r.score(), 1e-12);
@@ -104,7 +104,7 @@ class QualityTest {
     for (int i = 0; i < 50; i++) {
       b.add(T0 + i * MIN, 2, 1, 1, 1, 1); // open above high
     }
-    QualityReport r = b.build().quality(QualityOptions.defaults().withMaxPositions(10));
+    QualityReport r = b.build().quality(QualityOptions.ofDefaults().withMaxPositions(10));
     assertEquals(50, r.count(Kind.OHLC_INVARIANT));
     assertEquals(10, r.issue(Kind.OHLC_INVARIANT).orElseThrow().rows().size());
     assertEquals(0.0, r.score());

@@ -80,7 +80,7 @@ public class DuckDbReadBenchmark {
       Instant from = written.start().orElseThrow();
       Instant to = written.end().orElseThrow();
       query = OhlcvQuery.builder().symbol(SYMBOL).interval(Interval.M1).between(from, to).build();
-      hourly = query.toBuilder().resample(Interval.H1).build();
+      hourly = query.newBuilder().resample(Interval.H1).build();
       jdbc = DriverManager.getConnection("jdbc:duckdb:" + file);
       select =
           jdbc.prepareStatement(

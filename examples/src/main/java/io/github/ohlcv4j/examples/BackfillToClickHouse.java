@@ -129,7 +129,7 @@ public final class BackfillToClickHouse {
     ClickHouseWriter writer = ClickHouseWriter.builder(target).build();
     RetryPolicy retries = RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30), 6);
     long started = System.nanoTime();
-    WriteResult total = WriteResult.NONE;
+    WriteResult total = WriteResult.none();
     try (OhlcvClient client =
         OhlcvClient.builder().source(sourceUri).retryPolicy(retries).build()) {
       for (Symbol symbol : symbols) {
@@ -140,7 +140,7 @@ public final class BackfillToClickHouse {
                 .between(from, to)
                 .completeOnly()
                 .build();
-        WriteResult written = WriteResult.NONE;
+        WriteResult written = WriteResult.none();
         boolean synthetic = false;
         try (Stream<CandleSeries> pages = client.pages(query)) {
           for (CandleSeries page : (Iterable<CandleSeries>) pages::iterator) {

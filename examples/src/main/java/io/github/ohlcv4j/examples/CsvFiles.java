@@ -89,7 +89,7 @@ public final class CsvFiles {
               + " candles, the same as written: "
               + read.toCsv().equals(written.toCsv()));
       System.out.println();
-      CandleSeries hourly = csv.fetch(day.toBuilder().resample(Interval.H1).build());
+      CandleSeries hourly = csv.fetch(day.newBuilder().resample(Interval.H1).build());
       System.out.println("Resampled to 1h by the client:");
       System.out.println(hourly.toTable(3));
     }

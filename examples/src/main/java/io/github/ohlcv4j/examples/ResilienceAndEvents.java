@@ -68,7 +68,7 @@ public final class ResilienceAndEvents {
             .retryPolicy(RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 6))
             // Stop calling the source for 5 s when more than 70% of the last 20 calls failed.
             .circuitBreakerPolicy(
-                CircuitBreakerPolicy.defaults()
+                CircuitBreakerPolicy.ofDefaults()
                     .withFailureRateThreshold(70)
                     .withWindow(20, 10)
                     .withOpenDuration(Duration.ofSeconds(5)))

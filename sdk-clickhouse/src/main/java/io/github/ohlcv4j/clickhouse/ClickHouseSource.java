@@ -303,7 +303,7 @@ public final class ClickHouseSource implements CandleStore {
     @Nullable String table;
     @Nullable String user;
     @Nullable String password;
-    ColumnMapping columns = ColumnMapping.defaults();
+    ColumnMapping columns = ColumnMapping.ofDefaults();
     Interval interval = Interval.M1;
     @Nullable TimeColumnType timeType;
     @Nullable Boolean useFinal;
@@ -314,7 +314,7 @@ public final class ClickHouseSource implements CandleStore {
     @Nullable Duration queryTimeout;
     int pageSize = 1_000_000;
     @Nullable String name;
-    SourceContext context = SourceContext.defaults();
+    SourceContext context = SourceContext.ofDefaults();
 
     Builder() {}
 
@@ -360,7 +360,7 @@ public final class ClickHouseSource implements CandleStore {
       return this;
     }
 
-    /** The column names; {@link ColumnMapping#defaults()} by default. */
+    /** The column names; {@link ColumnMapping#ofDefaults()} by default. */
     public Builder columns(ColumnMapping columns) {
       this.columns = Objects.requireNonNull(columns, "columns");
       return this;
@@ -465,7 +465,7 @@ public final class ClickHouseSource implements CandleStore {
     }
 
     /**
-     * The clock, environment and shared HTTP client to use; {@link SourceContext#defaults()} by
+     * The clock, environment and shared HTTP client to use; {@link SourceContext#ofDefaults()} by
      * default.
      */
     public Builder context(SourceContext context) {

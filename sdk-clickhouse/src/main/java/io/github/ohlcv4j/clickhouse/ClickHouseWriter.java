@@ -64,8 +64,12 @@ public final class ClickHouseWriter {
    */
   public record WriteResult(long rows, long skipped, int batches, long bytes) {
 
-    /** Nothing written. */
-    public static final WriteResult NONE = new WriteResult(0, 0, 0, 0);
+    private static final WriteResult NONE = new WriteResult(0, 0, 0, 0);
+
+    /** Nothing written: the start of a total. */
+    public static WriteResult none() {
+      return NONE;
+    }
 
     /** The sum of this and {@code other}, for totals over several writes. */
     public WriteResult plus(WriteResult other) {
@@ -129,7 +133,7 @@ public final class ClickHouseWriter {
               + series.interval());
     }
     if (series.isEmpty()) {
-      return WriteResult.NONE;
+      return WriteResult.none();
     }
     Resolved r = table.await(table.resolve(), "looking up the table");
     checkWritable(r);
@@ -147,7 +151,7 @@ public final class ClickHouseWriter {
     sql.append(") FORMAT RowBinary");
     int rowBytes =
         RowBinaryWriter.string(symbol).length + (type == TimeColumnType.DATE_TIME ? 4 : 8) + 40;
-    WriteResult total = WriteResult.NONE;
+    WriteResult total = WriteResult.none();
     for (int from = 0, to; from < series.size(); from = to) {
       to = batchEnd(series, from);
       long rows = 0;
@@ -199,7 +203,7 @@ public final class ClickHouseWriter {
    */
   public WriteResult writeAll(Iterable<CandleSeries> series) {
     Objects.requireNonNull(series, "series");
-    WriteResult total = WriteResult.NONE;
+    WriteResult total = WriteResult.none();
     for (CandleSeries s : series) {
       total = total.plus(write(s));
     }

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The names of a candle table's columns: symbol, time (the candle's open time), open, high, low,
- * close and volume. {@link #defaults()} are the names {@link ClickHouseSchema} creates: {@code
+ * close and volume. {@link #ofDefaults()} are the names {@link ClickHouseSchema} creates: {@code
  * symbol}, {@code ts}, {@code open}, {@code high}, {@code low}, {@code close}, {@code volume}.
  * Change them with {@link #builder()} to read a table laid out by someone else.
  *
@@ -37,7 +37,7 @@ public final class ColumnMapping {
   }
 
   /** The default names: {@code symbol, ts, open, high, low, close, volume}. */
-  public static ColumnMapping defaults() {
+  public static ColumnMapping ofDefaults() {
     return DEFAULTS;
   }
 
@@ -47,7 +47,7 @@ public final class ColumnMapping {
   }
 
   /** A builder holding these names. */
-  public Builder toBuilder() {
+  public Builder newBuilder() {
     Builder b = new Builder();
     b.symbol = symbol;
     b.time = time;

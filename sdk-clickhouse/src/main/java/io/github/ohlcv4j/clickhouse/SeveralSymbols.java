@@ -55,7 +55,7 @@ final class SeveralSymbols {
     try {
       for (int i = 0; i < symbols.size(); i++) {
         Symbol s = symbols.get(i);
-        result.put(s, DirectRunner.fetch(new View(i), query.toBuilder().symbol(s).build(), clock));
+        result.put(s, DirectRunner.fetch(new View(i), query.newBuilder().symbol(s).build(), clock));
       }
     } finally {
       reads.close();

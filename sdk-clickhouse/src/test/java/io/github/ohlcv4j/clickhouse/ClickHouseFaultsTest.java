@@ -150,7 +150,7 @@ class ClickHouseFaultsTest {
   void anErrorTheServerAppendsToA200ResultFailsTheQueryWithNoSeries(SeededMarket m) {
     // One window of 150,000 rows for a user limited to 100,000: the server has sent more than a
     // megabyte of rows with HTTP 200 when it stops, so it appends its error to them.
-    OhlcvQuery big = QUERY.toBuilder().to(FROM.plus(Duration.ofMinutes(150_000))).build();
+    OhlcvQuery big = QUERY.newBuilder().to(FROM.plus(Duration.ofMinutes(150_000))).build();
     String uri =
         "clickhouse://"
             + ClickHouseServer.LIMITED_USER
@@ -186,7 +186,7 @@ class ClickHouseFaultsTest {
             + "."
             + SeededMarket.TABLE
             + " WHERE sleepEachRow(0.00003) = 0");
-    OhlcvQuery q = QUERY.toBuilder().to(FROM.plus(Duration.ofMinutes(40_000))).build();
+    OhlcvQuery q = QUERY.newBuilder().to(FROM.plus(Duration.ofMinutes(40_000))).build();
     String uri =
         "clickhouse://"
             + ClickHouseServer.HURRIED_USER

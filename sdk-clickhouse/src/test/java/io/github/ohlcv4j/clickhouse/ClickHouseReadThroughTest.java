@@ -58,7 +58,8 @@ class ClickHouseReadThroughTest {
   void anIntervalTheTableDoesNotKeepGoesToTheVenue() {
     try (OhlcvClient c = client()) {
       OhlcvQuery fives =
-          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300).toBuilder()
+          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300)
+              .newBuilder()
               .interval(Interval.M5)
               .build();
       assertEquals(venue.expected(fives), c.fetch(fives));
@@ -83,7 +84,8 @@ class ClickHouseReadThroughTest {
       assertEquals(4, venue.venue().requestCount(), "[100, 150) once, then [0, 100), [150, 300)");
       assertEquals(first, c.fetch(whole));
       OhlcvQuery hourly =
-          FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(7), 280).toBuilder()
+          FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(7), 280)
+              .newBuilder()
               .resample(Interval.H1)
               .build();
       assertEquals(venue.expected(hourly), c.fetch(hourly));

@@ -287,7 +287,7 @@ class ClickHouseSourceTest {
       assertEquals(SeededMarket.SYMBOLS, List.copyOf(all.keySet()));
       for (Symbol s : SeededMarket.SYMBOLS) {
         assertSameCandles(
-            source.fetch(q.toBuilder().symbol(s).build()), all.get(s), s + " in " + q);
+            source.fetch(q.newBuilder().symbol(s).build()), all.get(s), s + " in " + q);
       }
     }
     Map<Symbol, CandleSeries> withUnknown =

@@ -58,7 +58,7 @@ class ClickHouseWriterTest {
     assertEquals(2000, read.size());
     assertEquals(first.head(1000), read.head(1000));
     assertEquals(corrected, read.slice(1000, 2000)); // the last written copy wins
-    CandleSeries hourly = source.fetch(all(2000).toBuilder().resample(Interval.H1).build());
+    CandleSeries hourly = source.fetch(all(2000).newBuilder().resample(Interval.H1).build());
     Candles.assertSameCandles(
         CandleSeries.concat(List.of(first.head(1000), corrected)).resample(Interval.H1),
         hourly,
@@ -78,7 +78,7 @@ class ClickHouseWriterTest {
       assertEquals(60, c.next().join().candles().quality().count(QualityIssue.Kind.DUPLICATE));
     }
     // Aggregates count both copies: use ReplacingMergeTree for re-runs.
-    CandleSeries hour = source.fetch(all(60).toBuilder().resample(Interval.H1).build());
+    CandleSeries hour = source.fetch(all(60).newBuilder().resample(Interval.H1).build());
     assertEquals(2 * candles(60, 100).resample(Interval.H1).volume(0), hour.volume(0), 1e-9);
   }
 
@@ -126,7 +126,7 @@ class ClickHouseWriterTest {
             IllegalArgumentException.class,
             () -> ClickHouseWriter.builder(seconds).build().write(partSecond));
     assertTrue(e2.getMessage().contains("whole seconds"), e2.getMessage());
-    assertEquals(WriteResult.NONE, writer.write(CandleSeries.empty(SYM, Interval.M1)));
+    assertEquals(WriteResult.none(), writer.write(CandleSeries.empty(SYM, Interval.M1)));
   }
 
   @Test

@@ -267,7 +267,7 @@ class ClusterSourceTest {
     try (LogCapture logs = LogCapture.start()) {
       OhlcvQuery q = range(ETH, START, START.plus(Duration.ofDays(2))).build();
       assertEquals(w.get(ETH).between(START, START.plus(Duration.ofDays(2))), source.fetch(q));
-      source.fetch(q.toBuilder().resample(Interval.H1).build());
+      source.fetch(q.newBuilder().resample(Interval.H1).build());
       List<LogCapture.Event> warnings = logs.events(e -> e.level() == Level.WARN);
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(

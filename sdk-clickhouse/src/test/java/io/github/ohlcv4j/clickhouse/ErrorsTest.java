@@ -54,7 +54,7 @@ class ErrorsTest {
     assertEquals(
         100_000,
         limited
-            .fetch(ALL.toBuilder().to(SeededMarket.START.plusSeconds(60L * 100_000)).build())
+            .fetch(ALL.newBuilder().to(SeededMarket.START.plusSeconds(60L * 100_000)).build())
             .size());
   }
 

@@ -60,7 +60,7 @@ class HostileInputTest {
     }
     OhlcvQuery q = OhlcvQuery.builder().symbol("X").between(start, start.plusSeconds(1800)).build();
     for (Symbol s : symbols) {
-      CandleSeries got = source.fetch(q.toBuilder().symbol(s).build());
+      CandleSeries got = source.fetch(q.newBuilder().symbol(s).build());
       assertEquals(30, got.size(), s.toString());
       int k = symbols.indexOf(s);
       assertEquals(k, got.open(0), s.toString());
@@ -77,7 +77,7 @@ class HostileInputTest {
       assertEquals("30", stored.strip(), s.toString());
     }
     Map<Symbol, CandleSeries> all =
-        source.fetchAll(symbols, q.toBuilder().resample(Interval.M5).build());
+        source.fetchAll(symbols, q.newBuilder().resample(Interval.M5).build());
     for (Symbol s : symbols) {
       assertEquals(6, all.get(s).size(), s.toString());
     }

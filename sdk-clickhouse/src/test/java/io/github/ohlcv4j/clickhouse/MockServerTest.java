@@ -111,7 +111,7 @@ class MockServerTest {
     server.enqueue(new MockResponse.Builder().body(new Buffer()).build());
     // The answer is empty: is the symbol known at all? It is.
     server.enqueue(new MockResponse.Builder().body("BINANCE:BTCUSDT\n").build());
-    CandleSeries s = source().fetch(DAY.toBuilder().resample(Interval.M15).build());
+    CandleSeries s = source().fetch(DAY.newBuilder().resample(Interval.M15).build());
     assertTrue(s.isEmpty());
     server.takeRequest(5, TimeUnit.SECONDS);
     String sql = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();

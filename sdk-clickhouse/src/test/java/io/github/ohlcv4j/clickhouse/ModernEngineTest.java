@@ -185,7 +185,7 @@ class ModernEngineTest {
             range(BTC, START, END).resample(Interval.D1).zone(ZONES.get(1)).limit(5).build())) {
       Map<Symbol, CandleSeries> all = source.fetchAll(List.of(BTC, HOLES), q);
       for (Symbol s : List.of(BTC, HOLES)) {
-        assertSameCandles(source.fetch(q.toBuilder().symbol(s).build()), all.get(s), s + " " + q);
+        assertSameCandles(source.fetch(q.newBuilder().symbol(s).build()), all.get(s), s + " " + q);
       }
     }
   }

@@ -90,7 +90,7 @@ class ServerRestartTest {
                           .withMaxElapsed(Duration.ofSeconds(60)))
                   // A retries until the server is back, however long its restart takes on a busy
                   // machine; the breaker is B's part of the test.
-                  .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
+                  .circuitBreakerPolicy(CircuitBreakerPolicy.none())
                   .eventListener(eventsA)
                   .autoDiscover(false)
                   .build();
@@ -101,7 +101,7 @@ class ServerRestartTest {
                   .clock(clockB)
                   .retryPolicy(RetryPolicy.none())
                   .circuitBreakerPolicy(
-                      CircuitBreakerPolicy.defaults().withWindow(4, 3).withHalfOpenProbes(1))
+                      CircuitBreakerPolicy.ofDefaults().withWindow(4, 3).withHalfOpenProbes(1))
                   .eventListener(eventsB)
                   .autoDiscover(false)
                   .build()) {
@@ -141,7 +141,7 @@ class ServerRestartTest {
         assertTrue(eventsA.retries().get(0).cause().isRetryable());
 
         // B's circuit lets a probe through after its open time, and closes on its success.
-        clockB.advance(CircuitBreakerPolicy.defaults().openDuration().plusSeconds(1));
+        clockB.advance(CircuitBreakerPolicy.ofDefaults().openDuration().plusSeconds(1));
         assertEquals(expected, b.fetch(QUERY));
         assertEquals(
             List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"),

@@ -54,7 +54,7 @@ public final class CircuitGuard implements PageGuard {
   private static final ThreadLocal<@Nullable Trigger> CURRENT = new ThreadLocal<>();
 
   /**
-   * @param policy the thresholds; {@link CircuitBreakerPolicy#disabled()} keeps only latencies
+   * @param policy the thresholds; {@link CircuitBreakerPolicy#none()} keeps only latencies
    * @param inner what each permitted request runs
    * @param timer the clock of the open state, and durations
    * @param listener receives {@code circuitStateChanged} events

@@ -141,7 +141,7 @@ public final class QueryEngine {
   public void check(CandleSource source, OhlcvQuery query) {
     OhlcvQuery checked =
         routed.test(source, query.symbol())
-            ? query.toBuilder().symbol(query.symbol().withoutVenue()).build()
+            ? query.newBuilder().symbol(query.symbol().withoutVenue()).build()
             : query;
     source.capabilities().check(source.name(), checked);
   }

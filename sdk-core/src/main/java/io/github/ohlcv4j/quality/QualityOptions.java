@@ -27,7 +27,7 @@ public record QualityOptions(double priceSpikeMads, double volumeSpikeMads, int 
   }
 
   /** 10 MADs for price and volume spikes, 100 positions per issue. */
-  public static QualityOptions defaults() {
+  public static QualityOptions ofDefaults() {
     return new QualityOptions(10, 10, 100);
   }
 

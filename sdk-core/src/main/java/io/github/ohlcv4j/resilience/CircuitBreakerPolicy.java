@@ -20,11 +20,11 @@ import java.util.Objects;
  * for the rate limiter never makes a call slow. An open circuit starts no thread: the first request
  * after {@link #openDuration()} is a probe. The open time follows the client's clock.
  *
- * <p>Immutable; start from {@link #defaults()} or {@link #disabled()}.
+ * <p>Immutable; start from {@link #ofDefaults()} or {@link #none()}.
  */
 public final class CircuitBreakerPolicy {
 
-  private static final CircuitBreakerPolicy DISABLED =
+  private static final CircuitBreakerPolicy NONE =
       new CircuitBreakerPolicy(
           false, 100, 100, Duration.ofSeconds(60), Duration.ofSeconds(30), 1, 1, 1);
 
@@ -60,14 +60,14 @@ public final class CircuitBreakerPolicy {
    * Opens at 50% failures or 80% calls slower than 30 s, over a window of 20 calls once 10 were
    * made; stays open 30 s; probes with 2 calls.
    */
-  public static CircuitBreakerPolicy defaults() {
+  public static CircuitBreakerPolicy ofDefaults() {
     return new CircuitBreakerPolicy(
         true, 50, 80, Duration.ofSeconds(30), Duration.ofSeconds(30), 2, 10, 20);
   }
 
   /** Never opens. */
-  public static CircuitBreakerPolicy disabled() {
-    return DISABLED;
+  public static CircuitBreakerPolicy none() {
+    return NONE;
   }
 
   /** This policy with another failure-rate threshold, in percent (0, 100]. */
@@ -184,7 +184,7 @@ public final class CircuitBreakerPolicy {
   @Override
   public String toString() {
     if (!enabled) {
-      return "CircuitBreakerPolicy.disabled()";
+      return "CircuitBreakerPolicy.none()";
     }
     return "CircuitBreakerPolicy{failureRate="
         + failureRateThreshold

@@ -10,7 +10,7 @@ import java.util.Objects;
  * a venue ban is never retried before it ends.
  *
  * <p>Immutable values: start from {@link #exponential(Duration, Duration, int)}, {@link
- * #linear(Duration, int)}, {@link #fixed(Duration, int)}, {@link #none()} or {@link #defaults()}
+ * #linear(Duration, int)}, {@link #fixed(Duration, int)}, {@link #none()} or {@link #ofDefaults()}
  * and adjust with the {@code with...} methods.
  *
  * <p>The wait before attempt {@code n + 1} (after {@code n} failures) is {@code initial ×
@@ -108,7 +108,7 @@ public final class RetryPolicy {
   }
 
   /** The default: exponential from 250 ms to 8 s, 4 attempts, ±20% jitter, 2 minutes in all. */
-  public static RetryPolicy defaults() {
+  public static RetryPolicy ofDefaults() {
     return exponential(Duration.ofMillis(250), Duration.ofSeconds(8), 4);
   }
 

@@ -31,14 +31,14 @@ public final class CandleSources {
   private CandleSources() {}
 
   /**
-   * Opens the source a URI names, with {@link SourceContext#defaults()}.
+   * Opens the source a URI names, with {@link SourceContext#ofDefaults()}.
    *
    * @throws InvalidQueryException if the URI is malformed, no provider on the class path opens its
    *     scheme, or the provider refuses its market or a parameter; the message says what is
    *     accepted and never shows a password or key
    */
   public static CandleSource open(String uri) {
-    return open(uri, SourceContext.defaults());
+    return open(uri, SourceContext.ofDefaults());
   }
 
   /**
@@ -132,7 +132,7 @@ public final class CandleSources {
     ServiceLoader.load(CandleSourceProvider.class, CandleSources.class.getClassLoader())
         .forEach(list::add);
     if (list.isEmpty()) {
-      list.add(new SampleSource.Provider());
+      list.add(new io.github.ohlcv4j.internal.SampleSourceProvider());
     }
     return list;
   }

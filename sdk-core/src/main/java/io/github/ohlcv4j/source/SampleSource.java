@@ -5,15 +5,12 @@ import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.OhlcvQuery;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -460,67 +457,6 @@ public final class SampleSource implements CandleSource {
     /** Builds the source. */
     public SampleSource build() {
       return new SampleSource(this);
-    }
-  }
-
-  /**
-   * Opens {@code sample:} URIs: {@code sample:}, {@code sample:?seed=7}, {@code
-   * sample:?seed=7&pageSize=1000}. Registered with {@link java.util.ServiceLoader}; not for direct
-   * use.
-   */
-  public static final class Provider implements CandleSourceProvider {
-    /** For the service loader. */
-    public Provider() {}
-
-    @Override
-    public Set<String> schemes() {
-      return Set.of("sample");
-    }
-
-    @Override
-    public CandleSource open(URI uri, SourceContext context) {
-      Map<String, String> p = SourceUris.params(uri);
-      Builder b = builder().clock(context.clock());
-      for (Map.Entry<String, String> e : p.entrySet()) {
-        switch (e.getKey()) {
-          case "seed":
-            b.seed(SourceUris.parseLong(uri, e.getKey(), e.getValue()));
-            break;
-          case "pageSize":
-            b.pageSize((int) SourceUris.parseLong(uri, e.getKey(), e.getValue()));
-            break;
-          case "speed":
-            b.speed(parseSpeed(uri, e.getValue()));
-            break;
-          default:
-            throw new IllegalArgumentException(
-                "Unknown parameter \""
-                    + e.getKey()
-                    + "\" in "
-                    + uri
-                    + "; sample: accepts seed, pageSize and speed");
-        }
-      }
-      return b.build();
-    }
-
-    private static double parseSpeed(URI uri, String value) {
-      double v;
-      try {
-        v = Double.parseDouble(value.trim());
-      } catch (NumberFormatException e) {
-        v = Double.NaN;
-      }
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(
-            "Parameter speed=\""
-                + value
-                + "\" in "
-                + uri
-                + " is not a positive number; sample:?speed=60 runs the market's clock 60 times"
-                + " faster than the wall clock");
-      }
-      return v;
     }
   }
 

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a {@link CandleSourceProvider} gets to open a source: a clock, the event listener, a way to
  * read settings from the environment, the HTTP timeouts, and components shared by every source of
- * one client (its HTTP connection pool, its rate-limit budgets). {@link #defaults()} suits a source
- * opened on its own.
+ * one client (its HTTP connection pool, its rate-limit budgets). {@link #ofDefaults()} suits a
+ * source opened on its own.
  *
  * <p><b>Timeouts.</b> {@link #connectTimeout()}, {@link #readTimeout()} and {@link #callTimeout()}
  * are what an application asked for ({@code OhlcvClient.Builder.readTimeout(...)}, or this
@@ -66,7 +66,7 @@ public final class SourceContext {
   /**
    * The system UTC clock, no listener, settings from environment variables and system properties.
    */
-  public static SourceContext defaults() {
+  public static SourceContext ofDefaults() {
     return DEFAULTS;
   }
 
@@ -76,7 +76,7 @@ public final class SourceContext {
   }
 
   /** A builder holding this context's settings. */
-  public Builder toBuilder() {
+  public Builder newBuilder() {
     Builder b = new Builder();
     b.clock = clock;
     b.listener = listener;

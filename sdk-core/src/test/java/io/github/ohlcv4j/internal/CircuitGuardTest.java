@@ -34,7 +34,7 @@ class CircuitGuardTest {
 
   /** Opens at 50% failures over 4 calls; open 30 s; 2 probes. */
   private static final CircuitBreakerPolicy POLICY =
-      CircuitBreakerPolicy.defaults()
+      CircuitBreakerPolicy.ofDefaults()
           .withWindow(4, 4)
           .withFailureRateThreshold(50)
           .withOpenDuration(Duration.ofSeconds(30))
@@ -163,7 +163,7 @@ class CircuitGuardTest {
   @Test
   void slowCallsOpenTheCircuitButRateLimitWaitsAreNotSlow() {
     CircuitBreakerPolicy slow =
-        CircuitBreakerPolicy.defaults()
+        CircuitBreakerPolicy.ofDefaults()
             .withWindow(2, 2)
             .withSlowCalls(Duration.ofSeconds(5), 100)
             .withOpenDuration(Duration.ofSeconds(30));

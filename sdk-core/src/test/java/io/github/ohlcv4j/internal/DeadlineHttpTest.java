@@ -63,7 +63,8 @@ class DeadlineHttpTest {
         });
     server.start();
     GuardHarness h =
-        new GuardHarness(RetryPolicy.defaults(), CircuitBreakerPolicy.defaults(), null, Map.of());
+        new GuardHarness(
+            RetryPolicy.ofDefaults(), CircuitBreakerPolicy.ofDefaults(), null, Map.of());
     HttpTestSource source =
         HttpTestSource.builder()
             .base(server.url("/"))
@@ -71,7 +72,7 @@ class DeadlineHttpTest {
             .build();
 
     CompletableFuture<CandleSeries> f =
-        h.start(source, query(250).toBuilder().timeout(Duration.ofSeconds(2)).build());
+        h.start(source, query(250).newBuilder().timeout(Duration.ofSeconds(2)).build());
     server.takeRequest(10, TimeUnit.SECONDS); // the request reached the venue
     assertEquals(1, http.dispatcher().runningCallsCount());
     h.time.advance(Duration.ofMillis(1999));

@@ -40,7 +40,7 @@ class DeadlineTest {
           .withMaxElapsed(Duration.ofMinutes(10));
 
   private static OhlcvQuery within(OhlcvQuery q, Duration timeout) {
-    return q.toBuilder().timeout(timeout).build();
+    return q.newBuilder().timeout(timeout).build();
   }
 
   private static Outcome unavailable() {
@@ -105,7 +105,7 @@ class DeadlineTest {
     GuardHarness h =
         new GuardHarness(
             RetryPolicy.none(),
-            CircuitBreakerPolicy.disabled(),
+            CircuitBreakerPolicy.none(),
             RateLimitPolicy.of(1, Duration.ofMinutes(1)),
             Map.of());
     ScriptedSource source = ScriptedSource.of("s", 100);

@@ -28,7 +28,7 @@ final class GuardHarness {
   final QueryEngine engine;
 
   GuardHarness(RetryPolicy retry) {
-    this(retry, CircuitBreakerPolicy.disabled(), null, Map.of());
+    this(retry, CircuitBreakerPolicy.none(), null, Map.of());
   }
 
   GuardHarness(

@@ -303,7 +303,7 @@ class PagePipelinePropertiesTest {
     return OhlcvClient.builder()
         .source(s)
         .retryPolicy(RETRY)
-        .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
+        .circuitBreakerPolicy(CircuitBreakerPolicy.none())
         .build();
   }
 

@@ -32,7 +32,7 @@ class RateLimitGuardTest {
       RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 4).withJitter(0);
 
   private static GuardHarness harness(@Nullable RateLimitPolicy all) {
-    return new GuardHarness(RETRY, CircuitBreakerPolicy.disabled(), all, Map.of());
+    return new GuardHarness(RETRY, CircuitBreakerPolicy.none(), all, Map.of());
   }
 
   @Test
@@ -213,7 +213,7 @@ class RateLimitGuardTest {
     assertEquals(all, global.guards.rateLimitPolicy(plain));
 
     GuardHarness grouped =
-        new GuardHarness(RETRY, CircuitBreakerPolicy.disabled(), all, Map.of("venue", forVenue));
+        new GuardHarness(RETRY, CircuitBreakerPolicy.none(), all, Map.of("venue", forVenue));
     assertEquals(forVenue, grouped.guards.rateLimitPolicy(venue));
     assertEquals(all, grouped.guards.rateLimitPolicy(plain));
     assertEquals("plain", RateLimitGuard.group(plain), "no group: the source's name");

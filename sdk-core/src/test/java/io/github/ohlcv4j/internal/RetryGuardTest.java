@@ -207,7 +207,7 @@ class RetryGuardTest {
 
   @Test
   void theDefaultPolicySaysHowManyAttemptsWereMadeAndWhatToDo() {
-    GuardHarness h = new GuardHarness(RetryPolicy.defaults());
+    GuardHarness h = new GuardHarness(RetryPolicy.ofDefaults());
     ScriptedSource source = ScriptedSource.of("scripted", 100).times(9, unavailable());
     CompletableFuture<CandleSeries> f = h.start(source, query(50));
     h.time.runAll(Duration.ofMinutes(1));
@@ -224,7 +224,7 @@ class RetryGuardTest {
 
   @Test
   void anErrorThatIsNotRetriedKeepsItsOwnMessage() {
-    GuardHarness h = new GuardHarness(RetryPolicy.defaults());
+    GuardHarness h = new GuardHarness(RetryPolicy.ofDefaults());
     ScriptedSource source =
         ScriptedSource.of("scripted", 100)
             .then(

@@ -26,10 +26,10 @@ class SeriesProcessorTest {
     OhlcvQuery.Builder base = OhlcvQuery.builder().symbol("BTCUSDT").between(FROM, TO);
     return List.of(
         base.build(),
-        base.build().toBuilder().resample(Interval.H1).build(),
-        base.build().toBuilder().resample(Interval.D1).zone(ZoneId.of("Europe/Berlin")).build(),
-        base.build().toBuilder().resample(Interval.H4).completeOnly().limit(7).build(),
-        base.build().toBuilder().fill(GapFill.PREVIOUS_CLOSE).limit(5000).build(),
+        base.build().newBuilder().resample(Interval.H1).build(),
+        base.build().newBuilder().resample(Interval.D1).zone(ZoneId.of("Europe/Berlin")).build(),
+        base.build().newBuilder().resample(Interval.H4).completeOnly().limit(7).build(),
+        base.build().newBuilder().fill(GapFill.PREVIOUS_CLOSE).limit(5000).build(),
         OhlcvQuery.builder().symbol("BTCUSDT").latest(30).resample(Interval.M15).build());
   }
 
@@ -38,12 +38,12 @@ class SeriesProcessorTest {
     SampleSource sample = SampleSource.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     CandleSeries all =
         sample.fetch(
-            q.toBuilder()
+            q.newBuilder()
                 .resample(q.interval())
                 .fill(GapFill.NONE)
                 .completeOnly(false)
                 .build()
-                .toBuilder()
+                .newBuilder()
                 .build());
     CandleSeries.Builder holes = CandleSeries.builder(all.symbol(), all.interval());
     for (int i = 0; i < all.size(); i++) {
@@ -133,7 +133,7 @@ class SeriesProcessorTest {
     assertEquals(true, out.isInProgress(1));
     assertEquals(true, out.isPartial(1));
     CandleSeries complete =
-        new SeriesProcessor(q.toBuilder().completeOnly().build()).acceptLast(minutes, NOW);
+        new SeriesProcessor(q.newBuilder().completeOnly().build()).acceptLast(minutes, NOW);
     assertEquals(1, complete.size());
   }
 }

@@ -132,7 +132,8 @@ class FetchIdTest {
               InvalidQueryException.class,
               () ->
                   c.fetch(
-                      FakeVenueServer.query("BTCUSDT", Duration.ZERO, 5).toBuilder()
+                      FakeVenueServer.query("BTCUSDT", Duration.ZERO, 5)
+                          .newBuilder()
                           .interval("30s")
                           .build()));
       assertTrue(e.fetchId().isEmpty());

@@ -42,7 +42,7 @@ class HealthTest {
   @Test
   void anOpenCircuitMakesTheSourceDegradedUntilItIsTriedAgain() {
     CircuitBreakerPolicy tight =
-        CircuitBreakerPolicy.defaults().withWindow(2, 2).withOpenDuration(Duration.ofMinutes(1));
+        CircuitBreakerPolicy.ofDefaults().withWindow(2, 2).withOpenDuration(Duration.ofMinutes(1));
     try (OhlcvClient c =
         OhlcvClient.builder()
             .source(server.uri(""))

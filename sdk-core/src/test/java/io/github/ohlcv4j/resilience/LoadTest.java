@@ -63,13 +63,13 @@ class LoadTest {
 
   @Test
   void baselineWithoutFaults() throws Exception {
-    Figures f = run(0, CircuitBreakerPolicy.defaults());
+    Figures f = run(0, CircuitBreakerPolicy.ofDefaults());
     assertEquals(QUERIES, f.ok);
   }
 
   @Test
   void sixtyFourQueriesUnderRandomFaultsEndWellOrWithATypedError() throws Exception {
-    Figures f = run(0.12, CircuitBreakerPolicy.defaults());
+    Figures f = run(0.12, CircuitBreakerPolicy.ofDefaults());
     assertTrue(f.ok >= QUERIES * 3 / 4, "most queries succeed: " + f.ok);
     assertTrue(f.rateWaits > 0, "the rate budget made requests wait");
   }
@@ -79,7 +79,7 @@ class LoadTest {
     Figures f =
         run(
             0.45,
-            CircuitBreakerPolicy.defaults()
+            CircuitBreakerPolicy.ofDefaults()
                 .withWindow(10, 10)
                 .withOpenDuration(Duration.ofSeconds(1)));
     assertTrue(f.circuitChanges > 0, "the circuit opened");

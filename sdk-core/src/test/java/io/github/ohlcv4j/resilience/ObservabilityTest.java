@@ -104,7 +104,7 @@ class ObservabilityTest {
   @Test
   void circuitChangesAreReportedAndLoggedAtWarn() {
     server.venue().script(Fault.status(503), Fault.status(503));
-    CircuitBreakerPolicy tight = CircuitBreakerPolicy.defaults().withWindow(2, 2);
+    CircuitBreakerPolicy tight = CircuitBreakerPolicy.ofDefaults().withWindow(2, 2);
     try (LogCapture logs = LogCapture.start();
         OhlcvClient c =
             client(server.uri("pageSize=100"))

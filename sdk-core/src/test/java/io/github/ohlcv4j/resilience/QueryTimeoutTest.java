@@ -90,7 +90,7 @@ class QueryTimeoutTest {
       QueryTimeoutException e =
           assertThrows(
               QueryTimeoutException.class,
-              () -> client.fetch(query().toBuilder().timeout(Duration.ofMillis(300)).build()));
+              () -> client.fetch(query().newBuilder().timeout(Duration.ofMillis(300)).build()));
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
       assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0, "took " + took);
@@ -173,7 +173,7 @@ class QueryTimeoutTest {
     QueryTimeoutException e =
         assertThrows(
             QueryTimeoutException.class,
-            () -> hanging.fetch(query().toBuilder().timeout(Duration.ofMillis(100)).build()));
+            () -> hanging.fetch(query().newBuilder().timeout(Duration.ofMillis(100)).build()));
     assertEquals(0, e.pages());
     assertEquals(1, handedOut.size());
     // The timer thread completes the caller's error first and cancels the request right after.

@@ -105,7 +105,7 @@ class SecretEchoTest {
                         + PASSWORD)
                 .okHttpClient(http)
                 .retryPolicy(RetryPolicy.exponential(Duration.ofMillis(1), Duration.ofMillis(2), 2))
-                .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
+                .circuitBreakerPolicy(CircuitBreakerPolicy.none())
                 .build()) {
       for (int p = 0; p < 160; p += 5) {
         pad = p;

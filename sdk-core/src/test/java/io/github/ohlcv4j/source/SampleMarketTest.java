@@ -161,7 +161,8 @@ class SampleMarketTest {
     CandleSeries m =
         sample
             .fetch(
-                hours.toBuilder()
+                hours
+                    .newBuilder()
                     .interval(Interval.M1)
                     .between(h.openTime(0), h.end().orElseThrow())
                     .build())

@@ -132,9 +132,9 @@ class SampleSourceTest {
     CandleSeries seven =
         SampleSource.builder().seed(7).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build().fetch(q);
     assertNotEquals(a, seven);
-    CandleSeries bybit = SAMPLE.fetch(q.toBuilder().symbol("BYBIT:BTCUSDT").build());
+    CandleSeries bybit = SAMPLE.fetch(q.newBuilder().symbol("BYBIT:BTCUSDT").build());
     assertEquals(List.of(a.closes()[0]), List.of(bybit.closes()[0]));
-    CandleSeries perp = SAMPLE.fetch(q.toBuilder().symbol(Symbol.parse("BTCUSDT.P")).build());
+    CandleSeries perp = SAMPLE.fetch(q.newBuilder().symbol(Symbol.parse("BTCUSDT.P")).build());
     assertNotEquals(a.closes()[0], perp.closes()[0]);
   }
 
@@ -142,7 +142,7 @@ class SampleSourceTest {
   void pricesLookLikeTheirNames() {
     OhlcvQuery q = range("BTCUSDT", Interval.D1, "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z");
     double btc = SAMPLE.fetch(q).close(0);
-    double eth = SAMPLE.fetch(q.toBuilder().symbol("ETHUSDT").build()).close(0);
+    double eth = SAMPLE.fetch(q.newBuilder().symbol("ETHUSDT").build()).close(0);
     assertTrue(btc > 5_000 && btc < 200_000, "BTC " + btc);
     assertTrue(eth > 300 && eth < 15_000, "ETH " + eth);
   }

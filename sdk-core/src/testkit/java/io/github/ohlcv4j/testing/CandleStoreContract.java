@@ -230,8 +230,8 @@ public abstract class CandleStoreContract {
       assertThrows(DataFormatException.class, () -> store.fetch(strict));
       assertThrows(
           DataFormatException.class,
-          () -> store.fetch(strict.toBuilder().resample(Interval.H1).build()));
-      CandleSeries dropped = store.fetch(strict.toBuilder().badRows(BadRowPolicy.DROP).build());
+          () -> store.fetch(strict.newBuilder().resample(Interval.H1).build()));
+      CandleSeries dropped = store.fetch(strict.newBuilder().badRows(BadRowPolicy.DROP).build());
       assertEquals(s.size() - 3, dropped.size());
       assertFalse(dropped.hasFlags());
     }

@@ -11,6 +11,7 @@ import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.duckdb.internal.CoverageTable;
 import io.github.ohlcv4j.duckdb.internal.Database;
+import io.github.ohlcv4j.duckdb.internal.DuckDbSourceProvider;
 import io.github.ohlcv4j.duckdb.internal.Extras;
 import io.github.ohlcv4j.duckdb.internal.ReadPlan;
 import io.github.ohlcv4j.duckdb.internal.Reader;
@@ -181,7 +182,7 @@ public final class DuckDbSource implements CandleStore {
     Objects.requireNonNull(context, "context");
     Optional<String> env = context.env(ENV_PATH);
     if (env.isPresent()) {
-      return expandHome(env.get());
+      return DuckDbSourceProvider.expandHome(env.get());
     }
     return Path.of(System.getProperty("user.home"), ".ohlcv4j", "candles.duckdb");
   }
@@ -468,14 +469,6 @@ public final class DuckDbSource implements CandleStore {
     return abs;
   }
 
-  static Path expandHome(String path) {
-    String p = path.trim();
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(System.getProperty("user.home") + p.substring(1));
-    }
-    return Path.of(p);
-  }
-
   /** Walks the windows of one query. */
   private final class Cursor implements PageCursor {
     private final OhlcvQuery query;
@@ -643,7 +636,7 @@ public final class DuckDbSource implements CandleStore {
     private boolean readOnly;
     private int pageSize = 1_000_000;
     private @Nullable String name;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder() {}
 
@@ -691,7 +684,7 @@ public final class DuckDbSource implements CandleStore {
 
     /**
      * The clock (which decides which candles have closed) and the environment ({@value
-     * DuckDbSource#ENV_PATH}); {@link SourceContext#defaults()} by default.
+     * DuckDbSource#ENV_PATH}); {@link SourceContext#ofDefaults()} by default.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");

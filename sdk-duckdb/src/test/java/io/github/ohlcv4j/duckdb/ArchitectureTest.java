@@ -27,6 +27,20 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("io.github.ohlcv4j.internal..");
 
+  /**
+   * Our {@code CandleSourceProvider}s are service-loader plumbing: they live in {@code internal},
+   * so the API packages hold only what users call, while the interface stays public SPI.
+   */
+  @ArchTest
+  static final ArchRule sourceProvidersAreInternal =
+      classes()
+          .that()
+          .haveSimpleNameEndingWith("SourceProvider")
+          .and()
+          .areNotInterfaces()
+          .should()
+          .resideInAPackage("..internal..");
+
   @ArchTest
   static final ArchRule publicPackagesExposeNoInternalTypes =
       classes()

@@ -85,7 +85,9 @@ class DuckDbSourceProviderTest {
     assertEquals(
         home.resolve(".ohlcv4j").resolve("candles.duckdb"),
         DuckDbSource.defaultPath(env(Map.of())));
-    assertEquals(home.resolve("x/y.duckdb"), DuckDbSource.expandHome("~/x/y.duckdb"));
+    assertEquals(
+        home.resolve("x/y.duckdb"),
+        io.github.ohlcv4j.duckdb.internal.DuckDbSourceProvider.expandHome("~/x/y.duckdb"));
   }
 
   @Test

@@ -134,7 +134,8 @@ class ReadThroughTest {
     try (OhlcvClient c = client(store())) {
       c.fetch(FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(30), 90));
       OhlcvQuery hourly =
-          FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(13), 400).toBuilder()
+          FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(13), 400)
+              .newBuilder()
               .resample(Interval.H1)
               .fill(GapFill.PREVIOUS_CLOSE)
               .limit(5)
@@ -172,7 +173,8 @@ class ReadThroughTest {
       Coverage held = store.coverage(Symbol.parse("BTCUSDT"), Interval.M1);
       assertEquals(
           List.of(new TimeRange(T0.plusSeconds(3600), T0.plusSeconds(90 * 60))), held.complete());
-      assertEquals(30, store.fetch(q.toBuilder().between(T0, T0.plusSeconds(7200)).build()).size());
+      assertEquals(
+          30, store.fetch(q.newBuilder().between(T0, T0.plusSeconds(7200)).build()).size());
 
       time.advance(Duration.ofMinutes(2)); // 01:32:30: 01:30 and 01:31 have closed
       CandleSeries second = c.fetch(q);
@@ -323,7 +325,7 @@ class ReadThroughTest {
             .zone(ny)
             .between(Instant.parse("2024-03-01T05:00:00Z"), Instant.parse("2024-03-20T04:00:00Z"))
             .build();
-    OhlcvQuery weeks = days.toBuilder().resample(Interval.W1).build();
+    OhlcvQuery weeks = days.newBuilder().resample(Interval.W1).build();
     try (OhlcvClient c =
         OhlcvClient.builder().source(venue).store(store).clock(time).autoDiscover(false).build()) {
       assertEquals(market.fetch(days), c.fetch(days));
@@ -339,7 +341,8 @@ class ReadThroughTest {
   void queriesDroppingOrFlaggingBadRowsAreNotStored() {
     try (OhlcvClient c = client(store())) {
       OhlcvQuery q =
-          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 50).toBuilder()
+          FakeVenueServer.query("BTCUSDT", Duration.ZERO, 50)
+              .newBuilder()
               .badRows(BadRowPolicy.DROP)
               .build();
       assertEquals(server.expected(q), c.fetch(q));
@@ -379,7 +382,7 @@ class ReadThroughTest {
                 long len = 1 + random.nextInt(10 * size + 20);
                 OhlcvQuery.Builder b =
                     FakeVenueServer.query("BTCUSDT", Duration.ofMinutes(from), (int) len)
-                        .toBuilder();
+                        .newBuilder();
                 if (random.nextInt(3) == 0) {
                   b.resample(targets[random.nextInt(targets.length)]);
                 }

@@ -10,6 +10,7 @@ import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.binance.BinanceSource;
 import io.github.ohlcv4j.exchange.bybit.BybitSource;
+import io.github.ohlcv4j.exchange.internal.ExchangeSourceProvider;
 import io.github.ohlcv4j.exchange.polygon.PolygonSource;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;

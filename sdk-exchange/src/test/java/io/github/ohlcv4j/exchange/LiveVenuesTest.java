@@ -67,7 +67,7 @@ class LiveVenuesTest {
 
   @Test
   void polygonDayBars() {
-    assumeTrue(SourceContext.defaults().env("POLYGON_API_KEY").isPresent(), "POLYGON_API_KEY");
+    assumeTrue(SourceContext.ofDefaults().env("POLYGON_API_KEY").isPresent(), "POLYGON_API_KEY");
     CandleSource s = CandleSources.open("polygon:");
     CandleSeries c =
         s.fetch(

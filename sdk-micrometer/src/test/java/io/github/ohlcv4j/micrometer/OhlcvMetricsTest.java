@@ -130,7 +130,7 @@ class OhlcvMetricsTest {
     try (OhlcvClient c =
         client(server.uri("pageSize=100"))
             .retryPolicy(RetryPolicy.none())
-            .circuitBreakerPolicy(CircuitBreakerPolicy.defaults().withWindow(2, 2))
+            .circuitBreakerPolicy(CircuitBreakerPolicy.ofDefaults().withWindow(2, 2))
             .build()) {
       assertThrows(SourceUnavailableException.class, () -> c.fetch(QUERY));
       assertEquals(1.0, state("CLOSED"));

@@ -40,12 +40,12 @@ class QueryCompilerTest {
   static QueryCompiler legacy() {
     TableInfo i = info("18.16.1", "DateTime('UTC')", "Float64");
     return new QueryCompiler(
-        "md", "ohlcv", ColumnMapping.defaults(), i.dialect(), TimeColumnType.DATE_TIME, true, i);
+        "md", "ohlcv", ColumnMapping.ofDefaults(), i.dialect(), TimeColumnType.DATE_TIME, true, i);
   }
 
   static QueryCompiler modern(TimeColumnType type) {
     TableInfo i = info("24.3.1.2672", type.sqlType(), "Float64");
-    return new QueryCompiler("md", "ohlcv", ColumnMapping.defaults(), i.dialect(), type, true, i);
+    return new QueryCompiler("md", "ohlcv", ColumnMapping.ofDefaults(), i.dialect(), type, true, i);
   }
 
   @Test
@@ -174,7 +174,7 @@ class QueryCompilerTest {
         new QueryCompiler(
             "md",
             "t",
-            ColumnMapping.defaults(),
+            ColumnMapping.ofDefaults(),
             i.dialect(),
             TimeColumnType.DATE_TIME64_3,
             true,
@@ -305,7 +305,7 @@ class QueryCompilerTest {
         new QueryCompiler(
             "md",
             "ohlcv",
-            ColumnMapping.defaults(),
+            ColumnMapping.ofDefaults(),
             i.dialect(),
             TimeColumnType.DATE_TIME,
             false,
@@ -349,7 +349,7 @@ class QueryCompilerTest {
             new QueryCompiler(
                 "md",
                 "t",
-                ColumnMapping.defaults(),
+                ColumnMapping.ofDefaults(),
                 i.dialect(),
                 TimeColumnType.DATE_TIME64_3,
                 false,

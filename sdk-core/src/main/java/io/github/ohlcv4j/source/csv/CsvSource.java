@@ -9,15 +9,12 @@ import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.TimeRange;
 import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.source.CandleSource;
-import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.Page;
 import io.github.ohlcv4j.source.PageCursor;
 import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
-import io.github.ohlcv4j.source.SourceUris;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -420,7 +416,7 @@ public final class CsvSource implements CandleSource {
     private int pageSize = DEFAULT_PAGE_SIZE;
     private @Nullable String symbol;
     private @Nullable Interval interval;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder() {}
 
@@ -464,7 +460,7 @@ public final class CsvSource implements CandleSource {
       return this;
     }
 
-    /** Where the clock for "now" comes from; {@link SourceContext#defaults()} unless given. */
+    /** Where the clock for "now" comes from; {@link SourceContext#ofDefaults()} unless given. */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");
       return this;
@@ -484,53 +480,6 @@ public final class CsvSource implements CandleSource {
         throw new IllegalArgumentException("csv:" + path + ": no such file or folder");
       }
       return new CsvSource(this);
-    }
-  }
-
-  /**
-   * Opens {@code csv:PATH} URIs: {@code csv:/data/klines}, {@code csv:quickstart/BTCUSDT-1h.csv}
-   * (relative to the working directory), percent-encoded where the path has spaces. Parameters:
-   * {@code zone}, {@code pageSize}, {@code symbol}, {@code interval}. Registered with {@link
-   * java.util.ServiceLoader}; not for direct use.
-   */
-  public static final class Provider implements CandleSourceProvider {
-    /** For the service loader. */
-    public Provider() {}
-
-    @Override
-    public Set<String> schemes() {
-      return Set.of("csv");
-    }
-
-    @Override
-    public CandleSource open(URI uri, SourceContext context) {
-      String p = uri.isOpaque() ? SourceUris.opaquePath(uri) : uri.getPath();
-      if (p == null || p.isBlank()) {
-        throw new IllegalArgumentException(
-            "Source URI " + SourceUris.redact(uri) + " names no path; expected csv:PATH");
-      }
-      Builder b = builder().path(Path.of(p)).context(context);
-      for (Map.Entry<String, String> e : SourceUris.params(uri).entrySet()) {
-        String k = e.getKey();
-        String v = e.getValue();
-        switch (k) {
-          case "zone":
-            b.zone(ZoneId.of(v));
-            break;
-          case "pageSize":
-            b.pageSize(SourceUris.parseInt(uri, k, v));
-            break;
-          case "symbol":
-            b.symbol(v);
-            break;
-          case "interval":
-            b.interval(Interval.parse(v));
-            break;
-          default:
-            throw SourceUris.unknownParameter(uri, k, "zone, pageSize, symbol and interval");
-        }
-      }
-      return b.build();
     }
   }
 }

@@ -352,7 +352,7 @@ public abstract class HttpCandleSource implements CandleSource {
     private final int maxPageSize;
     private @Nullable HttpUrl baseUrl;
     private int pageSize;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
     private Duration instrumentsTtl = DEFAULT_INSTRUMENTS_TTL;
 
     /**
@@ -403,7 +403,7 @@ public abstract class HttpCandleSource implements CandleSource {
 
     /**
      * Where the clock, the HTTP client, the venue budgets and settings come from; {@link
-     * SourceContext#defaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
+     * SourceContext#ofDefaults()} unless given. An {@link io.github.ohlcv4j.OhlcvClient} passes its
      * own.
      */
     public B context(SourceContext context) {

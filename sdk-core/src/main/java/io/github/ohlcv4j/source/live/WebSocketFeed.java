@@ -127,9 +127,9 @@ public final class WebSocketFeed implements LiveFeed {
     private final String name;
     private final VenueProtocol protocol;
     private @Nullable String url;
-    private WebSocketLimits limits = WebSocketLimits.defaults();
+    private WebSocketLimits limits = WebSocketLimits.ofDefaults();
     private Duration closeGrace = Duration.ofSeconds(5);
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     Builder(String name, VenueProtocol protocol) {
       this.name = Objects.requireNonNull(name, "name");
@@ -157,7 +157,7 @@ public final class WebSocketFeed implements LiveFeed {
       return this;
     }
 
-    /** The venue's limits; {@link WebSocketLimits#defaults()} unless given. */
+    /** The venue's limits; {@link WebSocketLimits#ofDefaults()} unless given. */
     public Builder limits(WebSocketLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
@@ -178,7 +178,7 @@ public final class WebSocketFeed implements LiveFeed {
 
     /**
      * Where the HTTP client comes from (the client's, with its proxy and TLS settings); {@link
-     * SourceContext#defaults()} unless given.
+     * SourceContext#ofDefaults()} unless given.
      */
     public Builder context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");

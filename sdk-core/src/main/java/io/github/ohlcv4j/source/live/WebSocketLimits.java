@@ -14,7 +14,7 @@ import java.util.Objects;
  * charactersPerConnection(21_000)}, {@code connections(500, Duration.ofMinutes(5))} and {@code
  * heartbeat(Duration.ofSeconds(20))}; Binance spot is {@code topicsPerConnection(1024)}, {@code
  * controlMessagesPerSecond(5)}, {@code connections(300, Duration.ofMinutes(5))} and {@code
- * maxConnectionAge(Duration.ofHours(23))}. Immutable and thread-safe; {@link #toBuilder()} makes a
+ * maxConnectionAge(Duration.ofHours(23))}. Immutable and thread-safe; {@link #newBuilder()} makes a
  * changed copy.
  */
 public final class WebSocketLimits {
@@ -52,7 +52,7 @@ public final class WebSocketLimits {
   }
 
   /** The defaults listed on each {@link Builder} method. */
-  public static WebSocketLimits defaults() {
+  public static WebSocketLimits ofDefaults() {
     return DEFAULTS;
   }
 
@@ -62,7 +62,7 @@ public final class WebSocketLimits {
   }
 
   /** A builder holding these limits. */
-  public Builder toBuilder() {
+  public Builder newBuilder() {
     Builder b = new Builder();
     b.topicsPerRequest = topicsPerRequest;
     b.topicsPerConnection = topicsPerConnection;

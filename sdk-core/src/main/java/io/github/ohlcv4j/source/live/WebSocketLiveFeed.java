@@ -150,7 +150,7 @@ public abstract class WebSocketLiveFeed implements LiveFeed {
     private @Nullable String wsUrl;
     private Duration closeGrace = Duration.ofSeconds(5);
     private @Nullable WebSocketLimits limits;
-    private SourceContext context = SourceContext.defaults();
+    private SourceContext context = SourceContext.ofDefaults();
 
     /**
      * A builder for a feed that appends {@code appended} to its stream host.
@@ -197,7 +197,8 @@ public abstract class WebSocketLiveFeed implements LiveFeed {
     }
 
     /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#defaults()} unless given.
+     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext.ofDefaults()} unless
+     * given.
      */
     public B context(SourceContext context) {
       this.context = Objects.requireNonNull(context, "context");

@@ -145,7 +145,8 @@ class CsvSourceTest {
       assertEquals("csv:" + dir, back.source());
       CandleSeries daily =
           client.fetch(
-              query("BTCUSDT", Interval.H1, DEC, DEC.plus(Duration.ofHours(10))).toBuilder()
+              query("BTCUSDT", Interval.H1, DEC, DEC.plus(Duration.ofHours(10)))
+                  .newBuilder()
                   .resample(Interval.H2)
                   .build());
       assertSameCandles(hourly.resample(Interval.H2), daily);
@@ -207,7 +208,7 @@ class CsvSourceTest {
       assertEquals(got, CandleSeries.concat(streamed));
       CandleSeries hourly =
           client.fetch(
-              query("BTCUSDT", Interval.M1, JAN, to).toBuilder().resample(Interval.H4).build());
+              query("BTCUSDT", Interval.M1, JAN, to).newBuilder().resample(Interval.H4).build());
       assertSameCandles(all.resample(Interval.H4), hourly);
     }
     // completeOnly: with the clock in the middle of the last file, its last candles are ahead of
@@ -219,7 +220,8 @@ class CsvSourceTest {
             .clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
             .build()) {
       OhlcvQuery q =
-          query("BTCUSDT", Interval.M1, JAN.plus(Duration.ofDays(2)), to).toBuilder()
+          query("BTCUSDT", Interval.M1, JAN.plus(Duration.ofDays(2)), to)
+              .newBuilder()
               .resample(Interval.H1)
               .completeOnly()
               .build();
@@ -336,7 +338,8 @@ class CsvSourceTest {
             InvalidQueryException.class,
             () ->
                 s.fetch(
-                    query("BTCUSDT", Interval.D1, JAN, JAN.plus(Duration.ofDays(5))).toBuilder()
+                    query("BTCUSDT", Interval.D1, JAN, JAN.plus(Duration.ofDays(5)))
+                        .newBuilder()
                         .zone(ZoneId.of("Asia/Tokyo"))
                         .build()));
     assertTrue(zone.getMessage().contains("in UTC"), zone.getMessage());

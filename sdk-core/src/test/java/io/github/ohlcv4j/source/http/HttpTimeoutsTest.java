@@ -15,7 +15,7 @@ class HttpTimeoutsTest {
 
   @Test
   void withoutTimeoutsTheSharedClientIsUsedAsItIs() {
-    OkHttpClient shared = Http.client(SourceContext.defaults());
+    OkHttpClient shared = Http.client(SourceContext.ofDefaults());
     assertSame(shared, Http.client(SourceContext.builder().build()));
     assertEquals(10_000, shared.connectTimeoutMillis());
     assertEquals(30_000, shared.readTimeoutMillis());
@@ -24,7 +24,7 @@ class HttpTimeoutsTest {
 
   @Test
   void timeoutsSetInTheContextApplyAndTheRestStayAsTheyWere() {
-    OkHttpClient shared = Http.client(SourceContext.defaults());
+    OkHttpClient shared = Http.client(SourceContext.ofDefaults());
     OkHttpClient c =
         Http.client(SourceContext.builder().readTimeout(Duration.ofSeconds(2)).build());
     assertEquals(2_000, c.readTimeoutMillis());

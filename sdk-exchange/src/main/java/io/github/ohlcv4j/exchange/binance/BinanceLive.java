@@ -46,12 +46,6 @@ import java.util.Objects;
  */
 public final class BinanceLive extends WebSocketLiveFeed {
 
-  /** Binance's spot stream host. */
-  public static final String SPOT_WS_URL = "wss://stream.binance.com:9443";
-
-  /** Binance's USD-M futures stream host. */
-  public static final String USDM_WS_URL = "wss://fstream.binance.com";
-
   private final BinanceSource.Market market;
 
   private BinanceLive(Builder b) {
@@ -59,7 +53,7 @@ public final class BinanceLive extends WebSocketLiveFeed {
         b,
         "binance:" + b.market.id(),
         new BinanceProtocol(b.market, "binance:" + b.market.id()),
-        defaultWsUrl(b.market),
+        b.market.defaultWsUrl(),
         path(b.market),
         limits(b.market));
     this.market = b.market;
@@ -68,13 +62,6 @@ public final class BinanceLive extends WebSocketLiveFeed {
   /** A builder for the feed of {@code market}. */
   public static Builder builder(BinanceSource.Market market) {
     return new Builder(market);
-  }
-
-  /**
-   * The stream host of a market: {@value #SPOT_WS_URL} for spot, {@value #USDM_WS_URL} for USD-M.
-   */
-  public static String defaultWsUrl(BinanceSource.Market market) {
-    return market == BinanceSource.Market.SPOT ? SPOT_WS_URL : USDM_WS_URL;
   }
 
   private static String path(BinanceSource.Market market) {
@@ -117,8 +104,8 @@ public final class BinanceLive extends WebSocketLiveFeed {
   /**
    * Builds a {@link BinanceLive}: {@link #wsUrl(String) wsUrl} is scheme, host, port and an
    * optional base path, without {@code /ws} or {@code /market/ws} (the feed appends it); the
-   * market's {@link #defaultWsUrl} unless given. The close grace is 5 seconds by default (Binance
-   * sends the close within a second or two). Not thread-safe.
+   * market's {@link BinanceSource.Market#defaultWsUrl()} unless given. The close grace is 5 seconds
+   * by default (Binance sends the close within a second or two). Not thread-safe.
    */
   public static final class Builder extends WebSocketLiveFeed.Builder<Builder> {
     private static final String APPENDED = "/ws (spot) or /market/ws (USD-M)";

@@ -78,12 +78,29 @@ public final class BinanceSource extends HttpCandleSource {
   /** Binance's markets. */
   public enum Market {
     /** Spot: {@code binance:spot}, {@code https://api.binance.com/api/v3/klines}. */
-    SPOT("spot", "https://api.binance.com", "api/v3/klines", "api/v3/ping", 1000, 1000, 6000),
+    SPOT(
+        "spot",
+        "https://api.binance.com",
+        "wss://stream.binance.com:9443",
+        "api/v3/klines",
+        "api/v3/ping",
+        1000,
+        1000,
+        6000),
     /** USD-M futures: {@code binance:usdm}, {@code https://fapi.binance.com/fapi/v1/klines}. */
-    USDM("usdm", "https://fapi.binance.com", "fapi/v1/klines", "fapi/v1/ping", 1500, 499, 2400);
+    USDM(
+        "usdm",
+        "https://fapi.binance.com",
+        "wss://fstream.binance.com",
+        "fapi/v1/klines",
+        "fapi/v1/ping",
+        1500,
+        499,
+        2400);
 
     private final String id;
     private final String baseUrl;
+    private final String wsUrl;
     private final String path;
     private final String ping;
     private final int maxPageSize;
@@ -93,6 +110,7 @@ public final class BinanceSource extends HttpCandleSource {
     Market(
         String id,
         String baseUrl,
+        String wsUrl,
         String path,
         String ping,
         int maxPageSize,
@@ -100,6 +118,7 @@ public final class BinanceSource extends HttpCandleSource {
         int weightLimit) {
       this.id = id;
       this.baseUrl = baseUrl;
+      this.wsUrl = wsUrl;
       this.path = path;
       this.ping = ping;
       this.maxPageSize = maxPageSize;
@@ -112,9 +131,20 @@ public final class BinanceSource extends HttpCandleSource {
       return id;
     }
 
-    /** The public API's base URL. */
+    /**
+     * The public REST API's base URL: {@code https://api.binance.com} for spot, {@code
+     * https://fapi.binance.com} for USD-M.
+     */
     public String defaultBaseUrl() {
       return baseUrl;
+    }
+
+    /**
+     * The public stream host: {@code wss://stream.binance.com:9443} for spot, {@code
+     * wss://fstream.binance.com} for USD-M.
+     */
+    public String defaultWsUrl() {
+      return wsUrl;
     }
 
     /** The most candles one request may ask for: 1000 for spot, 1500 for USD-M. */
@@ -229,7 +259,7 @@ public final class BinanceSource extends HttpCandleSource {
   public Builder newBuilder() {
     Builder b = copyInto(new Builder(market));
     b.weightLimit = weightLimit;
-    b.wsUrl = live.wsUrl().equals(BinanceLive.defaultWsUrl(market)) ? null : live.wsUrl();
+    b.wsUrl = live.wsUrl().equals(market.defaultWsUrl()) ? null : live.wsUrl();
     return b;
   }
 
@@ -563,7 +593,7 @@ public final class BinanceSource extends HttpCandleSource {
     }
 
     /**
-     * Where the live feed connects: the market's {@link BinanceLive#defaultWsUrl} unless given; see
+     * Where the live feed connects: the market's {@link Market#defaultWsUrl()} unless given; see
      * {@link BinanceLive.Builder#wsUrl(String)}.
      *
      * @throws IllegalArgumentException if it is not a ws, wss, http or https URL without a query

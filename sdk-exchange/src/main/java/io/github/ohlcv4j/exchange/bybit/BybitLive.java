@@ -34,9 +34,6 @@ import java.util.Objects;
  */
 public final class BybitLive extends WebSocketLiveFeed {
 
-  /** Bybit's public stream host. */
-  public static final String DEFAULT_WS_URL = "wss://stream.bybit.com";
-
   private final BybitSource.Category category;
 
   private BybitLive(Builder b) {
@@ -44,7 +41,7 @@ public final class BybitLive extends WebSocketLiveFeed {
         b,
         "bybit:" + b.category.id(),
         new BybitProtocol(b.category, "bybit:" + b.category.id()),
-        DEFAULT_WS_URL,
+        BybitSource.DEFAULT_WS_URL,
         "/v5/public/" + b.category.id(),
         limits(b.category));
     this.category = b.category;
@@ -82,7 +79,7 @@ public final class BybitLive extends WebSocketLiveFeed {
   /**
    * Builds a {@link BybitLive}: {@link #wsUrl(String) wsUrl} is scheme, host, port and an optional
    * base path, without {@code /v5/public/...} (the feed appends it); {@value
-   * BybitLive#DEFAULT_WS_URL} by default, {@code wss://stream-testnet.bybit.com} for the testnet.
+   * BybitSource#DEFAULT_WS_URL} by default, {@code wss://stream-testnet.bybit.com} for the testnet.
    * The close grace is 5 seconds by default (Bybit sends the close within a second or so). Not
    * thread-safe.
    */

@@ -110,6 +110,30 @@ public final class BybitSource extends HttpCandleSource {
     }
 
     /**
+     * The public REST API's base URL, the same for every category: {@value
+     * BybitSource#DEFAULT_BASE_URL}.
+     */
+    public String defaultBaseUrl() {
+      return DEFAULT_BASE_URL;
+    }
+
+    /**
+     * The public stream host, the same for every category: {@value BybitSource#DEFAULT_WS_URL} (the
+     * feed appends {@code /v5/public/} and the category).
+     */
+    public String defaultWsUrl() {
+      return DEFAULT_WS_URL;
+    }
+
+    /**
+     * The venue budget of this category: {@value BybitSource#RATE_LIMIT_GROUP}, shared by all of
+     * them.
+     */
+    public String rateLimitGroup() {
+      return RATE_LIMIT_GROUP;
+    }
+
+    /**
      * The category with the given {@link #id()}, in any case.
      *
      * @throws InvalidQueryException naming the categories if there is none
@@ -123,8 +147,11 @@ public final class BybitSource extends HttpCandleSource {
     }
   }
 
-  /** Bybit's public API. */
+  /** Bybit's public REST API. */
   public static final String DEFAULT_BASE_URL = "https://api.bybit.com";
+
+  /** Bybit's public stream host. */
+  public static final String DEFAULT_WS_URL = "wss://stream.bybit.com";
 
   /** The most candles one request returns. */
   public static final int MAX_PAGE_SIZE = 1000;
@@ -469,7 +496,7 @@ public final class BybitSource extends HttpCandleSource {
    */
   public static final class Builder extends HttpCandleSource.Builder<Builder> {
     private Category category;
-    private String wsUrl = BybitLive.DEFAULT_WS_URL;
+    private String wsUrl = DEFAULT_WS_URL;
 
     @Override
     protected Builder self() {
@@ -488,7 +515,7 @@ public final class BybitSource extends HttpCandleSource {
     }
 
     /**
-     * Where the live feed connects: {@value BybitLive#DEFAULT_WS_URL} by default; see {@link
+     * Where the live feed connects: {@value BybitSource#DEFAULT_WS_URL} by default; see {@link
      * BybitLive.Builder#wsUrl(String)}.
      *
      * @throws IllegalArgumentException if it is not a ws, wss, http or https URL without a query

@@ -47,9 +47,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PolygonLive extends WebSocketLiveFeed {
 
-  /** Polygon's real-time stream host. */
-  public static final String DEFAULT_WS_URL = "wss://socket.polygon.io";
-
   private static final String PATH = "/stocks";
 
   private final boolean hasKey;
@@ -59,7 +56,7 @@ public final class PolygonLive extends WebSocketLiveFeed {
         b,
         "polygon",
         new PolygonProtocol("polygon", b.apiKey != null ? b.apiKey : ""),
-        DEFAULT_WS_URL,
+        PolygonSource.DEFAULT_WS_URL,
         PATH,
         defaultLimits());
     this.hasKey = b.apiKey != null;
@@ -164,7 +161,7 @@ public final class PolygonLive extends WebSocketLiveFeed {
   /**
    * Builds a {@link PolygonLive}: {@link #wsUrl(String) wsUrl} is scheme, host, port and an
    * optional base path, without {@code /stocks} (the feed appends it); {@value
-   * PolygonLive#DEFAULT_WS_URL} by default. The close grace is 5 seconds by default. Not
+   * PolygonSource#DEFAULT_WS_URL} by default. The close grace is 5 seconds by default. Not
    * thread-safe.
    */
   public static final class Builder extends WebSocketLiveFeed.Builder<Builder> {

@@ -71,6 +71,11 @@ public final class PolygonSource extends HttpCandleSource {
   /** Polygon's REST API. */
   public static final String DEFAULT_BASE_URL = "https://api.polygon.io";
 
+  /**
+   * Polygon's real-time stream host; the live feed appends the cluster's path ({@code /stocks}).
+   */
+  public static final String DEFAULT_WS_URL = "wss://socket.polygon.io";
+
   /** The most base aggregates one request may read: Polygon's maximum {@code limit}. */
   public static final int MAX_PAGE_SIZE = 50_000;
 
@@ -557,7 +562,7 @@ public final class PolygonSource extends HttpCandleSource {
 
     /**
      * Where the live feed's WebSocket is: scheme, host, port and an optional base path, without
-     * {@code /stocks} (the feed appends it); {@value PolygonLive#DEFAULT_WS_URL} unless given,
+     * {@code /stocks} (the feed appends it); {@value PolygonSource#DEFAULT_WS_URL} unless given,
      * {@code wss://delayed.polygon.io} for the 15-minute delayed stream.
      *
      * @throws IllegalArgumentException if it is not such a URL

@@ -158,7 +158,7 @@ class BinanceSourceTest extends VenueTest {
                 Interval.D1,
                 ms("2024-05-01T00:00:00Z"),
                 ms("2024-05-11T00:00:00Z"))
-            .toBuilder()
+            .newBuilder()
             .zone(plus8)
             .build();
     CandleSeries c = s.fetch(q);
@@ -173,7 +173,7 @@ class BinanceSourceTest extends VenueTest {
         BinanceSource.builder(BinanceSource.Market.USDM).baseUrl(base()).context(context()).build();
     assertThrows(
         InvalidQueryException.class,
-        () -> futures.fetch(q.toBuilder().symbol("BINANCE:BTCUSDT.P").build()));
+        () -> futures.fetch(q.newBuilder().symbol("BINANCE:BTCUSDT.P").build()));
   }
 
   @Test

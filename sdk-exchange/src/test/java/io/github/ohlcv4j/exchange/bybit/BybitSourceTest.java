@@ -171,7 +171,7 @@ class BybitSourceTest extends VenueTest {
             .from(Instant.ofEpochMilli(from))
             .build();
     CandleSeries all = s.fetch(q);
-    CandleSeries complete = s.fetch(q.toBuilder().completeOnly().build());
+    CandleSeries complete = s.fetch(q.newBuilder().completeOnly().build());
     long current = Interval.M1.bucketStart(NOW, ZoneId.of("UTC"));
     assertEquals(current, all.openTimeMillis(all.size() - 1));
     assertTrue(all.isInProgress(all.size() - 1));
@@ -220,7 +220,8 @@ class BybitSourceTest extends VenueTest {
             InvalidQueryException.class,
             () ->
                 linear.fetch(
-                    query("BYBIT:BTCUSDT.P", Interval.D1, DAY, end + 86_400_000L).toBuilder()
+                    query("BYBIT:BTCUSDT.P", Interval.D1, DAY, end + 86_400_000L)
+                        .newBuilder()
                         .zone(ZoneId.of("Asia/Tokyo"))
                         .build()));
     assertTrue(zone.getMessage().contains("UTC"), zone.getMessage());

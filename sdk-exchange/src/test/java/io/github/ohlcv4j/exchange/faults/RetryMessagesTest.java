@@ -44,7 +44,7 @@ class RetryMessagesTest extends VenueTest {
     return OhlcvClient.builder()
         .source(bybit)
         .retryPolicy(retries)
-        .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
+        .circuitBreakerPolicy(CircuitBreakerPolicy.none())
         .build();
   }
 
@@ -73,7 +73,7 @@ class RetryMessagesTest extends VenueTest {
     for (int i = 0; i < 4; i++) {
       server.enqueue(response(503, "<html>Service Unavailable</html>"));
     }
-    try (OhlcvClient c = client(RetryPolicy.defaults())) {
+    try (OhlcvClient c = client(RetryPolicy.ofDefaults())) {
       OhlcvException e = assertThrows(OhlcvException.class, () -> c.fetch(QUERY));
       assertInstanceOf(SourceUnavailableException.class, e);
       assertEquals(4, server.getRequestCount());
@@ -89,7 +89,7 @@ class RetryMessagesTest extends VenueTest {
   @Test
   void healthSaysWhatHappenedWithoutPromisingARetry() {
     server.enqueue(response(200, "{}").newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
-    try (OhlcvClient c = client(RetryPolicy.defaults())) {
+    try (OhlcvClient c = client(RetryPolicy.ofDefaults())) {
       Health h = c.health().get("bybit:linear");
       assertEquals(Health.Status.DOWN, h.status());
       noPromise(h.detail());

@@ -224,7 +224,7 @@ class SecretEchoTest extends VenueTest {
             OhlcvClient.builder()
                 .source(s)
                 .retryPolicy(RetryPolicy.exponential(Duration.ofMillis(1), Duration.ofMillis(2), 2))
-                .circuitBreakerPolicy(CircuitBreakerPolicy.disabled())
+                .circuitBreakerPolicy(CircuitBreakerPolicy.none())
                 .build()) {
           for (int p = 0; p < 220; p += 11) {
             pad = p;

@@ -172,7 +172,8 @@ class PolygonSourceTest extends VenueTest {
         InvalidQueryException.class,
         () ->
             s.fetch(
-                query("POLYGON:AAPL", Interval.D1, DAY, DAY + 5 * 86_400_000L).toBuilder()
+                query("POLYGON:AAPL", Interval.D1, DAY, DAY + 5 * 86_400_000L)
+                    .newBuilder()
                     .zone(ZoneId.of("Asia/Tokyo"))
                     .build()));
     assertEquals(0, server.getRequestCount());

@@ -79,7 +79,7 @@ public final class OhlcvAutoConfiguration {
     if (!p.enabled()) {
       return RetryPolicy.none();
     }
-    RetryPolicy d = RetryPolicy.defaults();
+    RetryPolicy d = RetryPolicy.ofDefaults();
     RetryPolicy r =
         RetryPolicy.exponential(
             p.initialWait() != null ? p.initialWait() : d.initialWait(),
@@ -92,9 +92,9 @@ public final class OhlcvAutoConfiguration {
 
   static CircuitBreakerPolicy circuitBreaker(OhlcvProperties.CircuitBreaker p) {
     if (!p.enabled()) {
-      return CircuitBreakerPolicy.disabled();
+      return CircuitBreakerPolicy.none();
     }
-    CircuitBreakerPolicy c = CircuitBreakerPolicy.defaults();
+    CircuitBreakerPolicy c = CircuitBreakerPolicy.ofDefaults();
     if (p.failureRateThreshold() != null) {
       c = c.withFailureRateThreshold(p.failureRateThreshold());
     }

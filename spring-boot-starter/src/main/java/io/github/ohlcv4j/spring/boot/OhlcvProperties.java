@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The {@code ohlcv4j.*} properties: from {@code application.yml}, the environment ({@code
  * OHLCV4J_CLICKHOUSE_PASSWORD}) or any other property source. A property left unset keeps the
  * library's default, as documented on the policies ({@link
- * io.github.ohlcv4j.resilience.RetryPolicy#defaults()} and the others).
+ * io.github.ohlcv4j.resilience.RetryPolicy#ofDefaults()} and the others).
  *
  * @param sources the URIs of the sources, in routing order: {@code sample:}, {@code bybit:linear},
  *     {@code clickhouse://host:8123/market?table=ohlcv}; secrets in them (a password in the user
@@ -87,7 +87,7 @@ public record OhlcvProperties(
       @DefaultValue("60s") Duration callTimeout) {}
 
   /**
-   * The retry policy: exponential backoff; unset values keep {@code RetryPolicy.defaults()}.
+   * The retry policy: exponential backoff; unset values keep {@code RetryPolicy.ofDefaults()}.
    *
    * @param enabled false for one attempt only
    * @param maxAttempts attempts in all, the first included
@@ -107,7 +107,7 @@ public record OhlcvProperties(
       @Nullable Duration maxElapsed) {}
 
   /**
-   * The circuit-breaker policy; unset values keep {@code CircuitBreakerPolicy.defaults()}.
+   * The circuit-breaker policy; unset values keep {@code CircuitBreakerPolicy.ofDefaults()}.
    *
    * @param enabled false for no circuit breaker
    * @param failureRateThreshold the percentage of failed calls that opens the circuit

@@ -65,7 +65,7 @@ class OhlcvAutoConfigurationTest {
               OhlcvClient client = context.getBean(OhlcvClient.class);
               assertEquals(
                   List.of("sample"), client.sources().stream().map(CandleSource::name).toList());
-              RetryPolicy d = RetryPolicy.defaults();
+              RetryPolicy d = RetryPolicy.ofDefaults();
               assertEquals(
                   RetryPolicy.exponential(Duration.ofMillis(100), d.maxWait(), 6)
                       .withMultiplier(d.multiplier())
@@ -73,8 +73,8 @@ class OhlcvAutoConfigurationTest {
                       .withMaxElapsed(Duration.ofSeconds(30)),
                   client.retryPolicy());
               assertEquals(
-                  CircuitBreakerPolicy.defaults()
-                      .withWindow(40, CircuitBreakerPolicy.defaults().minimumCalls())
+                  CircuitBreakerPolicy.ofDefaults()
+                      .withWindow(40, CircuitBreakerPolicy.ofDefaults().minimumCalls())
                       .withOpenDuration(Duration.ofMinutes(2)),
                   client.circuitBreakerPolicy());
               assertEquals(
@@ -129,8 +129,8 @@ class OhlcvAutoConfigurationTest {
         .run(
             context -> {
               OhlcvClient client = context.getBean(OhlcvClient.class);
-              assertEquals(RetryPolicy.defaults(), client.retryPolicy());
-              assertEquals(CircuitBreakerPolicy.defaults(), client.circuitBreakerPolicy());
+              assertEquals(RetryPolicy.ofDefaults(), client.retryPolicy());
+              assertEquals(CircuitBreakerPolicy.ofDefaults(), client.circuitBreakerPolicy());
               assertEquals(RateLimitPolicy.none(), client.rateLimitPolicy());
             });
     runner
@@ -142,7 +142,7 @@ class OhlcvAutoConfigurationTest {
             context -> {
               OhlcvClient client = context.getBean(OhlcvClient.class);
               assertEquals(RetryPolicy.none(), client.retryPolicy());
-              assertEquals(CircuitBreakerPolicy.disabled(), client.circuitBreakerPolicy());
+              assertEquals(CircuitBreakerPolicy.none(), client.circuitBreakerPolicy());
             });
   }
 

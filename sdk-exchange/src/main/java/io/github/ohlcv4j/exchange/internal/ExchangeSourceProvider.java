@@ -1,11 +1,10 @@
-package io.github.ohlcv4j.exchange;
+package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.MarketType;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.exchange.binance.BinanceSource;
 import io.github.ohlcv4j.exchange.bybit.BybitSource;
-import io.github.ohlcv4j.exchange.internal.Markets;
 import io.github.ohlcv4j.exchange.polygon.PolygonSource;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;

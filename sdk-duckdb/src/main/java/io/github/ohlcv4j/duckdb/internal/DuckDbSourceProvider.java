@@ -1,5 +1,6 @@
-package io.github.ohlcv4j.duckdb;
+package io.github.ohlcv4j.duckdb.internal;
 
+import io.github.ohlcv4j.duckdb.DuckDbSource;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.SourceContext;
@@ -7,6 +8,7 @@ import io.github.ohlcv4j.source.SourceUris;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +47,7 @@ public final class DuckDbSourceProvider implements CandleSourceProvider {
     if (path.equals(":memory:")) {
       b.inMemory();
     } else if (!path.isEmpty()) {
-      b.path(DuckDbSource.expandHome(path));
+      b.path(expandHome(path));
     }
     Map<String, String> params = SourceUris.params(uri);
     for (Map.Entry<String, String> e : params.entrySet()) {
@@ -90,6 +92,18 @@ public final class DuckDbSourceProvider implements CandleSourceProvider {
       raw = uri.getRawPath() == null ? "" : uri.getRawPath();
     }
     return percentDecode(raw);
+  }
+
+  /**
+   * A path with a leading {@code ~} or {@code ~/} read as the user's home directory ({@code
+   * user.home}); other paths as they are, trimmed.
+   */
+  public static Path expandHome(String path) {
+    String p = path.trim();
+    if (p.equals("~") || p.startsWith("~/")) {
+      return Path.of(System.getProperty("user.home") + p.substring(1));
+    }
+    return Path.of(p);
   }
 
   /** Decodes {@code %XX} only ({@code +} stays a plus, as in a file name). */

@@ -1,10 +1,13 @@
-package io.github.ohlcv4j.clickhouse;
+package io.github.ohlcv4j.clickhouse.internal;
 
 import io.github.ohlcv4j.Interval;
-import io.github.ohlcv4j.internal.SourceUris;
+import io.github.ohlcv4j.clickhouse.ClickHouseSource;
+import io.github.ohlcv4j.clickhouse.ColumnMapping;
+import io.github.ohlcv4j.clickhouse.TimeColumnType;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSourceProvider;
 import io.github.ohlcv4j.source.SourceContext;
+import io.github.ohlcv4j.source.SourceUris;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
