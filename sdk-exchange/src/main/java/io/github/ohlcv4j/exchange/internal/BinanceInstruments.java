@@ -62,28 +62,13 @@ public final class BinanceInstruments {
   }
 
   private static void field(JsonBytes in, int k, InstrumentRow r) {
-    switch (k) {
-      case 0:
-        r.code = in.string();
-        break;
-      case 1:
-        r.status = in.string();
-        break;
-      case 2:
-        r.base = in.string();
-        break;
-      case 3:
-        r.quote = in.string();
-        break;
-      case 4:
-        r.contractType = in.string();
-        break;
-      case 5:
-        r.listedMillis = in.whole();
-        break;
-      default:
-        filters(in, r);
-        break;
+    if (r.text(in, k)) {
+      return;
+    }
+    if (k == 5) {
+      r.listedMillis = in.whole();
+    } else {
+      filters(in, r);
     }
   }
 

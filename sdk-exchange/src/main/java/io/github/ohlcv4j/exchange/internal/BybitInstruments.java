@@ -27,10 +27,10 @@ public final class BybitInstruments {
       new InstrumentRow.Keys(
           "an instrument",
           "symbol",
-          "contractType",
           "status",
           "baseCoin",
           "quoteCoin",
+          "contractType",
           "launchTime",
           "priceFilter",
           "lotSizeFilter");
@@ -101,31 +101,13 @@ public final class BybitInstruments {
   }
 
   private static void field(JsonBytes in, int k, InstrumentRow r) {
-    switch (k) {
-      case 0:
-        r.code = in.string();
-        break;
-      case 1:
-        r.contractType = in.string();
-        break;
-      case 2:
-        r.status = in.string();
-        break;
-      case 3:
-        r.base = in.string();
-        break;
-      case 4:
-        r.quote = in.string();
-        break;
-      case 5:
-        r.listedMillis = in.emptyString() ? 0 : in.whole();
-        break;
-      case 6:
-        filter(in, PRICE, r);
-        break;
-      default:
-        filter(in, LOT, r);
-        break;
+    if (r.text(in, k)) {
+      return;
+    }
+    if (k == 5) {
+      r.listedMillis = in.emptyString() ? 0 : in.whole();
+    } else {
+      filter(in, k == 6 ? PRICE : LOT, r);
     }
   }
 

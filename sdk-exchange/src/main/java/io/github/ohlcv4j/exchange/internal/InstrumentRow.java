@@ -167,6 +167,32 @@ final class InstrumentRow {
         listedMillis > 0 ? Optional.of(Instant.ofEpochMilli(listedMillis)) : Optional.empty());
   }
 
+  /**
+   * Reads the string value of the key {@code k} if it is one every venue's row spells as a string,
+   * in this order of a venue's {@link Keys}: 0 the code, 1 the status, 2 the base asset, 3 the
+   * quote asset, 4 the contract type.
+   *
+   * @return whether {@code k} was one of them
+   */
+  boolean text(JsonBytes in, int k) {
+    if (k > 4) {
+      return false;
+    }
+    String v = in.string();
+    if (k == 0) {
+      code = v;
+    } else if (k == 1) {
+      status = v;
+    } else if (k == 2) {
+      base = v;
+    } else if (k == 3) {
+      quote = v;
+    } else {
+      contractType = v;
+    }
+    return true;
+  }
+
   private static OptionalDouble positive(double v) {
     return v > 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
   }
