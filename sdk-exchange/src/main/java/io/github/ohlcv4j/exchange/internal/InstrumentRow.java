@@ -126,6 +126,7 @@ final class InstrumentRow {
   double tick = Double.NaN;
   double step = Double.NaN;
   long listedMillis;
+  @Nullable Instant listedAt;
 
   /**
    * The instrument; fails through {@code in} (at the end of the row) if the code, base, quote or
@@ -164,7 +165,11 @@ final class InstrumentRow {
         status,
         positive(tick),
         positive(step),
-        listedMillis > 0 ? Optional.of(Instant.ofEpochMilli(listedMillis)) : Optional.empty());
+        listedAt != null
+            ? Optional.of(listedAt)
+            : listedMillis > 0
+                ? Optional.of(Instant.ofEpochMilli(listedMillis))
+                : Optional.empty());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.Instrument;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -90,22 +91,29 @@ public final class PolygonTickers {
         r.contractType = in.string();
         break;
       default:
-        r.listedMillis = listed(in);
+        r.listedAt = listed(in);
         break;
     }
   }
 
-  /** A {@code list_date} as the epoch milliseconds of its midnight in New York; 0 for none. */
-  private static long listed(JsonBytes in) {
+  /**
+   * A {@code list_date} as the instant of its midnight in New York (years 1000 to 9999); null for
+   * none.
+   */
+  private static @Nullable Instant listed(JsonBytes in) {
     if (in.nullValue() || in.emptyString()) {
-      return 0;
+      return null;
     }
     String date = in.string();
     try {
-      return LocalDate.parse(date).atStartOfDay(NEW_YORK).toInstant().toEpochMilli();
+      LocalDate d = LocalDate.parse(date);
+      if (d.getYear() >= 1000 && d.getYear() <= 9999) {
+        return d.atStartOfDay(NEW_YORK).toInstant();
+      }
     } catch (DateTimeParseException e) {
-      throw in.fail("a date YYYY-MM-DD");
+      // refused below
     }
+    throw in.fail("a date YYYY-MM-DD");
   }
 
   private static Instrument make(JsonBytes in, InstrumentRow r) {
