@@ -254,7 +254,7 @@ public abstract class HttpCandleSource implements CandleSource {
   }
 
   /** How often {@link #get} sends a request again after the venue answered it "too many". */
-  static final int RATE_LIMIT_RETRIES = 3;
+  private static final int RATE_LIMIT_RETRIES = 3;
 
   /**
    * Sends one request that is not a page of candles (reference data such as the venue's
@@ -278,9 +278,8 @@ public abstract class HttpCandleSource implements CandleSource {
    * the venue's pause or spent budget, then the client's own budget for this source's group, which
    * it spends {@code weight} of; a request that would wait longer than the group's {@code maxWait}
    * fails with a {@link io.github.ohlcv4j.RateLimitException}. If the venue answers it "too many"
-   * with a wait (not a ban), it is sent again once the venue's pause is over, up to {@value
-   * #RATE_LIMIT_RETRIES} times. A source opened on its own sends at once and fails on the first
-   * such answer.
+   * with a wait (not a ban), it is sent again once the venue's pause is over, up to three times. A
+   * source opened on its own sends at once and fails on the first such answer.
    *
    * @param weight what the request costs of the client's budget, in the units the source's
    *     suggested {@link io.github.ohlcv4j.source.SourceCapabilities#rateLimit()} counts

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ohlcv4j.AuthenticationException;
+import io.github.ohlcv4j.ClientClosedException;
 import io.github.ohlcv4j.DataFormatException;
 import io.github.ohlcv4j.Instrument;
 import io.github.ohlcv4j.Instruments;
@@ -315,6 +316,28 @@ class PolygonInstrumentsTest extends VenueTest {
     server.takeRequest();
     HttpUrl refused = server.takeRequest().getUrl();
     assertEquals(refused, server.takeRequest().getUrl(), "the same page is asked again");
+  }
+
+  @Test
+  void closingTheClientEndsAWaitingLoad() throws Exception {
+    server.enqueue(response(200, page("p1", stock("A", "Agilent", "XNYS", true))));
+    server.enqueue(response(200, page(null, stock("AA", "Alcoa", "XNYS", true))));
+    OhlcvClient client = client(RateLimitPolicy.of(1, Duration.ofMinutes(1)));
+    try {
+      CompletableFuture<Instruments> f =
+          CompletableFuture.supplyAsync(() -> client.instruments("POLYGON"), caller);
+      awaitWaitOr(f);
+      assertFalse(f.isDone(), "the second page waits for the budget");
+      client.close();
+      java.util.concurrent.ExecutionException e =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof ClientClosedException, String.valueOf(e.getCause()));
+      assertEquals(1, server.getRequestCount(), "the waiting page was not sent");
+    } finally {
+      client.close();
+      caller.shutdownNow();
+    }
   }
 
   @Test
