@@ -151,7 +151,8 @@ public final class OhlcvClient implements AutoCloseable {
         SourceContext.builder()
             .clock(clock)
             .eventListener(listener)
-            .component(VenueLimits.class, guards.venueLimits());
+            .component(VenueLimits.class, guards.venueLimits())
+            .component(io.github.ohlcv4j.internal.RequestGate.class, guards);
     if (b.okHttpClient != null) {
       ctx.component(OkHttpClient.class, b.okHttpClient);
     }

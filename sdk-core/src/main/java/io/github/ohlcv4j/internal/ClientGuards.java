@@ -29,14 +29,14 @@ import org.jspecify.annotations.Nullable;
  * the client's {@link VenueLimitsTracker}. Keeps track of requests in flight so that closing the
  * client fails them rather than leaving them waiting on timers that will never fire. Thread-safe.
  */
-public final class ClientGuards implements PageGuard, AutoCloseable {
+public final class ClientGuards implements PageGuard, RequestGate, AutoCloseable {
 
   private final VenueLimitsTracker venues;
   private final RateLimitGuard rateLimits;
   private final CircuitGuard circuits;
   private final RetryGuard retries;
   private final GuardTimer timer;
-  private final Set<CompletableFuture<Page>> pending = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -129,6 +129,25 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
         });
     if (closed) {
       f.completeExceptionally(closedError(name, query));
+    }
+    return f;
+  }
+
+  /**
+   * Holds a request that is not a page back as {@link #fetch} holds a page request back, without
+   * retrying it or counting it against the circuit breaker: the venue's pause, then the client's
+   * budget ({@link RateLimitGuard#admit}). Closing the client fails the wait.
+   */
+  @Override
+  public CompletableFuture<Void> admit(CandleSource source, int weight, String what) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError(source.name(), what));
+    }
+    CompletableFuture<Void> f = rateLimits.admit(source, weight, what);
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
+    if (closed) {
+      f.completeExceptionally(closedError(source.name(), what));
     }
     return f;
   }
@@ -233,7 +252,7 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (CompletableFuture<Page> f : List.copyOf(pending)) {
+    for (CompletableFuture<?> f : List.copyOf(pending)) {
       f.completeExceptionally(
           new ClientClosedException(
               "The OhlcvClient was closed while this request was in flight or waiting (for a"
@@ -245,9 +264,13 @@ public final class ClientGuards implements PageGuard, AutoCloseable {
   }
 
   private static ClientClosedException closedError(String source, OhlcvQuery query) {
+    return closedError(source, query.toString());
+  }
+
+  private static ClientClosedException closedError(String source, String what) {
     return new ClientClosedException(
         "The OhlcvClient was closed; "
-            + query
+            + what
             + " on "
             + source
             + " was not sent. Build a new client, or close it only when no query needs it.",

@@ -123,32 +123,54 @@ public final class RateLimitGuard implements PageGuard {
     return new Call(request).start();
   }
 
-  /** One request's way through the waits. */
-  private final class Call {
-    final PageRequest request;
+  /**
+   * Holds back a request that is not a page of candles (a venue's instruments, say) the way a page
+   * request is held back: the venue's pause or spent budget first, then the client's budget for
+   * {@code source}'s group, each wait bounded by the group's {@link RateLimitPolicy#maxWait()}. The
+   * future completes when the request may be sent, or fails with a {@link RateLimitException} if it
+   * would wait longer than allowed; cancelling it stops the wait.
+   *
+   * @param weight what the request costs of the client's budget (1 for most venues)
+   * @param what what the request asks for, for messages: {@code "polygon instruments"}
+   */
+  public CompletableFuture<Void> admit(CandleSource source, int weight, String what) {
+    return new Admission(source, weight, what).start();
+  }
+
+  /**
+   * One request's way through the waits: the venue, then the client's budget, then {@link #send()}.
+   *
+   * @param <T> what the request gives
+   */
+  private abstract class Waits<T> {
     final String name;
     final String group;
-    final FetchContext fetch;
-    final OhlcvQuery query;
-    final int page;
     final Budget budget;
     final int weight;
-    final CompletableFuture<Page> result = new CompletableFuture<>();
+    final CompletableFuture<T> result = new CompletableFuture<>();
     final AtomicReference<@Nullable Future<?>> current = new AtomicReference<>();
     Duration waited = Duration.ZERO;
 
-    Call(PageRequest request) {
-      this.request = request;
-      this.name = request.sourceName();
-      this.group = group(request.source());
-      this.fetch = request.fetch();
-      this.query = request.query();
-      this.page = request.page();
-      this.budget = budget(request.source());
-      this.weight = Math.max(0, request.cursor().nextWeight());
+    Waits(CandleSource source, String name, int weight) {
+      this.name = name;
+      this.group = group(source);
+      this.budget = budget(source);
+      this.weight = Math.max(0, weight);
     }
 
-    CompletableFuture<Page> start() {
+    /** Sends the request (or lets it go) once every wait is over. */
+    abstract void send();
+
+    /** Reports a wait of {@code wait} before {@code next} runs; returns what to schedule. */
+    abstract Runnable waiting(Duration wait, String reason, Runnable next);
+
+    /** What the request is, for messages: the query, or what a request that is not a page asks. */
+    abstract String subject();
+
+    /** {@code e} as the typed error of this request. */
+    abstract OhlcvException error(Throwable e);
+
+    CompletableFuture<T> start() {
       result.whenComplete(
           (p, e) -> {
             Future<?> f = current.get();
@@ -179,7 +201,7 @@ public final class RateLimitGuard implements PageGuard {
         waitThen(
             pass.delay(), pass.reason(), pass.granted() ? this::askClientBudget : this::askVenue);
       } catch (Throwable e) {
-        fail(Errors.wrap(e, name, query));
+        fail(error(e));
       }
     }
 
@@ -187,7 +209,7 @@ public final class RateLimitGuard implements PageGuard {
       try {
         askClientBudgetNow();
       } catch (Throwable e) {
-        fail(Errors.wrap(e, name, query));
+        fail(error(e));
       }
     }
 
@@ -204,7 +226,7 @@ public final class RateLimitGuard implements PageGuard {
       if (nanos < 0) {
         fail(
             new Refusal(
-                query
+                subject()
                     + ": the client's own rate limit for "
                     + group
                     + " ("
@@ -229,6 +251,114 @@ public final class RateLimitGuard implements PageGuard {
 
     void waitThen(Duration wait, String reason, Runnable next) {
       waited = waited.plus(wait);
+      current.set(timer.schedule(waiting(wait, reason, next), wait));
+      if (result.isDone()) {
+        Future<?> f = current.get();
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+    }
+
+    Refusal tooLong(VenueLimitsTracker.Pass pass, Instant now) {
+      Instant until = pass.pausedUntil().orElse(now.plus(pass.delay()));
+      String why =
+          pass.ban()
+              ? "the venue banned this client until " + until
+              : pass.pausedUntil().isPresent()
+                  ? "the venue asked for no requests until " + until
+                  : "the venue reports its rate budget spent until " + until;
+      String said = venues.pauseReason(group);
+      return new Refusal(
+          subject()
+              + ": not sent to "
+              + name
+              + " because "
+              + why
+              + (said.isEmpty() || !pass.pausedUntil().isPresent() ? "" : " (" + said + ")")
+              + ", which is longer than this request may wait ("
+              + budget.policy.maxWait()
+              + "). Try again after "
+              + until
+              + ".",
+          name,
+          Duration.between(now, until),
+          pass.ban() ? until : null);
+    }
+
+    void fail(OhlcvException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  /** A request that is not a page: let go once the waits are over. */
+  private final class Admission extends Waits<Void> {
+    final String what;
+
+    Admission(CandleSource source, int weight, String what) {
+      super(source, source.name(), weight);
+      this.what = Objects.requireNonNull(what, "what");
+    }
+
+    @Override
+    String subject() {
+      return name + ": " + what;
+    }
+
+    @Override
+    void send() {
+      result.complete(null);
+    }
+
+    @Override
+    Runnable waiting(Duration wait, String reason, Runnable next) {
+      if (GuardLog.LOG.isDebugEnabled()) {
+        GuardLog.LOG.debug(
+            "rate-limit wait source={} request=\"{}\" group={} weight={} reason=\"{}\""
+                + " duration_ms={}",
+            name,
+            what,
+            group,
+            weight,
+            reason,
+            wait.toMillis());
+      }
+      return next;
+    }
+
+    @Override
+    OhlcvException error(Throwable e) {
+      return Errors.wrap(e, name, "while waiting to ask for " + what);
+    }
+  }
+
+  /** A page request's way through the waits. */
+  private final class Call extends Waits<Page> {
+    final PageRequest request;
+    final FetchContext fetch;
+    final OhlcvQuery query;
+    final int page;
+
+    Call(PageRequest request) {
+      super(request.source(), request.sourceName(), request.cursor().nextWeight());
+      this.request = request;
+      this.fetch = request.fetch();
+      this.query = request.query();
+      this.page = request.page();
+    }
+
+    @Override
+    String subject() {
+      return query.toString();
+    }
+
+    @Override
+    OhlcvException error(Throwable e) {
+      return Errors.wrap(e, name, query);
+    }
+
+    @Override
+    Runnable waiting(Duration wait, String reason, Runnable next) {
       listener.rateLimitWait(fetch.fetch(), wait);
       if (GuardLog.LOG.isDebugEnabled()) {
         GuardLog.withMdc(
@@ -248,15 +378,10 @@ public final class RateLimitGuard implements PageGuard {
                     reason,
                     wait.toMillis()));
       }
-      current.set(timer.schedule(fetch.wrap(next), wait));
-      if (result.isDone()) {
-        Future<?> f = current.get();
-        if (f != null) {
-          f.cancel(false);
-        }
-      }
+      return fetch.wrap(next);
     }
 
+    @Override
     void send() {
       if (result.isDone()) {
         return;
@@ -325,36 +450,6 @@ public final class RateLimitGuard implements PageGuard {
                     Duration.between(now, end).toMillis(),
                     said));
       }
-    }
-
-    Refusal tooLong(VenueLimitsTracker.Pass pass, Instant now) {
-      Instant until = pass.pausedUntil().orElse(now.plus(pass.delay()));
-      String why =
-          pass.ban()
-              ? "the venue banned this client until " + until
-              : pass.pausedUntil().isPresent()
-                  ? "the venue asked for no requests until " + until
-                  : "the venue reports its rate budget spent until " + until;
-      String said = venues.pauseReason(group);
-      return new Refusal(
-          query
-              + ": not sent to "
-              + name
-              + " because "
-              + why
-              + (said.isEmpty() || !pass.pausedUntil().isPresent() ? "" : " (" + said + ")")
-              + ", which is longer than this request may wait ("
-              + budget.policy.maxWait()
-              + "). Try again after "
-              + until
-              + ".",
-          name,
-          Duration.between(now, until),
-          pass.ban() ? until : null);
-    }
-
-    void fail(OhlcvException e) {
-      result.completeExceptionally(e);
     }
   }
 }

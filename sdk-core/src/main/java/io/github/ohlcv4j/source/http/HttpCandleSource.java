@@ -3,6 +3,7 @@ package io.github.ohlcv4j.source.http;
 import io.github.ohlcv4j.Instruments;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.QueryCancelledException;
+import io.github.ohlcv4j.internal.RequestGate;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.SourceContext;
@@ -252,6 +253,20 @@ public abstract class HttpCandleSource implements CandleSource {
     T read(Response response, BodyBuffer.Body body, Instant now) throws java.io.IOException;
   }
 
+  /** How often {@link #get} sends a request again after the venue answered it "too many". */
+  private static final int RATE_LIMIT_RETRIES = 3;
+
+  /**
+   * Sends one request that is not a page of candles (reference data such as the venue's
+   * instruments) and waits for its answer, as {@link #get(Request, int, HttpErrors, String,
+   * BodyReader)} does, at weight 1.
+   *
+   * @throws OhlcvException as {@link #get(Request, int, HttpErrors, String, BodyReader)}
+   */
+  protected final <T> T get(Request request, HttpErrors errors, String what, BodyReader<T> reader) {
+    return get(request, 1, errors, what, reader);
+  }
+
   /**
    * Sends one request that is not a page of candles (reference data such as the venue's
    * instruments) and waits for its answer, read the way a cursor reads a page: the venue's clock
@@ -259,35 +274,79 @@ public abstract class HttpCandleSource implements CandleSource {
    * source's cap), a status other than 200 to {@code errors}' typed error (rate limits and bans
    * reported to the venue's budget), then {@code reader}. Logs the redacted URL at DEBUG.
    *
+   * <p>In a client, the request first waits for the client's rate limits as a page request does:
+   * the venue's pause or spent budget, then the client's own budget for this source's group, which
+   * it spends {@code weight} of; a request that would wait longer than the group's {@code maxWait}
+   * fails with a {@link io.github.ohlcv4j.RateLimitException}. If the venue answers it "too many"
+   * with a wait (not a ban), it is sent again once the venue's pause is over, up to three times. A
+   * source opened on its own sends at once and fails on the first such answer.
+   *
+   * @param weight what the request costs of the client's budget, in the units the source's
+   *     suggested {@link io.github.ohlcv4j.source.SourceCapabilities#rateLimit()} counts
    * @param what what was asked, for messages about the body: {@code "instruments (linear)"}
    * @throws OhlcvException what the venue refused or the body's error, as {@code errors} and {@code
-   *     reader} say; a {@link QueryCancelledException} if the waiting thread is interrupted (the
-   *     call is cancelled)
+   *     reader} say; a {@link io.github.ohlcv4j.RateLimitException} if the client's rate limits
+   *     would hold it back too long; a {@link QueryCancelledException} if the waiting thread is
+   *     interrupted (the call is cancelled)
    */
-  protected final <T> T get(Request request, HttpErrors errors, String what, BodyReader<T> reader) {
+  protected final <T> T get(
+      Request request, int weight, HttpErrors errors, String what, BodyReader<T> reader) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(errors, "errors");
     Objects.requireNonNull(reader, "reader");
+    Optional<RequestGate> gate = context.component(RequestGate.class);
+    for (int attempt = 0; ; attempt++) {
+      if (gate.isPresent()) {
+        await(gate.get().admit(this, weight, what), what);
+      }
+      try {
+        return await(send(request, errors, what, reader), what);
+      } catch (io.github.ohlcv4j.RateLimitException e) {
+        if (gate.isEmpty()
+            || e.isBan()
+            || e.retryAfter().isEmpty()
+            || attempt == RATE_LIMIT_RETRIES) {
+          throw e;
+        }
+        // The venue's pause is with the client's budget (the error mapper reported it): the next
+        // admission waits it out. Reported here too, for a mapper that gave a wait without it.
+        Instant now = clock().instant();
+        context
+            .venueLimits()
+            .pauseUntil(
+                io.github.ohlcv4j.internal.RateLimitGuard.group(this),
+                io.github.ohlcv4j.internal.VenueWaits.after(now, e.retryAfter().get()));
+        log.debug(
+            "rate-limited source={} request=\"{}\" attempt={}: waiting", name, what, attempt + 1);
+      }
+    }
+  }
+
+  private <T> CompletableFuture<T> send(
+      Request request, HttpErrors errors, String what, BodyReader<T> reader) {
     if (log.isDebugEnabled()) {
       log.debug("request source={} url={}", name, Redact.url(request.url()));
     }
     BodyBuffer buffer = new BodyBuffer(64 * 1024, maxBodyBytes, name, what);
-    CompletableFuture<T> f =
-        http.send(
-            request,
-            response -> {
-              Instant now = Http.serverTime(response, clock()).orElseGet(clock()::instant);
-              errors.reportUsage(response, now);
-              BodyBuffer.Body body = buffer.read(response);
-              try {
-                if (response.code() != 200) {
-                  throw errors.map(response, body, now);
-                }
-                return reader.read(response, body, now);
-              } finally {
-                body.release();
-              }
-            });
+    return http.send(
+        request,
+        response -> {
+          Instant now = Http.serverTime(response, clock()).orElseGet(clock()::instant);
+          errors.reportUsage(response, now);
+          BodyBuffer.Body body = buffer.read(response);
+          try {
+            if (response.code() != 200) {
+              throw errors.map(response, body, now);
+            }
+            return reader.read(response, body, now);
+          } finally {
+            body.release();
+          }
+        });
+  }
+
+  /** {@code f}'s value, waited for; its failure as the typed error it is. */
+  private <T> T await(CompletableFuture<T> f, String what) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -342,6 +342,7 @@ public final class BinanceSource extends HttpCandleSource {
     java.util.List<io.github.ohlcv4j.Instrument> list =
         get(
             request,
+            market == Market.SPOT ? 20 : 1,
             errors,
             what,
             (response, body, now) -> {

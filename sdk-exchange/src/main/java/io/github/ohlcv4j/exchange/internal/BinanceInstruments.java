@@ -14,10 +14,18 @@ import java.util.List;
 public final class BinanceInstruments {
   private BinanceInstruments() {}
 
-  private static final byte[][] TOP = BybitKlines.keys("symbols");
-  private static final byte[][] ROW =
-      BybitKlines.keys(
-          "symbol", "status", "baseAsset", "quoteAsset", "contractType", "onboardDate", "filters");
+  private static final InstrumentRow.Keys TOP =
+      new InstrumentRow.Keys("the response object", "symbols");
+  private static final InstrumentRow.Keys ROW =
+      new InstrumentRow.Keys(
+          "a symbol",
+          "symbol",
+          "status",
+          "baseAsset",
+          "quoteAsset",
+          "contractType",
+          "onboardDate",
+          "filters");
   private static final byte[][] FILTER = BybitKlines.keys("filterType", "tickSize", "stepSize");
 
   /**
@@ -32,88 +40,51 @@ public final class BinanceInstruments {
     if (in.peek() != '{') {
       throw in.fail("a JSON object {\"symbols\":[...]}");
     }
-    in.expect('{', "'{'");
-    boolean seen = false;
-    if (!in.consume('}')) {
-      do {
-        int k = in.key(TOP);
-        if (k == 0) {
-          if (seen) {
-            throw in.fail("no second \"symbols\" in the response object");
-          }
-          seen = true;
+    boolean[] seen = {false};
+    InstrumentRow.members(
+        in,
+        TOP,
+        true,
+        k -> {
+          seen[0] = true;
           in.field("symbols");
-          rows(in, futures, out);
+          InstrumentRow.rows(
+              in,
+              "the symbols array",
+              ROW,
+              BinanceInstruments::field,
+              futures ? BinanceInstruments::usdm : BinanceInstruments::spot,
+              out);
           in.field(null);
-        } else {
-          in.skipValue();
-        }
-      } while (in.more('}', "',' or '}' in the response object"));
-    }
+        });
     in.expectEnd();
-    return seen;
+    return seen[0];
   }
 
-  private static void rows(JsonBytes in, boolean futures, List<Instrument> out) {
-    in.expect('[', "'[' starting the symbols array");
-    if (in.consume(']')) {
+  private static void field(JsonBytes in, int k, InstrumentRow r) {
+    if (r.text(in, k)) {
       return;
     }
-    int row = 0;
-    do {
-      in.row(row);
-      out.add(row(in, futures));
-      row++;
-    } while (in.more(']', "',' or ']' in the symbols array"));
-    in.row(-1);
+    if (k == 5) {
+      r.listedMillis = in.whole();
+    } else {
+      filters(in, r);
+    }
   }
 
-  private static Instrument row(JsonBytes in, boolean futures) {
-    in.expect('{', "'{' starting a symbol");
-    InstrumentRow r = new InstrumentRow();
-    if (!in.consume('}')) {
-      do {
-        int k = in.key(ROW);
-        switch (k) {
-          case 0:
-            in.field("symbol");
-            r.code = in.string();
-            break;
-          case 1:
-            in.field("status");
-            r.status = in.string();
-            break;
-          case 2:
-            in.field("baseAsset");
-            r.base = in.string();
-            break;
-          case 3:
-            in.field("quoteAsset");
-            r.quote = in.string();
-            break;
-          case 4:
-            in.field("contractType");
-            r.contractType = in.string();
-            break;
-          case 5:
-            in.field("onboardDate");
-            r.listedMillis = in.whole();
-            break;
-          case 6:
-            in.field("filters");
-            filters(in, r);
-            break;
-          default:
-            in.skipValue();
-            break;
-        }
-        in.field(null);
-      } while (in.more('}', "',' or '}' in a symbol"));
-    }
+  private static Instrument spot(JsonBytes in, InstrumentRow r) {
+    return make(in, r, Instrument.Type.SPOT);
+  }
+
+  private static Instrument usdm(JsonBytes in, InstrumentRow r) {
+    return make(in, r, type(r.contractType));
+  }
+
+  private static Instrument make(JsonBytes in, InstrumentRow r, Instrument.Type type) {
     return r.build(
         in,
         "BINANCE",
-        futures ? type(r.contractType) : Instrument.Type.SPOT,
+        type,
         status(r.status == null ? "" : r.status),
         "symbol",
         "baseAsset",

@@ -19,15 +19,18 @@ public final class BybitInstruments {
   /** The value of {@link Result#retCode()} when the body has no {@code retCode}. */
   public static final long NO_CODE = Long.MIN_VALUE;
 
-  private static final byte[][] TOP = BybitKlines.keys("retCode", "result");
-  private static final byte[][] RESULT = BybitKlines.keys("list", "nextPageCursor");
-  private static final byte[][] ROW =
-      BybitKlines.keys(
+  private static final InstrumentRow.Keys TOP =
+      new InstrumentRow.Keys("the response object", "retCode", "result");
+  private static final InstrumentRow.Keys RESULT =
+      new InstrumentRow.Keys("the result object", "list", "nextPageCursor");
+  private static final InstrumentRow.Keys ROW =
+      new InstrumentRow.Keys(
+          "an instrument",
           "symbol",
-          "contractType",
           "status",
           "baseCoin",
           "quoteCoin",
+          "contractType",
           "launchTime",
           "priceFilter",
           "lotSizeFilter");
@@ -53,125 +56,62 @@ public final class BybitInstruments {
     if (in.peek() != '{') {
       throw in.fail("a JSON object {\"retCode\":0,\"result\":{\"list\":[...]}}");
     }
-    in.expect('{', "'{'");
-    long retCode = NO_CODE;
-    Result inner = new Result(NO_CODE, false, "");
-    int seen = 0;
-    if (!in.consume('}')) {
-      do {
-        int k = in.key(TOP);
-        if (k >= 0) {
-          if ((seen & (1 << k)) != 0) {
-            throw in.fail(
-                "no second \"" + (k == 0 ? "retCode" : "result") + "\" in the response object");
+    long[] retCode = {NO_CODE};
+    Result[] inner = {new Result(NO_CODE, false, "")};
+    InstrumentRow.members(
+        in,
+        TOP,
+        true,
+        k -> {
+          if (k == 0) {
+            in.field("retCode");
+            retCode[0] = in.whole();
+            in.field(null);
+          } else if (in.peek() == '{') {
+            inner[0] = result(in, out);
+          } else {
+            in.skipValue();
           }
-          seen |= 1 << k;
-        }
-        if (k == 0) {
-          in.field("retCode");
-          retCode = in.whole();
-          in.field(null);
-        } else if (k == 1 && in.peek() == '{') {
-          inner = result(in, out);
-        } else {
-          in.skipValue();
-        }
-      } while (in.more('}', "',' or '}' in the response object"));
-    }
+        });
     in.expectEnd();
-    return new Result(retCode, inner.hasList(), inner.nextCursor());
+    return new Result(retCode[0], inner[0].hasList(), inner[0].nextCursor());
   }
 
   private static Result result(JsonBytes in, List<Instrument> out) {
-    in.expect('{', "'{'");
-    boolean list = false;
-    String cursor = "";
-    if (in.consume('}')) {
-      return new Result(NO_CODE, false, cursor);
-    }
-    int seen = 0;
-    do {
-      int k = in.key(RESULT);
-      if (k >= 0) {
-        if ((seen & (1 << k)) != 0) {
-          throw in.fail("no second \"" + (k == 0 ? "list" : "nextPageCursor") + "\" in result");
-        }
-        seen |= 1 << k;
-      }
-      if (k == 0 && in.peek() == '[') {
-        rows(in, out);
-        list = true;
-      } else if (k == 1 && !in.nullValue()) {
-        in.field("nextPageCursor");
-        cursor = in.string();
-        in.field(null);
-      } else {
-        in.skipValue();
-      }
-    } while (in.more('}', "',' or '}' in the result object"));
-    return new Result(NO_CODE, list, cursor);
+    boolean[] list = {false};
+    String[] cursor = {""};
+    InstrumentRow.members(
+        in,
+        RESULT,
+        true,
+        k -> {
+          if (k == 0 && in.peek() == '[') {
+            InstrumentRow.rows(
+                in, "result.list", ROW, BybitInstruments::field, BybitInstruments::make, out);
+            list[0] = true;
+          } else if (k == 1 && !in.nullValue()) {
+            in.field("nextPageCursor");
+            cursor[0] = in.string();
+            in.field(null);
+          } else {
+            in.skipValue();
+          }
+        });
+    return new Result(NO_CODE, list[0], cursor[0]);
   }
 
-  private static void rows(JsonBytes in, List<Instrument> out) {
-    in.expect('[', "'['");
-    if (in.consume(']')) {
+  private static void field(JsonBytes in, int k, InstrumentRow r) {
+    if (r.text(in, k)) {
       return;
     }
-    int row = 0;
-    do {
-      in.row(row);
-      out.add(row(in));
-      row++;
-    } while (in.more(']', "',' or ']' in result.list"));
-    in.row(-1);
+    if (k == 5) {
+      r.listedMillis = in.emptyString() ? 0 : in.whole();
+    } else {
+      filter(in, k == 6 ? PRICE : LOT, r);
+    }
   }
 
-  private static Instrument row(JsonBytes in) {
-    in.expect('{', "'{' starting an instrument");
-    InstrumentRow r = new InstrumentRow();
-    if (!in.consume('}')) {
-      do {
-        int k = in.key(ROW);
-        switch (k) {
-          case 0:
-            in.field("symbol");
-            r.code = in.string();
-            break;
-          case 1:
-            in.field("contractType");
-            r.contractType = in.string();
-            break;
-          case 2:
-            in.field("status");
-            r.status = in.string();
-            break;
-          case 3:
-            in.field("baseCoin");
-            r.base = in.string();
-            break;
-          case 4:
-            in.field("quoteCoin");
-            r.quote = in.string();
-            break;
-          case 5:
-            in.field("launchTime");
-            r.listedMillis = in.emptyString() ? 0 : in.whole();
-            break;
-          case 6:
-            in.field("priceFilter");
-            filter(in, PRICE, r);
-            break;
-          case 7:
-            in.field("lotSizeFilter");
-            filter(in, LOT, r);
-            break;
-          default:
-            in.skipValue();
-            break;
-        }
-        in.field(null);
-      } while (in.more('}', "',' or '}' in an instrument"));
-    }
+  private static Instrument make(JsonBytes in, InstrumentRow r) {
     return r.build(
         in,
         "BYBIT",

@@ -2,6 +2,8 @@ package io.github.ohlcv4j.exchange.polygon;
 
 import io.github.ohlcv4j.AuthenticationException;
 import io.github.ohlcv4j.DataFormatException;
+import io.github.ohlcv4j.Instrument;
+import io.github.ohlcv4j.Instruments;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.InvalidQueryException;
 import io.github.ohlcv4j.MarketType;
@@ -10,6 +12,7 @@ import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.NextPages;
 import io.github.ohlcv4j.exchange.internal.PagePlan;
 import io.github.ohlcv4j.exchange.internal.PolygonAggs;
+import io.github.ohlcv4j.exchange.internal.PolygonTickers;
 import io.github.ohlcv4j.resilience.RateLimitPolicy;
 import io.github.ohlcv4j.source.Health;
 import io.github.ohlcv4j.source.Page;
@@ -20,9 +23,12 @@ import io.github.ohlcv4j.source.http.HttpCandleSource;
 import io.github.ohlcv4j.source.http.HttpPageCursor;
 import io.github.ohlcv4j.source.http.Reply;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -194,22 +200,111 @@ public final class PolygonSource extends HttpCandleSource {
                   + " pair).")
           .build();
     }
+    String key = key(query.symbol() + " " + query.interval() + " bars");
+    ZoneId zone = query.interval().isCalendar() ? NEW_YORK : query.zone();
+    return new Cursor(query, PagePlan.of(query, clock().instant(), zone), zone, key);
+  }
+
+  /**
+   * The API key.
+   *
+   * @throws AuthenticationException if none is configured, saying how to give one
+   */
+  private String key(String what) {
     String key = apiKey;
     if (key == null) {
       throw AuthenticationException.of(
               "polygon",
               "polygon: no API key for "
-                  + query.symbol()
-                  + " "
-                  + query.interval()
-                  + " bars. Set the "
+                  + what
+                  + ". Set the "
                   + API_KEY_SETTING
                   + " environment variable or system property, or"
                   + " PolygonSource.builder().apiKey(..).")
           .build();
     }
-    ZoneId zone = query.interval().isCalendar() ? NEW_YORK : query.zone();
-    return new Cursor(query, PagePlan.of(query, clock().instant(), zone), zone, key);
+    return key;
+  }
+
+  /** One page of tickers, added to the list once the whole page has been read. */
+  private record TickerPage(PolygonTickers.Result result, List<Instrument> rows) {}
+
+  /** The most tickers one {@code /v3/reference/tickers} request asks for: Polygon's maximum. */
+  static final int TICKERS_PAGE = 1000;
+
+  /** The most ticker pages followed: far more than Polygon lists for US stocks. */
+  static final int MAX_TICKER_PAGES = 500;
+
+  /**
+   * Reads the US stock tickers Polygon lists as active from {@code GET
+   * /v3/reference/tickers?market=stocks&active=true&limit=1000}, following {@code next_url} through
+   * every page (a dozen or more, with the whole list of US stocks). Each page is a request of the
+   * client's {@value #RATE_LIMIT_GROUP} budget and waits for it as a page of bars does; on the free
+   * plan (5 requests a minute) the whole list takes minutes, so it is kept for {@link
+   * #instrumentsTtl()}. A ticker is its own base asset, its {@code currency_name} the quote ({@code
+   * USD}), {@code active} the status; Polygon publishes no tick or size step here, and a listing
+   * date only where the answer has a {@code list_date}.
+   *
+   * @throws AuthenticationException if no API key is configured, or Polygon refuses it (the key
+   *     never shows in the message)
+   * @throws DataFormatException if a page is malformed or cut short (saying where), or the pages
+   *     link back to one already read
+   */
+  @Override
+  protected Instruments loadInstruments() {
+    String what = "stock tickers";
+    String key = key(what);
+    Instant fetchedAt = clock().instant();
+    PolygonErrors errors = new PolygonErrors(this, what, key);
+    NextPages pages = new NextPages("polygon", what, MAX_TICKER_PAGES, "apiKey");
+    List<Instrument> all = new ArrayList<>();
+    HttpUrl url =
+        url()
+            .addPathSegments("v3/reference/tickers")
+            .addQueryParameter("market", "stocks")
+            .addQueryParameter("active", "true")
+            .addQueryParameter("limit", Integer.toString(TICKERS_PAGE))
+            .addQueryParameter("apiKey", key)
+            .build();
+    while (true) {
+      HttpUrl asked = url;
+      TickerPage page =
+          get(
+              new Request.Builder().url(asked).get().build(),
+              errors,
+              what,
+              (response, body, now) -> {
+                List<Instrument> rows = new ArrayList<>();
+                PolygonTickers.Result res;
+                try {
+                  res = PolygonTickers.parse(new JsonBytes(body, name(), what), rows);
+                } catch (DataFormatException e) {
+                  throw errors.redacted(e);
+                }
+                String status = res.status().toUpperCase(Locale.ROOT);
+                if (status.equals("ERROR") || status.equals("NOT_AUTHORIZED")) {
+                  throw errors.map(response, body, now);
+                }
+                if (!res.hasResults() && status.isEmpty()) {
+                  throw DataFormatException.of(
+                          name(),
+                          name()
+                              + ": the response to "
+                              + what
+                              + " has neither \"results\" nor \"status\"; expected Polygon's"
+                              + " {\"results\":[...],\"status\":\"OK\",...} (check baseUrl).")
+                      .build();
+                }
+                return new TickerPage(res, rows);
+              });
+      all.addAll(page.rows());
+      PolygonTickers.Result r = page.result();
+      String next = r.nextUrl();
+      if (next == null) {
+        return Instruments.of(name(), fetchedAt, all);
+      }
+      url = follow(next, asked, what, pages).newBuilder().setQueryParameter("apiKey", key).build();
+    }
   }
 
   /**
@@ -289,6 +384,45 @@ public final class PolygonSource extends HttpCandleSource {
   @Override
   protected String describe() {
     return ", apiKey=" + (apiKey != null ? "***" : "none") + ", adjusted=" + adjusted;
+  }
+
+  /**
+   * The URL of a {@code next_url}, moved to the configured base URL if it names another host: the
+   * key only ever goes where the user pointed the source.
+   *
+   * @throws DataFormatException if it is not a URL, or leads back to a page already fetched
+   */
+  private HttpUrl follow(String next, HttpUrl asked, String what, NextPages pages) {
+    HttpUrl n = HttpUrl.parse(next);
+    if (n == null) {
+      n = httpUrl().resolve(next);
+    }
+    if (n == null) {
+      throw DataFormatException.of(
+              "polygon",
+              "polygon: the response to "
+                  + what
+                  + " has a next_url that is not a URL ("
+                  + next.length()
+                  + " characters, not shown: it may carry credentials)")
+          .build();
+    }
+    if (!n.scheme().equals(httpUrl().scheme())
+        || !n.host().equals(httpUrl().host())
+        || n.port() != httpUrl().port()) {
+      String prefix = httpUrl().encodedPath();
+      if (prefix.endsWith("/")) {
+        prefix = prefix.substring(0, prefix.length() - 1);
+      }
+      n =
+          httpUrl()
+              .newBuilder()
+              .encodedPath(prefix + n.encodedPath())
+              .encodedQuery(n.encodedQuery())
+              .build();
+    }
+    pages.check(asked, n); // a next_url back to a page already fetched is an error, not a loop
+    return n;
   }
 
   private static Set<Interval> intervals() {
@@ -447,45 +581,9 @@ public final class PolygonSource extends HttpCandleSource {
       if (status.equals("ERROR") || status.equals("NOT_AUTHORIZED")) {
         throw reply.error();
       }
-      HttpUrl next = r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked) : null;
+      HttpUrl next =
+          r.nextUrl() != null && r.rows() > 0 ? follow(r.nextUrl(), asked, what, pages) : null;
       return new Step(end, next, r.rows(), reply.page(start, end));
-    }
-
-    /**
-     * The URL of a {@code next_url}, moved to the configured base URL if it names another host: the
-     * key only ever goes where the user pointed the source.
-     */
-    private @Nullable HttpUrl follow(String next, HttpUrl asked) {
-      HttpUrl n = HttpUrl.parse(next);
-      if (n == null) {
-        n = httpUrl().resolve(next);
-      }
-      if (n == null) {
-        throw DataFormatException.of(
-                "polygon",
-                "polygon: the response to "
-                    + what
-                    + " has a next_url that is not a URL ("
-                    + next.length()
-                    + " characters, not shown: it may carry credentials)")
-            .build();
-      }
-      if (!n.scheme().equals(httpUrl().scheme())
-          || !n.host().equals(httpUrl().host())
-          || n.port() != httpUrl().port()) {
-        String prefix = httpUrl().encodedPath();
-        if (prefix.endsWith("/")) {
-          prefix = prefix.substring(0, prefix.length() - 1);
-        }
-        n =
-            httpUrl()
-                .newBuilder()
-                .encodedPath(prefix + n.encodedPath())
-                .encodedQuery(n.encodedQuery())
-                .build();
-      }
-      pages.check(asked, n); // a next_url back to a page already fetched is an error, not a loop
-      return n;
     }
 
     @Override
