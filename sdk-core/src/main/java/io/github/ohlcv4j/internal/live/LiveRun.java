@@ -85,6 +85,7 @@ public final class LiveRun
   private boolean bulk;
   private boolean inHistory;
   private List<Runnable> after = new ArrayList<>();
+  private boolean drainWanted;
   private @Nullable OhlcvException error;
   private boolean drainFirst;
   private boolean terminalSent;
@@ -574,39 +575,53 @@ public final class LiveRun
 
   // ------------------------------------------------------------------ delivery
 
-  /** Asks for a drain once the lock is released (under the lock). */
+  /**
+   * Asks for a drain once the lock is released (under the lock): a flag, not a task in {@link
+   * #after}, so that a push that only updates the candle in progress allocates nothing here.
+   */
   private void scheduleDrain() {
-    if (!after.contains(drainTask)) {
-      after.add(drainTask);
-    }
+    drainWanted = true;
   }
 
-  private final Runnable drainTask = this::startDrain;
+  private final Runnable drainer = this::drain;
 
   private void startDrain() {
     if (wip.getAndIncrement() == 0) {
       try {
-        env.executor().execute(this::drain);
+        env.executor().execute(drainer);
       } catch (RejectedExecutionException e) {
         drain(); // the client is shutting down: finish here so the end is delivered
       }
     }
   }
 
-  /** Runs what was collected under the lock. */
+  /** Runs what was collected under the lock, then the drain if one was asked for. */
   private void runAfter() {
     while (true) {
-      List<Runnable> todo;
+      List<Runnable> todo = null;
+      boolean drain;
       synchronized (this) {
-        if (after.isEmpty()) {
+        drain = drainWanted;
+        drainWanted = false;
+        if (!after.isEmpty()) {
+          todo = after;
+          after = new ArrayList<>();
+        } else if (!drain) {
           return;
         }
-        todo = after;
-        after = new ArrayList<>();
       }
-      for (Runnable r : todo) {
+      if (todo != null) {
+        for (Runnable r : todo) {
+          try {
+            r.run();
+          } catch (Throwable e) {
+            log.warn("live stream of {}: a follow-up task failed", what, e);
+          }
+        }
+      }
+      if (drain) {
         try {
-          r.run();
+          startDrain();
         } catch (Throwable e) {
           log.warn("live stream of {}: a follow-up task failed", what, e);
         }

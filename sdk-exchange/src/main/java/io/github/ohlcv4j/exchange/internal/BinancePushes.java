@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {"code":2,"msg":"…","id":1}}) or as served ({@code {"error":{"code":2,"msg":"…"},"id":1}}). Keys
  * come in any order; a key the format defines given twice is refused; other events' frames are read
  * through and left for the caller to ignore. Strict and linear in the frame, as {@link JsonBytes}
- * is; one reader per thread, reused from frame to frame.
+ * is; one reader per thread, reused from frame to frame with its {@link JsonBytes} and a {@link
+ * TextCache} of the names it has read (event, symbol, interval, stream), so that a kline push
+ * allocates nothing.
  */
 public final class BinancePushes {
 
@@ -27,11 +29,19 @@ public final class BinancePushes {
   private static final byte[][] KLINE =
       BybitKlines.keys("t", "s", "i", "o", "h", "l", "c", "v", "x");
   private static final String[] KLINE_NAMES = {"t", "s", "i", "o", "h", "l", "c", "v", "x"};
+  private static final String[] KLINE_FIELDS = {
+    "k.t", "k.s", "k.i", "k.o", "k.h", "k.l", "k.c", "k.v", "k.x"
+  };
   private static final int KLINE_REQUIRED = 0b1_1111_1101; // all but s
   private static final byte[][] ERROR = BybitKlines.keys("code", "msg");
 
+  private static final byte[] KLINE_TOPIC = {'@', 'k', 'l', 'i', 'n', 'e', '_'};
+
   private byte[] bytes = new byte[1024];
   private String source = "";
+  private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline stream");
+  private final TextCache names = new TextCache();
+  private byte[] scratch = new byte[64];
 
   /** The combined stream's {@code stream}, or null for a raw frame. */
   public @Nullable String stream;
@@ -98,10 +108,10 @@ public final class BinancePushes {
     int n = ascii(text);
     JsonBytes in;
     if (n >= 0) {
-      in = new JsonBytes(bytes, n, source, "the kline stream");
+      in = this.in.reset(bytes, n, source);
     } else {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      in = new JsonBytes(b, b.length, source, "the kline stream");
+      in = this.in.reset(b, b.length, source);
     }
     stream = null;
     event = null;
@@ -134,13 +144,40 @@ public final class BinancePushes {
     }
   }
 
-  /** The stream the kline came on: the combined stream's name, or {@code <symbol>@kline_<i>}. */
+  /**
+   * The stream the kline came on: the combined stream's name, or {@code <symbol>@kline_<i>}. Names
+   * met before come from the reader's cache, so that a push creates none.
+   */
   public String topic() {
     String s = stream;
     if (s != null) {
       return s;
     }
-    return String.valueOf(symbol).toLowerCase(Locale.ROOT) + "@kline_" + interval;
+    String sym = String.valueOf(symbol);
+    String i = String.valueOf(interval);
+    int n = sym.length() + KLINE_TOPIC.length + i.length();
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+    }
+    byte[] b = scratch;
+    int at = 0;
+    for (int k = 0; k < sym.length(); k++) {
+      char c = sym.charAt(k);
+      if (c >= 0x80) {
+        return sym.toLowerCase(Locale.ROOT) + "@kline_" + i;
+      }
+      b[at++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    System.arraycopy(KLINE_TOPIC, 0, b, at, KLINE_TOPIC.length);
+    at += KLINE_TOPIC.length;
+    for (int k = 0; k < i.length(); k++) {
+      char c = i.charAt(k);
+      if (c >= 0x80) {
+        return sym.toLowerCase(Locale.ROOT) + "@kline_" + i;
+      }
+      b[at++] = (byte) c;
+    }
+    return names.get(b, 0, at);
   }
 
   /**
@@ -166,13 +203,13 @@ public final class BinancePushes {
       }
       switch (k) {
         case 0:
-          event = in.nullValue() ? null : in.string();
+          event = in.nullValue() ? null : in.string(names);
           break;
         case 1:
           eventTime = in.whole();
           break;
         case 2:
-          symbol = in.string();
+          symbol = in.string(names);
           break;
         case 3:
           if (in.peek() != '{') {
@@ -181,7 +218,7 @@ public final class BinancePushes {
           kline(in);
           break;
         case 4:
-          stream = in.string();
+          stream = in.string(names);
           break;
         case 5:
           if (in.peek() == '{') {
@@ -258,20 +295,20 @@ public final class BinancePushes {
             throw in.fail("no second \"" + KLINE_NAMES[k] + "\" in a kline");
           }
           seen |= 1 << k;
-          in.field("k." + KLINE_NAMES[k]);
+          in.field(KLINE_FIELDS[k]);
         }
         switch (k) {
           case 0:
             openTime = in.whole();
             break;
           case 1:
-            String s = in.string();
+            String s = in.string(names);
             if (symbol == null) {
               symbol = s;
             }
             break;
           case 2:
-            interval = in.string();
+            interval = in.string(names);
             break;
           case 3:
             open = in.number();

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * (every element of {@code data}, however many), or an answer to a request ({@code
  * {"success":true,"ret_msg":"subscribe","conn_id":"…","req_id":"7","op":"subscribe"}}, pongs
  * alike). Keys come in any order; a key the format defines given twice is refused. Strict and
- * linear in the frame, as {@link JsonBytes} is; one reader per thread, reused from frame to frame,
- * so a push allocates only the topic's text.
+ * linear in the frame, as {@link JsonBytes} is; one reader per thread, reused from frame to frame
+ * with its {@link JsonBytes} and a {@link TextCache} of the topics it has read, so that a push
+ * allocates nothing.
  */
 public final class BybitPushes {
 
@@ -27,6 +28,8 @@ public final class BybitPushes {
 
   private byte[] bytes = new byte[1024];
   private String source = "";
+  private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline subscription");
+  private final TextCache topics = new TextCache();
 
   /** What a frame said besides its candles. */
   public @Nullable String topic;
@@ -84,10 +87,10 @@ public final class BybitPushes {
     int n = ascii(text);
     JsonBytes in;
     if (n >= 0) {
-      in = new JsonBytes(bytes, n, source, "the kline subscription");
+      in = this.in.reset(bytes, n, source);
     } else {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      in = new JsonBytes(b, b.length, source, "the kline subscription");
+      in = this.in.reset(b, b.length, source);
     }
     topic = null;
     ts = Long.MIN_VALUE;
@@ -113,7 +116,7 @@ public final class BybitPushes {
         switch (k) {
           case 0:
             in.field("topic");
-            topic = in.string();
+            topic = in.string(topics);
             break;
           case 1:
             in.field("ts");

@@ -28,9 +28,9 @@ public final class JsonBytes {
   /** The deepest nesting of arrays and objects accepted. */
   public static final int MAX_DEPTH = 512;
 
-  private final byte[] b;
-  private final int end;
-  private final String source;
+  private byte[] b;
+  private int end;
+  private String source;
   private final String what;
   private final List<String> secrets;
   private int pos;
@@ -66,6 +66,28 @@ public final class JsonBytes {
   /** A reader of a body, with the secrets of the request it answered. */
   public JsonBytes(BodyBuffer.Body body, String source, String what) {
     this(body.bytes(), body.length(), source, what, body.secrets());
+  }
+
+  /**
+   * Starts reading another body with this reader, from its first byte, as a new reader would (the
+   * secrets and {@code what} stay): for a parser that reads many small messages, such as a
+   * WebSocket's frames, without a reader for each.
+   *
+   * @param body the message
+   * @param length how many bytes of {@code body} hold the message
+   * @param source the source's name, for errors
+   * @return this reader
+   */
+  public JsonBytes reset(byte[] body, int length, String source) {
+    this.b = body;
+    this.end = length;
+    this.source = source;
+    this.pos = 0;
+    this.depth = 0;
+    this.row = -1;
+    this.field = null;
+    this.escapes = false;
+    return this;
   }
 
   /** The offset of the next byte to read. */
@@ -193,6 +215,23 @@ public final class JsonBytes {
     int e = stringEnd();
     pos = e + 1;
     return escapes ? decode(s, e) : new String(b, s, e - s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads a string like {@link #string()}, but takes a string without escapes from {@code cache}
+   * when it holds one with the same characters: for names that come again and again (topics,
+   * symbols), so that reading them creates nothing.
+   *
+   * @throws io.github.ohlcv4j.DataFormatException if no string comes next
+   */
+  public String string(TextCache cache) {
+    if (peek() != '"') {
+      throw fail("a string");
+    }
+    int s = pos + 1;
+    int e = stringEnd();
+    pos = e + 1;
+    return escapes ? decode(s, e) : cache.get(b, s, e);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.ohlcv4j.exchange.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,6 +214,52 @@ class BinancePushesTest {
               assertEquals(c.x(), reader.closed, c.text());
               assertTrue(reader.topic().matches("s\\d+usdt@kline_1m"), reader.topic());
             });
+  }
+
+  @Test
+  void topicsAreTheLowerCaseStreamNameWhateverTheSymbol() {
+    BinancePushes reader = new BinancePushes();
+    String alphabet = "ABCXYZabcxyz0129_-.İé";
+    PropertyCheck.of("binance topics against toLowerCase", 500)
+        .forAll(
+            (r, size) -> {
+              StringBuilder s = new StringBuilder();
+              for (int i = 0, n = 1 + r.nextInt(1 + Math.min(size, 12)); i < n; i++) {
+                s.append(alphabet.charAt(r.nextInt(alphabet.length())));
+              }
+              return s.toString();
+            },
+            symbol -> {
+              String frame = KLINE.replace("BNBBTC", symbol);
+              reader.read(frame, "binance:spot");
+              String topic = reader.topic();
+              assertEquals(symbol.toLowerCase(Locale.ROOT) + "@kline_1m", topic, frame);
+              reader.read(frame, "binance:spot");
+              if (symbol.chars().allMatch(c -> c < 0x80)) {
+                assertSame(topic, reader.topic(), "a topic met before comes from the cache");
+              }
+            });
+  }
+
+  @Test
+  void aReaderReadsOnAfterABrokenFrame() {
+    BinancePushes reader = new BinancePushes();
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> reader.read(KLINE.replace("\"o\":\"0.0010\"", "\"o\":[[[["), "binance:spot"));
+    assertTrue(e.getMessage().contains("k.o"), e.getMessage());
+    reader.read(KLINE, "binance:spot");
+    assertTrue(reader.kline);
+    assertEquals(0.0020, reader.close);
+    e =
+        assertThrows(
+            DataFormatException.class,
+            () -> reader.read("{\"e\":\"kline\",\"E\":x}", "binance:usdm"));
+    assertTrue(e.getMessage().startsWith("binance:usdm: "), e.getMessage());
+    assertTrue(e.getMessage().contains("at byte 17"), e.getMessage());
+    assertTrue(e.getMessage().contains("field 'E'"), e.getMessage());
+    assertFalse(e.getMessage().contains("k.o"), e.getMessage());
   }
 
   @Test
