@@ -126,6 +126,7 @@ public final class OhlcvClient implements AutoCloseable {
   private final LiveEngine live;
   private final @Nullable CandleStore store;
   private final @Nullable ExecutorService storeExecutor;
+  private final io.github.ohlcv4j.internal.EmptyRecheck.Tracker recheck;
   private final Map<CandleSource, CandleSource> readThrough = new ConcurrentHashMap<>();
   private final @Nullable LatestCache latestCache;
   private volatile boolean closed;
@@ -167,6 +168,7 @@ public final class OhlcvClient implements AutoCloseable {
     }
     this.context = ctx.build();
     this.store = b.storeUri != null ? openStore(b.storeUri) : b.store;
+    this.recheck = b.recheckEmpty.tracker();
     this.storeExecutor = store != null ? Executors.newCachedThreadPool(storeThreads()) : null;
     List<CandleSource> registered = new ArrayList<>(b.sources);
     List<CandleSource> opened = new ArrayList<>();
@@ -526,7 +528,7 @@ public final class OhlcvClient implements AutoCloseable {
       return source;
     }
     return readThrough.computeIfAbsent(
-        source, u -> new ReadThroughSource(s, u, clock, e, engine.listener()));
+        source, u -> new ReadThroughSource(s, u, clock, e, engine.listener(), recheck));
   }
 
   /** Closes the store (unless it is also a registered source) and its threads. */
@@ -797,6 +799,8 @@ public final class OhlcvClient implements AutoCloseable {
     private int fetchAllConcurrency = DEFAULT_FETCH_ALL_CONCURRENCY;
     private @Nullable CandleStore store;
     private @Nullable String storeUri;
+    private io.github.ohlcv4j.internal.EmptyRecheck recheckEmpty =
+        io.github.ohlcv4j.internal.EmptyRecheck.DEFAULT;
     private boolean latestCache = true;
     private Duration latestCacheLag = DEFAULT_LATEST_CACHE_LAG;
 
@@ -889,6 +893,28 @@ public final class OhlcvClient implements AutoCloseable {
     public Builder store(String uri) {
       this.storeUri = Objects.requireNonNull(uri, "uri");
       this.store = null;
+      return this;
+    }
+
+    /**
+     * How a query read through the {@link #store(CandleStore) store} asks again for a range the
+     * store recorded as empty (the venue had no candles there), because a venue can publish candles
+     * late. A range that ended less than {@code recent} before now (by this client's {@link
+     * #clock(Clock) clock}) is asked of the venue again at most {@code times} times: the first time
+     * {@code spacing} after this client first saw it recorded empty, then each time twice as long
+     * after the previous re-check; a query asks only the part of it in its own range. An older
+     * range, or one asked {@code times} times, is final: not asked again. What a re-check finds is
+     * written to the store like any venue page. The counts are kept per client, in memory. The
+     * default is {@code recheckEmpty(Duration.ofHours(1), 3, Duration.ofMinutes(1))}; {@code times}
+     * zero never asks an empty range again.
+     *
+     * @param recent how long after its end an empty range is recent
+     * @param times the most re-checks of one recent empty range
+     * @param spacing the least time before the first re-check; the later ones double it
+     * @throws IllegalArgumentException if a duration or {@code times} is negative
+     */
+    public Builder recheckEmpty(Duration recent, int times, Duration spacing) {
+      this.recheckEmpty = new io.github.ohlcv4j.internal.EmptyRecheck(recent, times, spacing);
       return this;
     }
 

@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  * page; it then splits the query's range into the parts the store holds complete (read from the
  * store's cursor, at weight 0, so they cost no rate-limit budget) and the parts it does not (read
  * from the upstream cursor at the upstream's weights), in time order. Ranges the store recorded as
- * empty (the venue had no candles) are held parts: they are not asked again. Every page says which
- * window it answers, clipped to its part, so the caller's page checks, retries and rate limits
- * apply to each page as to those of any source. The range is aligned inward to the interval's grid
- * first, which changes no candle of the answer.
+ * empty (the venue had no candles) are held parts: they are not asked again, except that a recent
+ * one is asked again a bounded number of times ({@link EmptyRecheck}). Every page says which window
+ * it answers, clipped to its part, so the caller's page checks, retries and rate limits apply to
+ * each page as to those of any source. The range is aligned inward to the interval's grid first,
+ * which changes no candle of the answer.
  *
  * <p><b>Writing back.</b> Each upstream page's candles are written with {@link
  * CandleStore#write(CandleSeries, TimeRange)}, covering the page's window (a full page, one holding
@@ -79,6 +80,7 @@ public final class ReadThroughSource implements CandleSource {
   private final Clock clock;
   private final Executor executor;
   private final io.github.ohlcv4j.OhlcvEventListener listener;
+  private final EmptyRecheck.Tracker recheck;
 
   /** Intervals (with the zone, for calendar ones) whose candles the store refused to keep. */
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -96,6 +98,25 @@ public final class ReadThroughSource implements CandleSource {
       Clock clock,
       Executor executor,
       io.github.ohlcv4j.OhlcvEventListener listener) {
+    this(store, upstream, clock, executor, listener, EmptyRecheck.DEFAULT.tracker());
+  }
+
+  /**
+   * @param store where candles are kept
+   * @param upstream where the candles the store lacks come from
+   * @param clock "now" when the upstream's clock is unknown, and for the age of empty ranges
+   * @param executor runs the store's coverage reads and writes (they block)
+   * @param listener told how much of each query's range the store held ({@code storeRead})
+   * @param recheck which recent empty ranges are asked of the upstream again (may be shared)
+   */
+  public ReadThroughSource(
+      CandleStore store,
+      CandleSource upstream,
+      Clock clock,
+      Executor executor,
+      io.github.ohlcv4j.OhlcvEventListener listener,
+      EmptyRecheck.Tracker recheck) {
+    this.recheck = Objects.requireNonNull(recheck, "recheck");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.store = Objects.requireNonNull(store, "store");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -332,9 +353,15 @@ public final class ReadThroughSource implements CandleSource {
       List<Part> parts = new ArrayList<>();
       if (end > from) {
         long at = from;
-        for (TimeRange m :
-            coverage.missing(
-                new TimeRange(Instant.ofEpochMilli(from), Instant.ofEpochMilli(end)))) {
+        TimeRange whole = new TimeRange(Instant.ofEpochMilli(from), Instant.ofEpochMilli(end));
+        List<TimeRange> missing = coverage.missing(whole);
+        List<TimeRange> again =
+            recheck.due(query.symbol() + " " + key(query), coverage, whole, clock.instant());
+        if (!again.isEmpty()) {
+          missing =
+              union(missing, again); // recent empty ranges asked again: a venue publishes late
+        }
+        for (TimeRange m : missing) {
           if (m.fromMillis() > at) {
             parts.add(new Part(at, m.fromMillis(), true, false));
           }
@@ -466,6 +493,26 @@ public final class ReadThroughSource implements CandleSource {
         c.close();
       }
     }
+  }
+
+  /** The ranges of {@code a} and {@code b} (each sorted and disjoint) merged, in time order. */
+  private static List<TimeRange> union(List<TimeRange> a, List<TimeRange> b) {
+    List<TimeRange> all = new ArrayList<>(a);
+    all.addAll(b);
+    all.sort((x, y) -> Long.compare(x.fromMillis(), y.fromMillis()));
+    List<TimeRange> out = new ArrayList<>();
+    for (TimeRange r : all) {
+      int last = out.size() - 1;
+      if (last >= 0 && out.get(last).toMillis() >= r.fromMillis()) {
+        TimeRange prev = out.get(last);
+        if (r.toMillis() > prev.toMillis()) {
+          out.set(last, new TimeRange(prev.from(), r.to()));
+        }
+      } else {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /** Whether every open time of {@code s} starts a candle of its interval (in its zone). */

@@ -222,6 +222,110 @@ class ReadThroughTest {
   }
 
   @Test
+  void aRecentEmptyRangeIsAskedAgainAtMostTheGivenTimesThenNot() {
+    TimeRange halt = new TimeRange(T0.plusSeconds(600), T0.plusSeconds(1800)); // 00:10 to 00:30
+    VirtualTime time = new VirtualTime(T0.plusSeconds(2 * 3600)); // 02:00: the halt is recent
+    Counting venue = new Counting(SampleSource.builder().clock(time).pageSize(1000).build(), halt);
+    OhlcvQuery q = OhlcvQuery.builder().symbol("BTCUSDT").between(T0, T0.plusSeconds(3600)).build();
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(venue)
+            .store(store())
+            .clock(time)
+            .autoDiscover(false)
+            .recheckEmpty(Duration.ofHours(3), 2, Duration.ofMinutes(1))
+            .build()) {
+      assertEquals(40, c.fetch(q).size());
+      assertEquals(40, c.fetch(q).size()); // first seen recorded empty: not asked yet
+      assertEquals(List.of("[00:00, 01:00)"), venue.asked());
+      time.advance(Duration.ofSeconds(59));
+      c.fetch(q);
+      assertEquals(1, venue.asked().size(), "not before the spacing");
+      time.advance(Duration.ofSeconds(1));
+      assertEquals(40, c.fetch(q).size());
+      assertEquals(List.of("[00:00, 01:00)", "[00:10, 00:30)"), venue.asked(), "re-check 1");
+      c.fetch(q);
+      time.advance(Duration.ofMinutes(1));
+      c.fetch(q);
+      assertEquals(2, venue.asked().size(), "the second re-check waits twice as long");
+      time.advance(Duration.ofMinutes(1));
+      CandleSeries last = c.fetch(q);
+      assertEquals(
+          List.of("[00:00, 01:00)", "[00:10, 00:30)", "[00:10, 00:30)"),
+          venue.asked(),
+          "re-check 2");
+      for (int i = 0; i < 10; i++) {
+        time.advance(Duration.ofMinutes(5));
+        assertEquals(last, c.fetch(q));
+      }
+      assertEquals(3, venue.asked().size(), "after two re-checks the empty range is final");
+      assertEquals(
+          List.of(halt),
+          c.store().orElseThrow().coverage(Symbol.parse("BTCUSDT"), Interval.M1).empty());
+    }
+  }
+
+  @Test
+  void anOldEmptyRangeIsNeverAskedAgain() {
+    TimeRange halt = new TimeRange(T0.plusSeconds(600), T0.plusSeconds(1800));
+    VirtualTime time = new VirtualTime(T0.plusSeconds(2 * 3600)); // the halt ended 1:30 ago
+    Counting venue = new Counting(SampleSource.builder().clock(time).pageSize(1000).build(), halt);
+    OhlcvQuery q = OhlcvQuery.builder().symbol("BTCUSDT").between(T0, T0.plusSeconds(3600)).build();
+    try (OhlcvClient c =
+        OhlcvClient.builder()
+            .source(venue)
+            .store(store())
+            .clock(time)
+            .autoDiscover(false)
+            .recheckEmpty(Duration.ofHours(1), 5, Duration.ofMinutes(1))
+            .build()) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(40, c.fetch(q).size());
+        time.advance(Duration.ofMinutes(3));
+      }
+      assertEquals(List.of("[00:00, 01:00)"), venue.asked());
+    }
+  }
+
+  @Test
+  void aRecheckThatFindsCandlesStoresThemAndAnswersAsADirectFetch() {
+    TimeRange halt = new TimeRange(T0.plusSeconds(600), T0.plusSeconds(1800));
+    VirtualTime time = new VirtualTime(T0.plusSeconds(3600 + 120)); // 01:02
+    Counting venue = new Counting(SampleSource.builder().clock(time).pageSize(1000).build(), halt);
+    DuckDbSource store = store();
+    OhlcvQuery q = OhlcvQuery.builder().symbol("BTCUSDT").between(T0, T0.plusSeconds(3600)).build();
+    try (OhlcvClient c =
+        OhlcvClient.builder().source(venue).store(store).clock(time).autoDiscover(false).build()) {
+      assertEquals(40, c.fetch(q).size());
+      assertEquals(40, c.fetch(q).size());
+      venue.publish(); // the venue has the halt's candles now
+      time.advance(Duration.ofMinutes(1)); // the default spacing
+      CandleSeries filled = c.fetch(q);
+      assertEquals(List.of("[00:00, 01:00)", "[00:10, 00:30)"), venue.asked());
+      CandleSeries direct = SampleSource.builder().clock(time).build().fetch(q);
+      assertEquals(60, filled.size());
+      assertEquals(direct, filled);
+      Coverage held = store.coverage(Symbol.parse("BTCUSDT"), Interval.M1);
+      assertEquals(List.of(), held.empty());
+      assertEquals(List.of(new TimeRange(T0, T0.plusSeconds(3600))), held.complete());
+      time.advance(Duration.ofMinutes(30));
+      assertEquals(direct, c.fetch(q));
+      assertEquals(2, venue.asked().size(), "held complete now: not asked again");
+    }
+  }
+
+  @Test
+  void recheckEmptyRefusesNegativeSettings() {
+    OhlcvClient.Builder b = OhlcvClient.builder();
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.recheckEmpty(Duration.ofHours(-1), 1, Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.recheckEmpty(Duration.ofHours(1), -1, Duration.ZERO));
+  }
+
+  @Test
   void heldPagesCostNoRateLimitBudget() {
     OhlcvQuery q = FakeVenueServer.query("BTCUSDT", Duration.ZERO, 300);
     try (OhlcvClient c =
@@ -414,13 +518,19 @@ class ReadThroughTest {
    */
   private static final class Counting implements CandleSource {
     private final SampleSource market;
-    private final TimeRange halt;
+    private volatile TimeRange halt;
     private final List<String> asked = new ArrayList<>();
     private volatile long shiftMillis;
 
     Counting(SampleSource market, TimeRange halt) {
       this.market = market;
       this.halt = halt;
+    }
+
+    /** Has the candles of the halt from now on (a venue that published them late). */
+    Counting publish() {
+      this.halt = null;
+      return this;
     }
 
     /** Sends open times {@code millis} late from now on (a venue misreading its clock). */
@@ -468,6 +578,7 @@ class ReadThroughTest {
         private Page withoutHalt(Page p) {
           CandleSeries c = p.candles();
           long shift = shiftMillis;
+          TimeRange halt = Counting.this.halt;
           if ((halt == null && shift == 0) || c.isEmpty()) {
             return p;
           }
