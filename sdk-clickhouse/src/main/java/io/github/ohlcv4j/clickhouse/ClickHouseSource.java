@@ -18,6 +18,7 @@ import io.github.ohlcv4j.source.SourceCapabilities;
 import io.github.ohlcv4j.source.SourceContext;
 import io.github.ohlcv4j.source.WriteResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -260,7 +261,30 @@ public final class ClickHouseSource implements CandleStore {
     Objects.requireNonNull(symbol, "symbol");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(zone, "zone");
-    return store.coverage(symbol, interval, zone);
+    return store.coverage(symbol, interval, zone, Long.MIN_VALUE);
+  }
+
+  /**
+   * {@link #coverage(Symbol, Interval, ZoneId)}, with the empty ranges that end after {@code
+   * emptyAfter} only: the stored open times are read from there on (an empty range reaching back
+   * before it is given from its true start, with one more small read), not over the whole recorded
+   * range. The recorded complete ranges still hold every empty range left out.
+   *
+   * @throws OhlcvException if the server cannot be reached
+   */
+  @Override
+  public Coverage coverage(Symbol symbol, Interval interval, ZoneId zone, Instant emptyAfter) {
+    Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(emptyAfter, "emptyAfter");
+    long after;
+    try {
+      after = emptyAfter.toEpochMilli();
+    } catch (ArithmeticException e) {
+      after = emptyAfter.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return store.coverage(symbol, interval, zone, after);
   }
 
   /**

@@ -308,8 +308,12 @@ final class Store {
     table.await(table.connection().text(sql, asked, r.insertSettings()), asked);
   }
 
-  /** What the table holds complete of {@code symbol}, and the open times in it without a candle. */
-  Coverage coverage(Symbol symbol, Interval interval, ZoneId zone) {
+  /**
+   * What the table holds complete of {@code symbol}, and the open times in it without a candle:
+   * those of the empty ranges that end after {@code emptyAfter} (all of them for {@link
+   * Long#MIN_VALUE}), each from its true start.
+   */
+  Coverage coverage(Symbol symbol, Interval interval, ZoneId zone, long emptyAfter) {
     if (!interval.equals(source.interval()) || (interval.isCalendar() && !isUtc(zone))) {
       return Coverage.none();
     }
@@ -359,7 +363,20 @@ final class Store {
     }
     long lo = complete.get(0)[0];
     long hi = complete.get(complete.size() - 1)[1];
-    List<long[]> absent = absent(r, text, interval, lo, hi);
+    // From the open time of the candle holding emptyAfter: a range reaching before is found below.
+    long scanFrom =
+        emptyAfter >= hi
+            ? hi
+            : emptyAfter > lo ? Math.max(lo, interval.bucketStart(emptyAfter, ZoneOffset.UTC)) : lo;
+    List<long[]> absent =
+        scanFrom < hi ? absent(r, text, interval, scanFrom, hi) : new ArrayList<>();
+    if (scanFrom > lo && !absent.isEmpty() && absent.get(0)[0] == scanFrom) {
+      // An empty range reaching back before the times read: it starts after the last candle before.
+      absent.get(0)[0] = lastBefore(r, text, interval, lo, scanFrom);
+      if (absent.get(0)[0] >= absent.get(0)[1]) {
+        absent.remove(0);
+      }
+    }
     List<TimeRange> empty = new ArrayList<>();
     int a = 0;
     for (long[] c : complete) {
@@ -379,6 +396,29 @@ final class Store {
       whole.add(range(c[0], c[1]));
     }
     return new Coverage(whole, empty);
+  }
+
+  /**
+   * Where a run of open times without a candle that reaches {@code to} starts: the end of the last
+   * stored candle in {@code [lo, to)}, or {@code lo} when there is none.
+   */
+  private long lastBefore(Resolved r, String symbol, Interval q, long lo, long to) {
+    String asked = "reading the last stored open time of " + symbol;
+    String tsv =
+        table.await(
+            table
+                .connection()
+                .text(r.compiler().lastStoredTime(symbol, lo, to), asked, r.readSettings()),
+            asked);
+    String[] f = tsv.strip().split("\t", -1);
+    if (f.length != 2) {
+      throw unexpected(asked, tsv);
+    }
+    if (longs(new String[] {f[0]}, asked, tsv)[0] == 0) {
+      return lo;
+    }
+    long last = longs(new String[] {f[1]}, asked, tsv)[0];
+    return q.isFixed() ? last + q.fixedMillis() : q.bucketEnd(last, ZoneOffset.UTC);
   }
 
   /** The ranges of open times in {@code [lo, hi)} with no stored candle. */

@@ -1,9 +1,14 @@
 package io.github.ohlcv4j.internal;
 
+import io.github.ohlcv4j.Interval;
+import io.github.ohlcv4j.OhlcvQuery;
+import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
+import io.github.ohlcv4j.source.CandleStore;
 import io.github.ohlcv4j.source.Coverage;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -86,6 +91,18 @@ public record EmptyRecheck(Duration recent, int times, Duration spacing) {
         this.to = to;
         this.nextAt = nextAt;
       }
+    }
+
+    /**
+     * Empty ranges that end at or before this instant are not recent at {@code now}, nor later:
+     * nothing asks them again (see {@link CandleStore#coverage(Symbol, Interval, ZoneId,
+     * Instant)}). The end of time when re-checks are off.
+     */
+    public Instant emptyAfter(Instant now) {
+      if (!settings.enabled()) {
+        return OhlcvQuery.MAX_TIME;
+      }
+      return Instant.ofEpochMilli(saturatedMinus(now.toEpochMilli(), settings.recent.toMillis()));
     }
 
     /**

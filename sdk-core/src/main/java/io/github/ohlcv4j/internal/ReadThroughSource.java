@@ -252,7 +252,12 @@ public final class ReadThroughSource implements CandleSource {
                 () -> {
                   Coverage c;
                   try {
-                    c = store.coverage(query.symbol(), query.interval(), query.zone());
+                    c =
+                        store.coverage(
+                            query.symbol(),
+                            query.interval(),
+                            query.zone(),
+                            recheck.emptyAfter(clock.instant()));
                   } catch (RuntimeException e) {
                     throw Errors.wrap(e, store.name(), "while reading the coverage for " + query);
                   }

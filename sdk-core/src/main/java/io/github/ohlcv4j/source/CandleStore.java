@@ -4,6 +4,7 @@ import io.github.ohlcv4j.CandleSeries;
 import io.github.ohlcv4j.Interval;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.TimeRange;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
@@ -95,4 +96,22 @@ public interface CandleStore extends CandleSource {
    * nothing was recorded.
    */
   Coverage coverage(Symbol symbol, Interval interval, ZoneId zone);
+
+  /**
+   * {@link #coverage(Symbol, Interval, ZoneId)}, except that the store may leave out of {@link
+   * Coverage#empty()} the empty ranges that end at or before {@code emptyAfter}, as long as {@link
+   * Coverage#complete()} still holds them. An empty range that ends after {@code emptyAfter} is
+   * given whole, from its true start. By default the whole coverage.
+   *
+   * <p>The read-through of a client asks this one, with the start of the window in which it asks
+   * the venue again for recent empty ranges ({@code OhlcvClient.Builder.recheckEmpty}): older empty
+   * ranges change nothing it does. A store whose empty ranges cost a scan of what it holds
+   * (ClickHouse works them out from the stored open times) answers it by reading only the open
+   * times after {@code emptyAfter}, so that a warm read of a long range does not scan it twice.
+   *
+   * @param emptyAfter empty ranges ending at or before it may be left out
+   */
+  default Coverage coverage(Symbol symbol, Interval interval, ZoneId zone, Instant emptyAfter) {
+    return coverage(symbol, interval, zone);
+  }
 }

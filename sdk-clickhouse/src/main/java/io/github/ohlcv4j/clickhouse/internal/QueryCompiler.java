@@ -237,11 +237,7 @@ public final class QueryCompiler {
    * hold no candle; no {@code FINAL}, as only the times matter.
    */
   public String storedTimes(String symbol, long from, long to, long stepMillis) {
-    String t = Sql.id(columns.time());
-    String millis =
-        timeType == TimeColumnType.DATE_TIME
-            ? "toInt64(toUInt32(" + t + ")) * 1000"
-            : "toUnixTimestamp64Milli(" + t + ")";
+    String millis = millis();
     StringBuilder inner =
         new StringBuilder("SELECT arraySort(groupUniqArray(").append(millis).append(")) AS a");
     fromClause(inner, List.of(symbol), from, to, false);
@@ -256,6 +252,24 @@ public final class QueryCompiler {
       b.append("a");
     }
     return b.append(" FROM (").append(inner).append(") FORMAT TabSeparated").toString();
+  }
+
+  /**
+   * The number of stored candles of {@code symbol} in {@code [from, to)} and the latest open time
+   * (epoch ms) among them, as one {@code TabSeparated} row; no {@code FINAL}, as only the times
+   * matter. Finds where an empty range that reaches into {@code [to, ...)} starts.
+   */
+  public String lastStoredTime(String symbol, long from, long to) {
+    StringBuilder b = new StringBuilder("SELECT count(), max(").append(millis()).append(')');
+    fromClause(b, List.of(symbol), from, to, false);
+    return b.append(" FORMAT TabSeparated").toString();
+  }
+
+  private String millis() {
+    String t = Sql.id(columns.time());
+    return timeType == TimeColumnType.DATE_TIME
+        ? "toInt64(toUInt32(" + t + ")) * 1000"
+        : "toUnixTimestamp64Milli(" + t + ")";
   }
 
   private void from(StringBuilder b, List<String> symbols, long from, long to) {
