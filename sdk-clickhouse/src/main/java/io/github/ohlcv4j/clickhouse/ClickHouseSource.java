@@ -278,13 +278,7 @@ public final class ClickHouseSource implements CandleStore {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(emptyAfter, "emptyAfter");
-    long after;
-    try {
-      after = emptyAfter.toEpochMilli();
-    } catch (ArithmeticException e) {
-      after = emptyAfter.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return store.coverage(symbol, interval, zone, after);
+    return store.coverage(symbol, interval, zone, Store.millis(emptyAfter));
   }
 
   /**

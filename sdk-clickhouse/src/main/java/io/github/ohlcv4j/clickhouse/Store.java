@@ -398,6 +398,15 @@ final class Store {
     return new Coverage(whole, empty);
   }
 
+  /** Epoch milliseconds, saturated at the ends of {@code long}. */
+  static long millis(Instant t) {
+    try {
+      return t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   /**
    * Where a run of open times without a candle that reaches {@code to} starts: the end of the last
    * stored candle in {@code [lo, to)}, or {@code lo} when there is none.
