@@ -197,7 +197,7 @@ public abstract class WebSocketLiveFeed implements LiveFeed {
     }
 
     /**
-     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext.ofDefaults()} unless
+     * Where the HTTP client (proxy, TLS) comes from; {@link SourceContext#ofDefaults()} unless
      * given.
      */
     public B context(SourceContext context) {
