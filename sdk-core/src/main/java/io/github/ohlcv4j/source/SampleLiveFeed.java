@@ -42,14 +42,12 @@ final class SampleLiveFeed implements LiveFeed {
   }
 
   /**
-   * Two seconds of market time, and at least a quarter of a second of real time: closes are pushed
-   * on time, so this only bounds a timer's lateness. At {@code speed=120} two market seconds are 17
-   * ms of real time, less than a busy JVM's timer may be late by, and the close would be fetched
-   * again needlessly.
+   * Two seconds of market time: closes are pushed on time, so this is only a bound (the client
+   * keeps at least a quarter second of real time when the market runs faster).
    */
   @Override
   public Duration closeGrace() {
-    return Duration.ofMillis(Math.max(2_000L, (long) Math.min(Math.ceil(speed * 250), 3_600_000)));
+    return Duration.ofSeconds(2);
   }
 
   @Override

@@ -131,9 +131,18 @@ public final class LiveRun
         query.resample().isPresent()
             ? new Resampling(base, output, zone, query.alignment(), this)
             : Aggregator.identity(this);
-    this.sequencer =
-        new Sequencer(
-            base, zone, Math.max(0, feed.closeGrace().toMillis()), !feed.closesCandles(), this);
+    this.sequencer = new Sequencer(base, zone, graceMillis(feed), !feed.closesCandles(), this);
+  }
+
+  /**
+   * The feed's close grace in venue time, and for a feed faster than the wall clock at least a
+   * quarter second of real time: a timer late by a few milliseconds must not make a close pushed on
+   * time look missed (two market seconds are 17 ms at {@code speed=120}).
+   */
+  private static long graceMillis(LiveFeed feed) {
+    long grace = Math.max(0, feed.closeGrace().toMillis());
+    double speed = feed.speed();
+    return speed > 1 ? Math.max(grace, (long) Math.min(Math.ceil(speed * 250), 3_600_000)) : grace;
   }
 
   // ------------------------------------------------------------------ lifecycle
