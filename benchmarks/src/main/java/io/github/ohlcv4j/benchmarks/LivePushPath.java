@@ -29,12 +29,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The path a live push takes through the library, minus the socket: a text frame goes to the
  * venue's own {@link VenueProtocol} (Bybit's or Binance's, the classes {@code BybitLive} and {@code
- * BinanceLive} run), which parses it and hands each candle to the session; the session finds the
- * topic's sinks as the connection hub does (a {@link ConcurrentHashMap} from topic to sinks) and
- * passes the candle on to the {@link LiveSubscription} an {@link OhlcvClient} made for a 1m query
- * resampled to 1h. That subscription orders it, applies it to the live series and the incremental
- * resampler, and delivers the {@code UPDATE} to the consumer, on the calling thread (the client's
- * executor runs tasks in place).
+ * BinanceLive} run), which parses it and hands each candle to the {@code WebSocketSession}, which
+ * finds the topic's sinks as the connection hub does (a {@link ConcurrentHashMap} from topic to
+ * sinks) and passes the candle on to the {@link LiveSubscription} an {@link OhlcvClient} made for a
+ * 1m query resampled to 1h. That subscription orders it, applies it to the live series and the
+ * incremental resampler, and delivers the {@code UPDATE} to the consumer, on the calling thread
+ * (the client's executor runs tasks in place).
  *
  * <p>The protocols are package-private in the exchange module; they are constructed here by
  * reflection, so that what runs is the venue's real code, not a copy. The client's clock stands
@@ -48,7 +48,7 @@ public final class LivePushPath implements AutoCloseable {
   /** The venue's time in the pushes, and the client's clock: 30 s into the candle. */
   public static final long NOW = OPEN + 30_000;
 
-  /** What a protocol handed to the session: one candle of one push. */
+  /** What a protocol handed to its {@code WebSocketSession}: one candle of one push. */
   public static final class Push {
     /** The push's topic. */
     public @Nullable String topic;
@@ -194,7 +194,7 @@ public final class LivePushPath implements AutoCloseable {
     return event;
   }
 
-  /** What the protocol handed to the session last. */
+  /** What the protocol handed to its {@code WebSocketSession} last. */
   public Push lastPush() {
     return last;
   }

@@ -17,8 +17,9 @@ import java.util.Optional;
  * pongs. A venue that authenticates first (Polygon) sends its handshake from {@link
  * #opened(WebSocketSession)} and calls {@link WebSocketSession#ready()} when the venue accepts it.
  *
- * <p>Implementations are thread-safe and keep no state per connection outside what the session
- * holds: {@link #message} is called for several connections at once (each on its own thread).
+ * <p>Implementations are thread-safe and keep no state per connection outside what the {@link
+ * WebSocketSession} holds: {@link #message} is called for several connections at once (each on its
+ * own thread).
  */
 public interface VenueProtocol {
 
