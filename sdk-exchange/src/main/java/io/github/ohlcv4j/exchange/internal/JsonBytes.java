@@ -109,7 +109,7 @@ public final class JsonBytes {
   public int peek() {
     while (pos < end) {
       byte c = b[pos];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
         return c & 0xff;
       }
       pos++;
@@ -369,10 +369,12 @@ public final class JsonBytes {
   /**
    * Checks the number starting at {@code s} against JSON's grammar, in one pass that also gathers
    * what the common case needs: {@link #exact} with {@link #mantissa} and {@link #e10} when at most
-   * 18 significant digits below 2<sup>53</sup> scaled by at most 10<sup>22</sup> make the value one
-   * exact IEEE division or multiplication (Clinger's fast path, so correctly rounded), and {@link
-   * #plainValue} when the text is {@code -?digits} with at most 18 digits. Returns where the number
-   * ends (at the closing quote if quoted).
+   * 18 digits make a value below 2<sup>53</sup> that a power of ten up to 10<sup>22</sup> scales in
+   * one exact IEEE division or multiplication (Clinger's fast path, so correctly rounded), and
+   * {@link #plainValue} when the text is {@code -?digits} with at most 18 digits. Any other number
+   * is left to {@link Decimals#parse}. The digit loops carry no branch on the digits' values: a
+   * venue's prices are random digits, and a branch on them is mispredicted. Returns where the
+   * number ends (at the closing quote if quoted).
    */
   private int scanNumber(int s, boolean quoted) {
     exact = false;
@@ -383,33 +385,23 @@ public final class JsonBytes {
       negative = true;
       i++;
     }
-    long m = 0;
-    int digits = 0;
-    int pending = 0;
-    int fraction = 0;
-    boolean fits = true;
     int first = i;
     if (i >= end) {
       pos = i;
       throw fail("a digit");
     }
-    if (b[i] == '0') {
+    // All digits go into m; it overflows only past 18 digits, and is not used then.
+    long m = 0;
+    int lead = b[i];
+    if (lead == '0') {
       i++;
-    } else if (b[i] >= '1' && b[i] <= '9') {
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
+    } else if (lead >= '1' && lead <= '9') {
+      while (i < end) {
         int d = b[i] - '0';
-        if (d == 0) {
-          pending++;
-        } else if (fits) {
-          int grow = pending + 1;
-          if (digits + grow > 18) {
-            fits = false;
-          } else {
-            m = m * LONG_POW10[grow] + d;
-            digits += grow;
-            pending = 0;
-          }
+        if (d < 0 || d > 9) {
+          break;
         }
+        m = m * 10 + d;
         i++;
       }
     } else {
@@ -417,31 +409,22 @@ public final class JsonBytes {
       throw fail("a digit");
     }
     int intDigits = i - first;
+    int fraction = 0;
     boolean plain = true;
     if (i < end && b[i] == '.') {
       plain = false;
       i++;
       int f = i;
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
+      while (i < end) {
         int d = b[i] - '0';
-        fraction++;
-        if (d == 0) {
-          if (m != 0) {
-            pending++;
-          }
-        } else if (fits) {
-          int grow = m == 0 ? 1 : pending + 1;
-          if (digits + grow > 18) {
-            fits = false;
-          } else {
-            m = m * LONG_POW10[grow] + d;
-            digits += grow;
-            pending = 0;
-          }
+        if (d < 0 || d > 9) {
+          break;
         }
+        m = m * 10 + d;
         i++;
       }
-      if (i == f) {
+      fraction = i - f;
+      if (fraction == 0) {
         pos = i;
         throw fail("a digit after the decimal point");
       }
@@ -474,27 +457,21 @@ public final class JsonBytes {
       pos = i;
       throw fail("'\"' closing the number");
     }
-    if (fits && m < TWO_53) {
-      // Zeros after the last non-zero digit: before the point they scale up, after it they were
-      // counted in fraction.
-      long scale = exponent - fraction + (m == 0 ? 0 : pending);
+    if (intDigits + fraction <= 18) {
+      long scale = exponent - fraction;
       if (m == 0) {
         exact = true;
         mantissa = 0;
         e10 = 0;
-      } else if (scale >= -22 && scale <= 22) {
+      } else if (m < TWO_53 && scale >= -22 && scale <= 22) {
         exact = true;
         mantissa = m;
         e10 = (int) scale;
       }
-    }
-    if (plain && intDigits <= 18) {
-      long v = 0;
-      for (int k = first; k < i; k++) {
-        v = v * 10 + (b[k] - '0');
+      if (plain) {
+        plainValue = negative ? -m : m;
+        plainDigits = intDigits;
       }
-      plainValue = negative ? -v : v;
-      plainDigits = intDigits;
     }
     return i;
   }
@@ -686,6 +663,10 @@ public final class JsonBytes {
     int i = pos + 1;
     while (i < end) {
       byte c = b[i];
+      if (c > '\\' || (c > '"' && c < '\\')) {
+        i++; // neither a quote, a backslash nor a control character: most of a string
+        continue;
+      }
       if (c == '"') {
         return i;
       }
