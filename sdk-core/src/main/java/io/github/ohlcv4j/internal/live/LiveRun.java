@@ -81,7 +81,7 @@ public final class LiveRun
   private @Nullable Future<?> timer;
   private long armed = Sequencer.NONE;
   private final List<CompletableFuture<CandleSeries>> fetches = new ArrayList<>();
-  private volatile long offset;
+  private long offset; // guarded by this
   private boolean bulk;
   private boolean inHistory;
   private List<Runnable> after = new ArrayList<>();
@@ -290,31 +290,47 @@ public final class LiveRun
   @Override
   public void candle(
       long t, double o, double h, double l, double c, double v, boolean closed, long venueTime) {
-    if (venueClock == null) {
-      long off = venueTime - env.clock().millis();
-      offset = Math.max(-TOLERANCE, Math.min(TOLERANCE, off));
+    long now = env.clock().millis();
+    String bad;
+    long n = 0;
+    boolean drain = false;
+    synchronized (this) {
+      if (venueClock == null) {
+        offset = Math.max(-TOLERANCE, Math.min(TOLERANCE, venueTime - now));
+      }
+      bad = check(t, o, h, l, c, v);
+      if (bad != null) {
+        n = ++badPushes;
+      } else {
+        if (state != State.RUNNING) {
+          return;
+        }
+        sequencer.push(t, o, h, l, c, v, closed, venueTime);
+        rearm();
+        if (after.isEmpty()) {
+          // The common push: take the drain here, not in another turn of the lock.
+          drain = drainWanted;
+          drainWanted = false;
+          if (!drain) {
+            return;
+          }
+        }
+      }
     }
-    String bad = check(t, o, h, l, c, v);
     if (bad != null) {
-      synchronized (this) {
-        badPushes++;
-      }
-      long n;
-      synchronized (this) {
-        n = badPushes;
-      }
       if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th...: visible, not a flood
         logWarn(
             "dropped push {} for {} at {}: {}", n, query.symbol(), Instant.ofEpochMilli(t), bad);
       }
       return;
     }
-    synchronized (this) {
-      if (state != State.RUNNING) {
-        return;
+    if (drain) {
+      try {
+        startDrain();
+      } catch (Throwable e) {
+        log.warn("live stream of {}: a follow-up task failed", what, e);
       }
-      sequencer.push(t, o, h, l, c, v, closed, venueTime);
-      rearm();
+      return; // whoever asks for more work after this runs it, as this push did
     }
     runAfter();
   }
@@ -645,6 +661,7 @@ public final class LiveRun
         CandleEvent event = null;
         OhlcvException err = null;
         boolean complete = false;
+        boolean last = false;
         synchronized (this) {
           if (terminalSent) {
             break;
@@ -659,6 +676,9 @@ public final class LiveRun
             if (event != null && demand != Long.MAX_VALUE) {
               demand--;
             }
+            // Nothing more to deliver now: whatever changes that (a push, a request, the end)
+            // starts a drain, which the count below sees, so the lock need not be taken again.
+            last = state != State.DONE && (demand == 0 || outbox.isEmpty());
           }
         }
         if (err != null || complete) {
@@ -680,6 +700,9 @@ public final class LiveRun
           receiver.onNext(event);
         } catch (Throwable e) {
           log.warn("live stream of {}: the consumer threw on {}; ignored", what, event, e);
+        }
+        if (last) {
+          break;
         }
       }
       missed = wip.addAndGet(-missed);

@@ -44,6 +44,9 @@ final class Outbox {
   private double uv;
   private int uf;
 
+  private @Nullable Instant lastInstant;
+  private long lastMillis;
+
   /**
    * @param limit how many live final events may wait before the consumer counts as too slow
    */
@@ -133,10 +136,7 @@ final class Outbox {
       CandleEvent.Kind kind =
           (k[i] & CLOSED) != 0 ? CandleEvent.Kind.CLOSED : CandleEvent.Kind.REVISED;
       return new CandleEvent(
-          kind,
-          symbol,
-          interval,
-          new Candle(Instant.ofEpochMilli(t[i]), o[i], h[i], l[i], c[i], v[i], f[i]));
+          kind, symbol, interval, new Candle(instant(t[i]), o[i], h[i], l[i], c[i], v[i], f[i]));
     }
     if (update) {
       update = false;
@@ -144,9 +144,24 @@ final class Outbox {
           CandleEvent.Kind.UPDATE,
           symbol,
           interval,
-          new Candle(Instant.ofEpochMilli(ut), uo, uh, ul, uc, uv, uf));
+          new Candle(instant(ut), uo, uh, ul, uc, uv, uf));
     }
     return null;
+  }
+
+  /**
+   * The open time as an {@link Instant}, the previous one's object when they are equal: the updates
+   * of a forming candle, and of the coarser bucket it resamples into, share an open time, so that
+   * an update allocates only its event and candle.
+   */
+  private Instant instant(long millis) {
+    Instant i = lastInstant;
+    if (i == null || lastMillis != millis) {
+      i = Instant.ofEpochMilli(millis);
+      lastInstant = i;
+      lastMillis = millis;
+    }
+    return i;
   }
 
   private void grow() {
