@@ -35,12 +35,15 @@ public final class BinancePushes {
   private static final int KLINE_REQUIRED = 0b1_1111_1101; // all but s
   private static final byte[][] ERROR = BybitKlines.keys("code", "msg");
 
+  private static final String KLINE_EVENT = "kline";
+
   private static final byte[] KLINE_TOPIC = {'@', 'k', 'l', 'i', 'n', 'e', '_'};
 
   private byte[] bytes = new byte[1024];
   private String source = "";
   private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline stream");
   private final TextCache names = new TextCache();
+  private final TextScan scan = new TextScan();
   private byte[] scratch = new byte[64];
 
   /** The combined stream's {@code stream}, or null for a raw frame. */
@@ -104,6 +107,151 @@ public final class BinancePushes {
    * @throws DataFormatException saying where, if the frame is not one of Binance's
    */
   public void read(String text, String source) {
+    this.source = source;
+    if (!readQuick(text)) {
+      readStrict(text, source);
+    }
+  }
+
+  /**
+   * Reads a kline event of a raw stream on the quick path ({@link TextScan}); false, with the
+   * fields undefined, if the frame is anything else or not in the subset the quick path reads.
+   */
+  boolean readQuick(String text) {
+    TextScan in = scan;
+    stream = null;
+    event = null;
+    eventTime = Long.MIN_VALUE;
+    kline = false;
+    symbol = null;
+    interval = null;
+    answer = false;
+    id = null;
+    error = false;
+    code = 0;
+    msg = null;
+    try {
+      int p = in.expect(in.reset(text), '{');
+      int seen = 0;
+      String top = null;
+      do {
+        p = in.key(p);
+        int bit;
+        if (in.keyIs('e')) {
+          bit = 1;
+          p = in.string(p, KLINE_EVENT);
+        } else if (in.keyIs('E')) {
+          bit = 2;
+          p = in.whole(p);
+          eventTime = in.number;
+        } else if (in.keyIs('s')) {
+          bit = 4;
+          p = in.string(p, names);
+          top = in.text;
+        } else if (in.keyIs('k')) {
+          bit = 8;
+          p = quickKline(in, p);
+        } else {
+          return false; // a combined stream, an answer, another event: read strictly
+        }
+        if ((seen & bit) != 0) {
+          return false;
+        }
+        seen |= bit;
+        p = in.more(p, '}');
+      } while (p >= 0);
+      in.expectEnd(~p);
+      if (top != null) {
+        symbol = top;
+      }
+      if (seen != 0b1111 && (seen != 0b1011 || symbol == null)) {
+        return false;
+      }
+      event = KLINE_EVENT;
+      kline = true;
+      return true;
+    } catch (RuntimeException e) {
+      if (e == TextScan.BAIL) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Reads the kline object at {@code p}; returns the position after it. */
+  private int quickKline(TextScan in, int p) {
+    p = in.expect(p, '{');
+    int seen = 0;
+    do {
+      p = in.key(p);
+      int bit = 0;
+      if (in.keyLength == 1) {
+        switch (in.keyChar()) {
+          case 't':
+            bit = 1;
+            p = in.whole(p);
+            openTime = in.number;
+            break;
+          case 's':
+            bit = 2;
+            p = in.string(p, names);
+            symbol = in.text;
+            break;
+          case 'i':
+            bit = 4;
+            p = in.string(p, names);
+            interval = in.text;
+            break;
+          case 'o':
+            bit = 8;
+            p = in.decimal(p);
+            open = in.decimal;
+            break;
+          case 'h':
+            bit = 16;
+            p = in.decimal(p);
+            high = in.decimal;
+            break;
+          case 'l':
+            bit = 32;
+            p = in.decimal(p);
+            low = in.decimal;
+            break;
+          case 'c':
+            bit = 64;
+            p = in.decimal(p);
+            close = in.decimal;
+            break;
+          case 'v':
+            bit = 128;
+            p = in.decimal(p);
+            volume = in.decimal;
+            break;
+          case 'x':
+            bit = 256;
+            p = in.bool(p);
+            closed = in.truth;
+            break;
+          default:
+            break;
+        }
+      }
+      if (bit == 0) {
+        p = in.skipSimple(p); // T, f, L, n, q, V, Q, B
+      } else if ((seen & bit) != 0) {
+        throw TextScan.BAIL;
+      }
+      seen |= bit;
+      p = in.more(p, '}');
+    } while (p >= 0);
+    if ((seen & KLINE_REQUIRED) != KLINE_REQUIRED) {
+      throw TextScan.BAIL;
+    }
+    return ~p;
+  }
+
+  /** Reads {@code text} with {@link JsonBytes}, which says where a frame is wrong. */
+  void readStrict(String text, String source) {
     this.source = source;
     int n = ascii(text);
     JsonBytes in;

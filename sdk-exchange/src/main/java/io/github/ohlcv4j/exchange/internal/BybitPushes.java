@@ -24,12 +24,29 @@ public final class BybitPushes {
   private static final String[] ROW_NAMES = {
     "start", "open", "high", "low", "close", "volume", "confirm", "timestamp"
   };
+  private static final TextScan.Key K_CLOSE = new TextScan.Key("close");
+  private static final TextScan.Key K_CONFIRM = new TextScan.Key("confirm");
+  private static final TextScan.Key K_DATA = new TextScan.Key("data");
+  private static final TextScan.Key K_HIGH = new TextScan.Key("high");
+  private static final TextScan.Key K_LOW = new TextScan.Key("low");
+  private static final TextScan.Key K_OP = new TextScan.Key("op");
+  private static final TextScan.Key K_OPEN = new TextScan.Key("open");
+  private static final TextScan.Key K_REQ_ID = new TextScan.Key("req_id");
+  private static final TextScan.Key K_RET_MSG = new TextScan.Key("ret_msg");
+  private static final TextScan.Key K_START = new TextScan.Key("start");
+  private static final TextScan.Key K_SUCCESS = new TextScan.Key("success");
+  private static final TextScan.Key K_TIMESTAMP = new TextScan.Key("timestamp");
+  private static final TextScan.Key K_TOPIC = new TextScan.Key("topic");
+  private static final TextScan.Key K_TS = new TextScan.Key("ts");
+  private static final TextScan.Key K_TYPE = new TextScan.Key("type");
+  private static final TextScan.Key K_VOLUME = new TextScan.Key("volume");
   private static final int REQUIRED = 0b0111_1111; // all but timestamp
 
   private byte[] bytes = new byte[1024];
   private String source = "";
   private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline subscription");
   private final TextCache topics = new TextCache();
+  private final TextScan scan = new TextScan();
 
   /** What a frame said besides its candles. */
   public @Nullable String topic;
@@ -83,6 +100,159 @@ public final class BybitPushes {
    * @throws DataFormatException saying where, if the frame is not one of Bybit's
    */
   public void read(String text, String source) {
+    this.source = source;
+    if (!readQuick(text)) {
+      readStrict(text, source);
+    }
+  }
+
+  /**
+   * Reads a kline push on the quick path ({@link TextScan}); false, with the fields undefined, if
+   * the frame is anything else or not in the subset the quick path reads.
+   */
+  boolean readQuick(String text) {
+    TextScan in = scan;
+    topic = null;
+    ts = Long.MIN_VALUE;
+    success = null;
+    retMsg = null;
+    op = null;
+    reqId = null;
+    rows = 0;
+    try {
+      int p = in.expect(in.reset(text), '{');
+      int seen = 0;
+      do {
+        int bit;
+        p = in.key(p);
+        char c = in.keyChar();
+        if (c == 't' && in.keyIs(K_TOPIC)) {
+          bit = 1;
+          p = in.string(p, topics);
+          topic = in.text;
+        } else if (c == 'd' && in.keyIs(K_DATA)) {
+          bit = 2;
+          p = in.expect(p, '[');
+          do {
+            p = in.more(quickRow(in, p), ']');
+          } while (p >= 0);
+          p = ~p;
+        } else if (c == 't' && in.keyIs(K_TS)) {
+          bit = 4;
+          p = in.whole(p);
+          ts = in.number;
+        } else if (c == 't' && in.keyIs(K_TYPE)) {
+          bit = 8;
+          p = in.skipSimple(p);
+        } else if (in.keyIs(K_SUCCESS)
+            || in.keyIs(K_RET_MSG)
+            || in.keyIs(K_OP)
+            || in.keyIs(K_REQ_ID)) {
+          return false; // an answer: rare, read strictly
+        } else {
+          bit = 0;
+          p = in.skipSimple(p);
+        }
+        if ((seen & bit) != 0) {
+          return false;
+        }
+        seen |= bit;
+        p = in.more(p, '}');
+      } while (p >= 0);
+      in.expectEnd(~p);
+      return rows > 0 && topic != null;
+    } catch (RuntimeException e) {
+      if (e == TextScan.BAIL) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Reads one kline at {@code p}; returns the position after it. */
+  private int quickRow(TextScan in, int p) {
+    int r = rows;
+    grow(r + 1);
+    p = in.expect(p, '{');
+    int seen = 0;
+    timestamp[r] = Long.MIN_VALUE;
+    do {
+      int bit = 0;
+      p = in.key(p);
+      switch (in.keyChar()) {
+        case 's':
+          if (in.keyIs(K_START)) {
+            bit = 1;
+            p = in.whole(p);
+            start[r] = in.number;
+          }
+          break;
+        case 'o':
+          if (in.keyIs(K_OPEN)) {
+            bit = 2;
+            p = in.decimal(p);
+            open[r] = in.decimal;
+          }
+          break;
+        case 'h':
+          if (in.keyIs(K_HIGH)) {
+            bit = 4;
+            p = in.decimal(p);
+            high[r] = in.decimal;
+          }
+          break;
+        case 'l':
+          if (in.keyIs(K_LOW)) {
+            bit = 8;
+            p = in.decimal(p);
+            low[r] = in.decimal;
+          }
+          break;
+        case 'c':
+          if (in.keyIs(K_CLOSE)) {
+            bit = 16;
+            p = in.decimal(p);
+            close[r] = in.decimal;
+          } else if (in.keyIs(K_CONFIRM)) {
+            bit = 64;
+            p = in.bool(p);
+            confirm[r] = in.truth;
+          }
+          break;
+        case 'v':
+          if (in.keyIs(K_VOLUME)) {
+            bit = 32;
+            p = in.decimal(p);
+            volume[r] = in.decimal;
+          }
+          break;
+        case 't':
+          if (in.keyIs(K_TIMESTAMP)) {
+            bit = 128;
+            p = in.whole(p);
+            timestamp[r] = in.number;
+          }
+          break;
+        default:
+          break;
+      }
+      if (bit == 0) {
+        p = in.skipSimple(p); // end, interval, turnover
+      } else if ((seen & bit) != 0) {
+        throw TextScan.BAIL;
+      }
+      seen |= bit;
+      p = in.more(p, '}');
+    } while (p >= 0);
+    if ((seen & REQUIRED) != REQUIRED) {
+      throw TextScan.BAIL;
+    }
+    rows++;
+    return ~p;
+  }
+
+  /** Reads {@code text} with {@link JsonBytes}, which says where a frame is wrong. */
+  void readStrict(String text, String source) {
     this.source = source;
     int n = ascii(text);
     JsonBytes in;

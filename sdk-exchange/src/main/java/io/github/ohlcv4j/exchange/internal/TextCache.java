@@ -43,6 +43,32 @@ public final class TextCache {
     return s;
   }
 
+  /**
+   * The string of the characters {@code text[from, to)}, all ASCII: the same string {@link
+   * #get(byte[], int, int)} gives for their bytes.
+   */
+  public String get(String text, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + text.charAt(i);
+    }
+    @Nullable String[] t = table;
+    int mask = t.length - 1;
+    int n = to - from;
+    for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
+      String s = t[i];
+      if (s == null) {
+        break;
+      }
+      if (s.length() == n && s.regionMatches(0, text, from, n)) {
+        return s;
+      }
+    }
+    String s = text.substring(from, to);
+    put(s, h);
+    return s;
+  }
+
   private static boolean same(String s, byte[] b, int from) {
     for (int i = 0, n = s.length(); i < n; i++) {
       if (s.charAt(i) != b[from + i]) {

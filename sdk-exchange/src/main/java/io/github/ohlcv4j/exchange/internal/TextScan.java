@@ -1,0 +1,354 @@
+package io.github.ohlcv4j.exchange.internal;
+
+/**
+ * The quick path of the WebSocket frame readers: reads a frame's characters where they are, with no
+ * copy into bytes, and accepts only a strict subset of what {@link JsonBytes} accepts — no white
+ * space, strings of printable ASCII with no escape, numbers with at most 18 digits and no exponent,
+ * no nesting the reader did not ask for. At anything else it gives up ({@link #BAIL}), and the
+ * reader reads the frame again with {@link JsonBytes}, which accepts it or says precisely what is
+ * wrong. So the quick path never decides that a frame is broken, and what it accepts it reads to
+ * the same values as the strict reader (the fuzz tests hold it to that).
+ *
+ * <p>The position is passed to each method and returned from it, so that it stays in a register;
+ * what a method read goes to a field ({@link #number}, {@link #decimal}, {@link #text}, {@link
+ * #truth}). Numbers are read as {@link JsonBytes} reads them: all digits into one {@code long},
+ * scaled by one exact division by a power of ten (Clinger's fast path, so correctly rounded); a
+ * number that does not fit it makes the quick path give up. Not thread-safe; one per reader.
+ */
+final class TextScan {
+
+  /** Thrown to give up; carries no stack trace, so giving up costs little. */
+  static final RuntimeException BAIL =
+      new RuntimeException("not a frame for the quick path", null, false, false) {};
+
+  private static final long TWO_53 = 1L << 53;
+  private static final double[] POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+
+  /**
+   * A key the reader looks for, with its last eight characters packed into a {@code long}: two keys
+   * of up to eight ASCII characters are equal exactly when their lengths and packed forms are.
+   */
+  static final class Key {
+    final String name;
+    final long packed;
+
+    Key(String name) {
+      this.name = name;
+      long p = 0;
+      for (int i = 0; i < name.length(); i++) {
+        p = p << 8 | name.charAt(i);
+      }
+      this.packed = p;
+    }
+  }
+
+  private String s = "";
+  private int end;
+
+  /** Where the last {@link #key} starts, its length and its last eight characters packed. */
+  int keyAt;
+
+  int keyLength;
+
+  private long keyPacked;
+
+  /** What the last {@link #whole} read. */
+  long number;
+
+  /** What the last {@link #decimal} read. */
+  double decimal;
+
+  /** What the last {@link #string} read. */
+  String text = "";
+
+  /** What the last {@link #bool} read. */
+  boolean truth;
+
+  /** The last eight characters of the last string {@link #stringEnd} scanned, packed. */
+  private long packed;
+
+  /** Starts reading {@code text}; returns its first position. */
+  int reset(String text) {
+    s = text;
+    end = text.length();
+    return 0;
+  }
+
+  /** The character at {@code p}; gives up at the end. */
+  char at(int p) {
+    if (p >= end) {
+      throw BAIL;
+    }
+    return s.charAt(p);
+  }
+
+  /** Takes {@code c} at {@code p}, or gives up. */
+  int expect(int p, char c) {
+    if (p >= end || s.charAt(p) != c) {
+      throw BAIL;
+    }
+    return p + 1;
+  }
+
+  /**
+   * After a member at {@code p}: a comma gives the position after it; {@code close} gives the
+   * position after it, bitwise negated (negative); anything else gives up.
+   */
+  int more(int p, char close) {
+    if (p < end) {
+      char c = s.charAt(p);
+      if (c == ',') {
+        return p + 1;
+      }
+      if (c == close) {
+        return ~(p + 1);
+      }
+    }
+    throw BAIL;
+  }
+
+  /** Gives up unless {@code p} is the end of the text. */
+  void expectEnd(int p) {
+    if (p != end) {
+      throw BAIL;
+    }
+  }
+
+  /** Reads a key and the colon after it ({@link #keyAt}, {@link #keyLength}). */
+  int key(int p) {
+    int from = expect(p, '"');
+    int to = stringEnd(from);
+    keyAt = from;
+    keyLength = to - from;
+    keyPacked = packed;
+    return expect(to + 1, ':');
+  }
+
+  /** The first character of the last key; a quote if it is empty. */
+  char keyChar() {
+    return keyLength == 0 ? '"' : s.charAt(keyAt);
+  }
+
+  /** Whether the last key is {@code key}. */
+  boolean keyIs(Key key) {
+    return keyPacked == key.packed
+        && keyLength == key.name.length()
+        && (keyLength <= 8 || s.regionMatches(keyAt, key.name, 0, keyLength - 8));
+  }
+
+  /** Whether the last key is the one character {@code c}. */
+  boolean keyIs(char c) {
+    return keyLength == 1 && s.charAt(keyAt) == c;
+  }
+
+  /** Reads a string into {@link #text}, taken from {@code cache} when met before. */
+  int string(int p, TextCache cache) {
+    int from = expect(p, '"');
+    int to = stringEnd(from);
+    text = cache.get(s, from, to);
+    return to + 1;
+  }
+
+  /** Takes a string equal to {@code value}, or gives up. */
+  int string(int p, String value) {
+    int n = value.length();
+    if (p + n + 2 > end
+        || s.charAt(p) != '"'
+        || !s.regionMatches(p + 1, value, 0, n)
+        || s.charAt(p + n + 1) != '"') {
+      throw BAIL;
+    }
+    return p + n + 2;
+  }
+
+  /**
+   * The closing quote of a string of printable ASCII with no escape starting at {@code from}; its
+   * last eight characters go to {@link #packed}.
+   */
+  private int stringEnd(int from) {
+    String t = s;
+    int e = end;
+    long k = 0;
+    for (int i = from; i < e; i++) {
+      char c = t.charAt(i);
+      if (c >= '#' && c <= '~' && c != '\\') {
+        k = k << 8 | c; // from '#' to '~' but '\\': the usual character
+        continue;
+      }
+      if (c == '"') {
+        packed = k;
+        return i;
+      }
+      if (c < 0x20 || c > 0x7e || c == '\\') {
+        throw BAIL;
+      }
+      k = k << 8 | c;
+    }
+    throw BAIL;
+  }
+
+  /** Reads {@code true} or {@code false} into {@link #truth}. */
+  int bool(int p) {
+    if (s.startsWith("true", p)) {
+      truth = true;
+      return p + 4;
+    }
+    if (s.startsWith("false", p)) {
+      truth = false;
+      return p + 5;
+    }
+    throw BAIL;
+  }
+
+  /** Reads a bare whole number of at most 18 digits into {@link #number}. */
+  int whole(int p) {
+    String t = s;
+    int e = end;
+    int i = p;
+    boolean negative = i < e && t.charAt(i) == '-';
+    if (negative) {
+      i++;
+    }
+    int first = i;
+    long m = 0;
+    while (i < e) {
+      int d = t.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      m = m * 10 + d;
+      i++;
+    }
+    int digits = i - first;
+    if (digits == 0 || digits > 18 || (digits > 1 && t.charAt(first) == '0')) {
+      throw BAIL;
+    }
+    if (i < e) {
+      char c = t.charAt(i);
+      if (c == '.' || c == 'e' || c == 'E') {
+        throw BAIL;
+      }
+    }
+    number = negative ? -m : m;
+    return i;
+  }
+
+  /** Reads a decimal in a string ({@code "87012.5"}) into {@link #decimal}, or gives up. */
+  int decimal(int p) {
+    String t = s;
+    int e = end;
+    int i = expect(p, '"');
+    boolean negative = i < e && t.charAt(i) == '-';
+    if (negative) {
+      i++;
+    }
+    int first = i;
+    long m = 0;
+    while (i < e) {
+      int d = t.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      m = m * 10 + d;
+      i++;
+    }
+    int whole = i - first;
+    if (whole == 0 || (whole > 1 && t.charAt(first) == '0')) {
+      throw BAIL;
+    }
+    int fraction = 0;
+    if (i < e && t.charAt(i) == '.') {
+      int f = ++i;
+      while (i < e) {
+        int d = t.charAt(i) - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        m = m * 10 + d;
+        i++;
+      }
+      fraction = i - f;
+      if (fraction == 0) {
+        throw BAIL;
+      }
+    }
+    if (whole + fraction > 18 || m >= TWO_53 || i >= e || t.charAt(i) != '"') {
+      throw BAIL;
+    }
+    double v = (double) m;
+    if (m != 0 && fraction != 0) {
+      v /= POW10[fraction];
+    }
+    decimal = negative ? -v : v;
+    return i + 1;
+  }
+
+  /**
+   * Skips a value that holds no array or object: a string, a number (any in JSON's grammar), a
+   * literal.
+   */
+  int skipSimple(int p) {
+    char c = at(p);
+    if (c == '"') {
+      return stringEnd(p + 1) + 1;
+    }
+    if (c == 't' || c == 'f') {
+      return bool(p);
+    }
+    if (c == 'n') {
+      if (!s.startsWith("null", p)) {
+        throw BAIL;
+      }
+      return p + 4;
+    }
+    return skipNumber(p);
+  }
+
+  /**
+   * Skips a bare number in JSON's grammar: {@code -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?}.
+   */
+  private int skipNumber(int p) {
+    int i = p;
+    if (i < end && s.charAt(i) == '-') {
+      i++;
+    }
+    int first = i;
+    i = digits(i);
+    if (i == first || (i - first > 1 && s.charAt(first) == '0')) {
+      throw BAIL;
+    }
+    if (i < end && s.charAt(i) == '.') {
+      int f = i + 1;
+      i = digits(f);
+      if (i == f) {
+        throw BAIL;
+      }
+    }
+    if (i < end && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < end && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        i++;
+      }
+      int x = i;
+      i = digits(x);
+      if (i == x) {
+        throw BAIL;
+      }
+    }
+    return i;
+  }
+
+  private int digits(int i) {
+    while (i < end) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+}
