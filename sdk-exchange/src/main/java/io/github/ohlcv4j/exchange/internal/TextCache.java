@@ -44,13 +44,13 @@ public final class TextCache {
   }
 
   /**
-   * The string of the characters {@code text[from, to)}, all ASCII: the same string {@link
+   * The string of the characters {@code c[from, to)}, all ASCII: the same string {@link
    * #get(byte[], int, int)} gives for their bytes.
    */
-  public String get(String text, int from, int to) {
+  public String get(char[] c, int from, int to) {
     int h = 0;
     for (int i = from; i < to; i++) {
-      h = 31 * h + text.charAt(i);
+      h = 31 * h + c[i];
     }
     @Nullable String[] t = table;
     int mask = t.length - 1;
@@ -60,13 +60,22 @@ public final class TextCache {
       if (s == null) {
         break;
       }
-      if (s.length() == n && s.regionMatches(0, text, from, n)) {
+      if (s.length() == n && same(s, c, from)) {
         return s;
       }
     }
-    String s = text.substring(from, to);
+    String s = new String(c, from, n);
     put(s, h);
     return s;
+  }
+
+  private static boolean same(String s, char[] c, int from) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) != c[from + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean same(String s, byte[] b, int from) {
