@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * is; one reader per thread, reused from frame to frame with its {@link JsonBytes} and a {@link
  * TextCache} of the names it has read (event, symbol, interval, stream), so that a kline push
  * allocates nothing.
+ *
+ * <p>The usual frame, a raw stream's kline event, is read first on a quick path ({@link TextScan}:
+ * the frame's characters copied in bulk, a strict subset of JSON); a frame outside that subset is
+ * read again by the strict reader, which accepts it or says where it is wrong.
  */
 public final class BinancePushes {
 

@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * linear in the frame, as {@link JsonBytes} is; one reader per thread, reused from frame to frame
  * with its {@link JsonBytes} and a {@link TextCache} of the topics it has read, so that a push
  * allocates nothing.
+ *
+ * <p>The usual frame, a kline push, is read first on a quick path ({@link TextScan}: the frame's
+ * characters copied in bulk, a strict subset of JSON); a frame outside that subset is read again by
+ * the strict reader, which accepts it or says where it is wrong.
  */
 public final class BybitPushes {
 

@@ -1,13 +1,13 @@
 package io.github.ohlcv4j.exchange.internal;
 
 /**
- * The quick path of the WebSocket frame readers: reads a frame's characters where they are, with no
- * copy into bytes, and accepts only a strict subset of what {@link JsonBytes} accepts — no white
- * space, strings of printable ASCII with no escape, numbers with at most 18 digits and no exponent,
- * no nesting the reader did not ask for. At anything else it gives up ({@link #BAIL}), and the
- * reader reads the frame again with {@link JsonBytes}, which accepts it or says precisely what is
- * wrong. So the quick path never decides that a frame is broken, and what it accepts it reads to
- * the same values as the strict reader (the fuzz tests hold it to that).
+ * The quick path of the WebSocket frame readers: reads a frame from one bulk copy of its
+ * characters, with no conversion into bytes, and accepts only a strict subset of what {@link
+ * JsonBytes} accepts — no white space, strings of printable ASCII with no escape, numbers with at
+ * most 18 digits and no exponent, no nesting the reader did not ask for. At anything else it gives
+ * up ({@link #BAIL}), and the reader reads the frame again with {@link JsonBytes}, which accepts it
+ * or says precisely what is wrong. So the quick path never decides that a frame is broken, and what
+ * it accepts it reads to the same values as the strict reader (the fuzz tests hold it to that).
  *
  * <p>The position is passed to each method and returned from it, so that it stays in a register;
  * what a method read goes to a field ({@link #number}, {@link #decimal}, {@link #text}, {@link
