@@ -123,17 +123,7 @@ public final class BinancePushes {
    */
   boolean readQuick(String text) {
     TextScan in = scan;
-    stream = null;
-    event = null;
-    eventTime = Long.MIN_VALUE;
-    kline = false;
-    symbol = null;
-    interval = null;
-    answer = false;
-    id = null;
-    error = false;
-    code = 0;
-    msg = null;
+    clear();
     try {
       int p = in.expect(in.reset(text), '{');
       int seen = 0;
@@ -180,6 +170,21 @@ public final class BinancePushes {
       }
       throw e;
     }
+  }
+
+  /** Forgets the last frame. */
+  private void clear() {
+    stream = null;
+    event = null;
+    eventTime = Long.MIN_VALUE;
+    kline = false;
+    symbol = null;
+    interval = null;
+    answer = false;
+    id = null;
+    error = false;
+    code = 0;
+    msg = null;
   }
 
   /** Reads the kline object at {@code p}; returns the position after it. */
@@ -265,17 +270,7 @@ public final class BinancePushes {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
       in = this.in.reset(b, b.length, source);
     }
-    stream = null;
-    event = null;
-    eventTime = Long.MIN_VALUE;
-    kline = false;
-    symbol = null;
-    interval = null;
-    answer = false;
-    id = null;
-    error = false;
-    code = 0;
-    msg = null;
+    clear();
     if (in.peek() != '{') {
       throw in.fail("a JSON object");
     }

@@ -116,13 +116,7 @@ public final class BybitPushes {
    */
   boolean readQuick(String text) {
     TextScan in = scan;
-    topic = null;
-    ts = Long.MIN_VALUE;
-    success = null;
-    retMsg = null;
-    op = null;
-    reqId = null;
-    rows = 0;
+    clear();
     try {
       int p = in.expect(in.reset(text), '{');
       int seen = 0;
@@ -171,6 +165,17 @@ public final class BybitPushes {
       }
       throw e;
     }
+  }
+
+  /** Forgets the last frame. */
+  private void clear() {
+    topic = null;
+    ts = Long.MIN_VALUE;
+    success = null;
+    retMsg = null;
+    op = null;
+    reqId = null;
+    rows = 0;
   }
 
   /** Reads one kline at {@code p}; returns the position after it. */
@@ -266,13 +271,7 @@ public final class BybitPushes {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
       in = this.in.reset(b, b.length, source);
     }
-    topic = null;
-    ts = Long.MIN_VALUE;
-    success = null;
-    retMsg = null;
-    op = null;
-    reqId = null;
-    rows = 0;
+    clear();
     if (in.peek() != '{') {
       throw in.fail("a JSON object");
     }

@@ -1,7 +1,6 @@
 package io.github.ohlcv4j.exchange.binance;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
+import io.github.ohlcv4j.exchange.FakeVenueStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -9,22 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.Response;
 import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Binance's market streams and kline REST endpoints behind one MockWebServer, speaking the
@@ -39,59 +28,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Prices are whole ticks of 0.01 so every value reads back exactly.
  */
-final class FakeBinanceStream extends Dispatcher {
-
-  static final long MIN = 60_000;
-  private static final JsonAdapter<Map<String, Object>> JSON =
-      new Moshi.Builder()
-          .build()
-          .adapter(
-              com.squareup.moshi.Types.newParameterizedType(Map.class, String.class, Object.class));
+final class FakeBinanceStream extends FakeVenueStream<FakeBinanceStream.Conn> {
 
   /** One connection as the venue sees it. */
-  final class Conn extends WebSocketListener {
-    final int id;
+  final class Conn extends FakeVenueStream<Conn>.Connection {
     final String path;
-    volatile @Nullable WebSocket socket;
-    final List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
-
-    /** The venue's clock when each message arrived, epoch milliseconds. */
-    final List<Long> receivedAt = new CopyOnWriteArrayList<>();
-
-    final Set<String> topics = ConcurrentHashMap.newKeySet();
-    final BlockingQueue<Map<String, Object>> inbox = new LinkedBlockingQueue<>();
-    final CountDownLatch closed = new CountDownLatch(1);
 
     Conn(int id, String path) {
-      this.id = id;
+      super(id);
       this.path = path;
     }
 
     @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      socket = webSocket;
-      opened.add(this);
+    protected void notJson(WebSocket webSocket) {
+      webSocket.send("{\"code\":3,\"msg\":\"Invalid JSON: expected value at line 1 column 1\"}");
     }
 
     @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      Map<String, Object> m;
-      try {
-        m = JSON.fromJson(text);
-      } catch (IOException e) {
-        webSocket.send("{\"code\":3,\"msg\":\"Invalid JSON: expected value at line 1 column 1\"}");
-        throw new AssertionError("the client sent something that is not JSON: " + text, e);
-      }
-      try {
-        answer(webSocket, m);
-      } finally {
-        receivedAt.add(clock.getAsLong());
-        received.add(m);
-        inbox.add(m);
-      }
-    }
-
-    private void answer(WebSocket webSocket, Map<String, Object> m) {
+    protected void answer(WebSocket webSocket, Map<String, Object> m) {
       Object rawId = m.get("id");
       if (!(rawId instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() % 1 != 0) {
         webSocket.send(
@@ -128,117 +82,22 @@ final class FakeBinanceStream extends Dispatcher {
       }
     }
 
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      webSocket.close(1000, null);
-      closed.countDown();
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-      closed.countDown();
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
-      closed.countDown();
-    }
-
-    /** The next message the client sent, waiting up to 20 s. */
-    Map<String, Object> next() throws InterruptedException {
-      Map<String, Object> m = inbox.poll(20, TimeUnit.SECONDS);
-      if (m == null) {
-        throw new AssertionError("connection " + id + " received nothing in 20 s");
-      }
-      return m;
-    }
-
-    /** Waits until the client is subscribed to {@code topic} here. */
-    void awaitTopic(String topic) throws InterruptedException {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!topics.contains(topic)) {
-        Map<String, Object> m = inbox.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (m == null) {
-          throw new AssertionError("connection " + id + " never subscribed to " + topic);
-        }
-      }
-    }
-
-    /** Waits until the client closed this connection. */
-    boolean awaitClosed() throws InterruptedException {
-      return closed.await(20, TimeUnit.SECONDS);
-    }
-
-    /** Whether the connection is still open. */
-    boolean isOpen() {
-      return closed.getCount() > 0;
-    }
-
     /** Binance's notice that this connection's server is going down: {@code serverShutdown}. */
     void shutdownNotice() {
       send("{\"e\":\"serverShutdown\",\"E\":" + clock.getAsLong() + "}");
     }
-
-    void send(String text) {
-      WebSocket ws = socket;
-      if (ws == null) {
-        throw new AssertionError("connection " + id + " is not open");
-      }
-      ws.send(text);
-    }
   }
-
-  final MockWebServer server = new MockWebServer();
-  final BlockingQueue<Conn> opened = new LinkedBlockingQueue<>();
 
   /** Every upgrade request, as it arrives (before a hold). */
   final BlockingQueue<String> knocks = new LinkedBlockingQueue<>();
 
-  final List<Conn> all = new CopyOnWriteArrayList<>();
-  final List<String> restRequests = new CopyOnWriteArrayList<>();
-  final Set<String> refused = ConcurrentHashMap.newKeySet();
-  private final LongSupplier clock;
-  private volatile @Nullable CountDownLatch hold;
   volatile boolean mute;
 
   /**
    * @param clock the venue's clock, epoch milliseconds
    */
   FakeBinanceStream(LongSupplier clock) throws IOException {
-    this.clock = clock;
-    server.setDispatcher(this);
-    server.start();
-  }
-
-  /** The {@code wsUrl} to give the source. */
-  String wsUrl() {
-    return "ws://" + server.getHostName() + ":" + server.getPort();
-  }
-
-  /** The {@code baseUrl} to give the source. */
-  String baseUrl() {
-    return server.url("/").toString();
-  }
-
-  /** Holds the next upgrades until {@link #release()}. */
-  void holdUpgrades() {
-    hold = new CountDownLatch(1);
-  }
-
-  void release() {
-    CountDownLatch h = hold;
-    if (h != null) {
-      h.countDown();
-    }
-  }
-
-  /** The next connection opened, waiting up to 20 s. */
-  Conn nextConnection() throws InterruptedException {
-    Conn c = opened.poll(20, TimeUnit.SECONDS);
-    if (c == null) {
-      throw new AssertionError("no connection opened in 20 s");
-    }
-    return c;
+    super(clock);
   }
 
   @Override
@@ -246,13 +105,7 @@ final class FakeBinanceStream extends Dispatcher {
     String path = request.getUrl().encodedPath();
     if (path.equals("/ws") || path.equals("/market/ws")) {
       knocks.add(path);
-      CountDownLatch h = hold;
-      if (h != null && !h.await(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("upgrade held for 30 s");
-      }
-      Conn c = new Conn(all.size() + 1, path);
-      all.add(c);
-      return new MockResponse.Builder().webSocketUpgrade(c).build();
+      return upgrade(new Conn(nextId(), path));
     }
     if (path.equals("/api/v3/klines") || path.equals("/fapi/v1/klines")) {
       return klines(request);
@@ -268,26 +121,12 @@ final class FakeBinanceStream extends Dispatcher {
 
   /** A candle's final values in ticks of 0.01 and volume in thousandths: o, h, l, c, v. */
   static long[] bar(long t) {
-    long s = mix(t * 31 + 11);
-    long o = 3_000_000 + Math.floorMod(s, 200_000);
-    long c = o + Math.floorMod(s >>> 17, 4001) - 2000;
-    long h = Math.max(o, c) + Math.floorMod(s >>> 29, 750);
-    long l = Math.min(o, c) - Math.floorMod(s >>> 37, 750);
-    long v = 1 + Math.floorMod(s >>> 43, 900_000);
-    return new long[] {o, h, l, c, v};
+    return FakeVenueStream.bar(t, 11, 3_000_000, 200_000, 2000, 750, 1, 900_000);
   }
 
   /** The candle opening at {@code t} as of {@code now}: partial while it is in progress. */
   static long[] bar(long t, long now) {
-    long[] b = bar(t);
-    if (now >= t + MIN) {
-      return b;
-    }
-    double f = Math.max(0, Math.min(1, (now - t) / (double) MIN));
-    long c = b[0] + Math.round((b[3] - b[0]) * f);
-    return new long[] {
-      b[0], Math.max(b[0], c), Math.min(b[0], c), c, Math.max(1, (long) (b[4] * f))
-    };
+    return asOf(bar(t), t, now);
   }
 
   static double price(long ticks) {
@@ -296,12 +135,6 @@ final class FakeBinanceStream extends Dispatcher {
 
   static double volume(long units) {
     return units / 1000.0;
-  }
-
-  private static String decimal(long units, int decimals) {
-    long pow = decimals == 2 ? 100 : 1000;
-    String frac = String.format("%0" + decimals + "d", Math.floorMod(units, pow));
-    return Math.floorDiv(units, pow) + "." + frac;
   }
 
   /** A kline event, as a raw stream carries it. */
@@ -334,25 +167,6 @@ final class FakeBinanceStream extends Dispatcher {
   /** The candle at {@code t} as of {@code asOf}: final if {@code closed}, else partial. */
   static String event(String symbol, long t, long asOf, boolean closed) {
     return event(symbol, t, closed ? bar(t) : bar(t, asOf), closed, asOf);
-  }
-
-  /** Sends a frame to every open connection subscribed to {@code topic}. */
-  void push(String topic, String frame) {
-    for (Conn c : all) {
-      if (c.topics.contains(topic) && c.socket != null && c.isOpen()) {
-        c.send(frame);
-      }
-    }
-  }
-
-  /** Closes every connection, as a venue going down for a restart does. */
-  void disconnectAll() {
-    for (Conn c : all) {
-      WebSocket ws = c.socket;
-      if (ws != null) {
-        ws.close(1001, "going away");
-      }
-    }
   }
 
   private MockResponse klines(RecordedRequest r) {
@@ -391,17 +205,5 @@ final class FakeBinanceStream extends Dispatcher {
                 Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)))
         .body("[" + String.join(",", rows) + "]")
         .build();
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  @Override
-  public void close() {
-    release();
-    server.close();
   }
 }

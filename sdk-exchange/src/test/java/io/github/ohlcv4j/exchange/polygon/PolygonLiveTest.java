@@ -186,7 +186,7 @@ class PolygonLiveTest {
         List.of(
             "{\"action\":\"auth\",\"params\":\"" + KEY + "\"}",
             "{\"action\":\"subscribe\",\"params\":\"AM.AAPL\"}"),
-        c.received);
+        c.texts);
     assertEquals(1, venue.all.size());
   }
 
@@ -197,7 +197,7 @@ class PolygonLiveTest {
     List<Long> closed = new ArrayList<>();
     for (long t = T10; t < T10 + 3 * MIN; t += MIN) {
       at(t + MIN + 700); // Polygon sends the minute after its end
-      venue.push(TOPIC, am("AAPL", t, bar(t)));
+      venue.pushEvents(TOPIC, am("AAPL", t, bar(t)));
       assertCandle(CandleEvent.Kind.UPDATE, t, bar(t), next());
       at(t + MIN + 4_999);
       assertTrue(got.isEmpty(), "no close before the end plus the grace");
@@ -215,17 +215,17 @@ class PolygonLiveTest {
   void aMinuteSentAgainAfterItsCloseIsRevised() throws Exception {
     historyThenSubscribed();
     at(T10 + MIN + 500);
-    venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+    venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
     assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10), next());
     at(T10 + MIN + 5_000);
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
     // The same bar again: nothing. A late trade four minutes on: a revision.
-    venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+    venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
     long[] fixed = bar(T10).clone();
     fixed[4] += 300;
     fixed[1] += 5;
     time.advance(Duration.ofMinutes(4));
-    venue.push(TOPIC, am("AAPL", T10, fixed));
+    venue.pushEvents(TOPIC, am("AAPL", T10, fixed));
     CandleEvent e = next();
     if (e.kind() == CandleEvent.Kind.CLOSED) {
       // 15:11, which nothing was pushed for, was asked of REST meanwhile; skip those closes.
@@ -243,7 +243,7 @@ class PolygonLiveTest {
       throws Exception {
     historyThenSubscribed();
     at(T10 + MIN + 500);
-    venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+    venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
     assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10), next());
     at(T10 + MIN + 5_000);
     assertCandle(CandleEvent.Kind.CLOSED, T10, bar(T10), next());
@@ -279,7 +279,7 @@ class PolygonLiveTest {
       assertInstanceOf(AuthenticationException.class, e);
       assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
       assertFalse(e.getMessage().contains(wrong), e.getMessage());
-      assertEquals(List.of("{\"action\":\"auth\",\"params\":\"" + wrong + "\"}"), c.received);
+      assertEquals(List.of("{\"action\":\"auth\",\"params\":\"" + wrong + "\"}"), c.texts);
       assertTrue(c.awaitClosed());
       time.advance(Duration.ofMinutes(1));
       assertEquals(1, venue.all.size(), "no reconnect into a refused key");
@@ -325,7 +325,7 @@ class PolygonLiveTest {
     assertTrue(good.isActive());
     c.awaitTopic(TOPIC);
     at(T10 + MIN + 500);
-    venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+    venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
     CandleEvent u = next();
     assertEquals(T10, u.candle().openTimeMillis());
   }
@@ -364,7 +364,7 @@ class PolygonLiveTest {
     handshake(TOPIC);
     listener.await(LiveSignals.connected(1));
     at(T10 + MIN + 500);
-    venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+    venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
     CandleEvent e = next();
     assertEquals(Interval.H1, e.interval(), e.toString());
     assertEquals(T0, e.candle().openTimeMillis());
@@ -384,9 +384,9 @@ class PolygonLiveTest {
   void aMalformedFrameIsSkippedAndLoggedWithoutTheKey() throws Exception {
     try (LogCapture logs = LogCapture.start()) {
       historyThenSubscribed();
-      venue.push(TOPIC, "{\"ev\":\"AM\",\"sym\":\"AAPL\",\"o\":1}");
+      venue.pushEvents(TOPIC, "{\"ev\":\"AM\",\"sym\":\"AAPL\",\"o\":1}");
       at(T10 + MIN + 500);
-      venue.push(TOPIC, am("AAPL", T10, bar(T10)));
+      venue.pushEvents(TOPIC, am("AAPL", T10, bar(T10)));
       assertCandle(CandleEvent.Kind.UPDATE, T10, bar(T10), next());
       assertTrue(
           logs.events().stream().anyMatch(ev -> ev.message().contains("malformed frame")),
