@@ -44,6 +44,22 @@ public final class BybitPushes {
   private static final TextScan.Key K_TS = new TextScan.Key("ts");
   private static final TextScan.Key K_TYPE = new TextScan.Key("type");
   private static final TextScan.Key K_VOLUME = new TextScan.Key("volume");
+
+  /** A kline's keys in the order Bybit documents and sends them. */
+  private static final TextScan.Key[] ROW_ORDER = {
+    K_START,
+    new TextScan.Key("end"),
+    new TextScan.Key("interval"),
+    K_OPEN,
+    K_CLOSE,
+    K_HIGH,
+    K_LOW,
+    K_VOLUME,
+    new TextScan.Key("turnover"),
+    K_CONFIRM,
+    K_TIMESTAMP
+  };
+
   private static final int REQUIRED = 0b0111_1111; // all but timestamp
 
   private byte[] bytes = new byte[1024];
@@ -184,10 +200,12 @@ public final class BybitPushes {
     grow(r + 1);
     p = in.expect(p, '{');
     int seen = 0;
+    int guess = 0;
     timestamp[r] = Long.MIN_VALUE;
     do {
       int bit = 0;
-      p = in.key(p);
+      p = in.key(p, ROW_ORDER[guess]);
+      guess = in.guessed && guess + 1 < ROW_ORDER.length ? guess + 1 : 0;
       switch (in.keyChar()) {
         case 's':
           if (in.keyIs(K_START)) {

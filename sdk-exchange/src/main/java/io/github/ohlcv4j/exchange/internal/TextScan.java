@@ -34,9 +34,11 @@ final class TextScan {
   static final class Key {
     final String name;
     final long packed;
+    private final char[] chars;
 
     Key(String name) {
       this.name = name;
+      this.chars = name.toCharArray();
       long p = 0;
       for (int i = 0; i < name.length(); i++) {
         p = p << 8 | name.charAt(i);
@@ -134,6 +136,35 @@ final class TextScan {
     keyPacked = packed;
     return expect(to + 1, ':');
   }
+
+  /**
+   * Reads a key like {@link #key(int)}, trying first whether it is {@code guess}, the key the venue
+   * sends next when it keeps its documented order: then the key is matched in one pass, with no
+   * scan for its end. {@link #guessed} says whether it was.
+   */
+  int key(int p, Key guess) {
+    char[] g = guess.chars;
+    int n = g.length;
+    int q = p + 1;
+    if (q + n + 1 < end && s[p] == '"' && s[q + n] == '"' && s[q + n + 1] == ':') {
+      int i = 0;
+      while (i < n && s[q + i] == g[i]) {
+        i++;
+      }
+      if (i == n) {
+        keyAt = q;
+        keyLength = n;
+        keyPacked = guess.packed;
+        guessed = true;
+        return q + n + 2;
+      }
+    }
+    guessed = false;
+    return key(p);
+  }
+
+  /** Whether the last {@link #key(int, Key)} was the key guessed. */
+  boolean guessed;
 
   /** The first character of the last key; a quote if it is empty. */
   char keyChar() {
