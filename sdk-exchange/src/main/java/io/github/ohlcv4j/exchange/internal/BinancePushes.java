@@ -1,7 +1,6 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.DataFormatException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -43,9 +42,8 @@ public final class BinancePushes {
 
   private static final byte[] KLINE_TOPIC = {'@', 'k', 'l', 'i', 'n', 'e', '_'};
 
-  private byte[] bytes = new byte[1024];
   private String source = "";
-  private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline stream");
+  private final JsonBytes in = new JsonBytes(new byte[0], 0, source, "the kline stream");
   private final TextCache names = new TextCache();
   private final TextScan scan = new TextScan();
   private byte[] scratch = new byte[64];
@@ -262,14 +260,7 @@ public final class BinancePushes {
   /** Reads {@code text} with {@link JsonBytes}, which says where a frame is wrong. */
   void readStrict(String text, String source) {
     this.source = source;
-    int n = ascii(text);
-    JsonBytes in;
-    if (n >= 0) {
-      in = this.in.reset(bytes, n, source);
-    } else {
-      byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      in = this.in.reset(b, b.length, source);
-    }
+    JsonBytes in = this.in.reset(text, source);
     clear();
     if (in.peek() != '{') {
       throw in.fail("a JSON object");
@@ -490,22 +481,6 @@ public final class BinancePushes {
       }
     }
     kline = true;
-  }
-
-  /** Copies an ASCII text into the reused buffer; -1 if it is not ASCII. */
-  private int ascii(String text) {
-    int n = text.length();
-    if (bytes.length < n) {
-      bytes = new byte[Math.max(n, bytes.length * 2)];
-    }
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= 0x80) {
-        return -1;
-      }
-      bytes[i] = (byte) c;
-    }
-    return n;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.github.ohlcv4j.exchange.internal;
 
 import io.github.ohlcv4j.DataFormatException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -62,9 +61,8 @@ public final class BybitPushes {
 
   private static final int REQUIRED = 0b0111_1111; // all but timestamp
 
-  private byte[] bytes = new byte[1024];
   private String source = "";
-  private final JsonBytes in = new JsonBytes(bytes, 0, source, "the kline subscription");
+  private final JsonBytes in = new JsonBytes(new byte[0], 0, source, "the kline subscription");
   private final TextCache topics = new TextCache();
   private final TextScan scan = new TextScan();
 
@@ -281,14 +279,7 @@ public final class BybitPushes {
   /** Reads {@code text} with {@link JsonBytes}, which says where a frame is wrong. */
   void readStrict(String text, String source) {
     this.source = source;
-    int n = ascii(text);
-    JsonBytes in;
-    if (n >= 0) {
-      in = this.in.reset(bytes, n, source);
-    } else {
-      byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      in = this.in.reset(b, b.length, source);
-    }
+    JsonBytes in = this.in.reset(text, source);
     clear();
     if (in.peek() != '{') {
       throw in.fail("a JSON object");
@@ -419,22 +410,6 @@ public final class BybitPushes {
       rows++;
       in.row(-1);
     } while (in.more(']', "',' or ']' after a kline"));
-  }
-
-  /** Copies an ASCII text into the reused buffer; -1 if it is not ASCII. */
-  private int ascii(String text) {
-    int n = text.length();
-    if (bytes.length < n) {
-      bytes = new byte[Math.max(n, bytes.length * 2)];
-    }
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= 0x80) {
-        return -1;
-      }
-      bytes[i] = (byte) c;
-    }
-    return n;
   }
 
   private void grow(int n) {

@@ -90,6 +90,39 @@ public final class JsonBytes {
     return this;
   }
 
+  /** The buffer {@link #reset(String, String)} copies ASCII text into, reused from text to text. */
+  private byte @Nullable [] textBuffer;
+
+  /**
+   * Starts reading a text message with this reader, as {@link #reset(byte[], int, String)} does:
+   * ASCII text is copied into a buffer the reader keeps from message to message, so that a stream
+   * of small messages (a WebSocket's frames) allocates nothing here; other text is encoded as
+   * UTF-8.
+   *
+   * @param text the message
+   * @param source the source's name, for errors
+   * @return this reader
+   */
+  public JsonBytes reset(String text, String source) {
+    int n = text.length();
+    byte[] buf = textBuffer;
+    if (buf == null || buf.length < n) {
+      buf = new byte[Math.max(n, buf == null ? 1024 : buf.length * 2)];
+      textBuffer = buf;
+    }
+    int ascii = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      ascii |= c;
+      buf[i] = (byte) c;
+    }
+    if (ascii < 0x80) {
+      return reset(buf, n, source);
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return reset(utf8, utf8.length, source);
+  }
+
   /** The offset of the next byte to read. */
   public int pos() {
     return pos;

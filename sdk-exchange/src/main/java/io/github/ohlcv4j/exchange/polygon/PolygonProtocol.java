@@ -50,6 +50,9 @@ final class PolygonProtocol implements VenueProtocol {
     bytes("s"),
     bytes("e")
   };
+  private static final String[] KEY_NAMES = {
+    "ev", "status", "message", "sym", "o", "h", "l", "c", "v", "s", "e"
+  };
   private static final String SUBSCRIBED = "subscribed to: ";
   private static final String UNSUBSCRIBED = "unsubscribed to: ";
 
@@ -60,9 +63,15 @@ final class PolygonProtocol implements VenueProtocol {
   private final Map<String, String> requestOf = new HashMap<>();
   private final Map<String, Integer> left = new HashMap<>();
 
+  // One reader per connection thread, reused from frame to frame; it masks the key in its errors.
+  private final ThreadLocal<JsonBytes> readers;
+
   PolygonProtocol(String name, String apiKey) {
     this.name = name;
     this.apiKey = apiKey;
+    this.readers =
+        ThreadLocal.withInitial(
+            () -> new JsonBytes(new byte[0], 0, name, "a frame", List.of(apiKey)));
   }
 
   private static byte[] bytes(String s) {
@@ -169,8 +178,7 @@ final class PolygonProtocol implements VenueProtocol {
 
   @Override
   public void message(String text, WebSocketSession session) {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    JsonBytes j = new JsonBytes(body, body.length, name, "a frame", List.of(apiKey));
+    JsonBytes j = readers.get().reset(text, name);
     j.expect('[', "a JSON array of events");
     if (j.consume(']')) {
       return;
@@ -199,7 +207,7 @@ final class PolygonProtocol implements VenueProtocol {
     if (!j.consume('}')) {
       do {
         int k = j.key(KEYS);
-        j.field(k < 0 ? null : new String(KEYS[k], StandardCharsets.US_ASCII));
+        j.field(k < 0 ? null : KEY_NAMES[k]);
         if (k >= 0 && j.nullValue()) {
           continue;
         }

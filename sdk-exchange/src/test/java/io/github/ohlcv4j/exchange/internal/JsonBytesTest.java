@@ -90,6 +90,31 @@ class JsonBytesTest {
   }
 
   @Test
+  void aReaderResetWithTextReadsEachMessageAloneAsciiOrNot() {
+    JsonBytes in = new JsonBytes(new byte[0], 0, "s", "frames", List.of("k3y"));
+    in.reset("{\"a\":\"a long first message, longer than the next\"}", "s");
+    in.expect('{', "'{'");
+    assertEquals(0, in.key(new byte[][] {"a".getBytes(StandardCharsets.US_ASCII)}));
+    assertEquals("a long first message, longer than the next", in.string());
+    // A shorter message in the same buffer: nothing of the longer one is read after it.
+    in.reset("[1]", "s");
+    in.expect('[', "'['");
+    assertEquals(1, in.whole());
+    assertFalse(in.more(']', "']'"));
+    in.expectEnd();
+    // Text beyond ASCII is read as its UTF-8 bytes.
+    in.reset("\"Paramètre €\"", "s");
+    assertEquals("Paramètre €", in.string());
+    in.expectEnd();
+    // And a reader keeps masking its secrets in what it quotes.
+    in.reset("{\"key\":k3y}", "s");
+    in.expect('{', "'{'");
+    in.key(new byte[][] {"key".getBytes(StandardCharsets.US_ASCII)});
+    DataFormatException e = assertThrows(DataFormatException.class, in::string);
+    assertFalse(e.getMessage().contains("k3y"), e.getMessage());
+  }
+
+  @Test
   void nestingIsLimited() {
     String ok = "[".repeat(JsonBytes.MAX_DEPTH) + "]".repeat(JsonBytes.MAX_DEPTH);
     skipWhole(ok);
