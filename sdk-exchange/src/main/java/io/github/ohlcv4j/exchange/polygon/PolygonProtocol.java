@@ -11,6 +11,7 @@ import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.UnsupportedIntervalException;
 import io.github.ohlcv4j.exchange.internal.JsonBytes;
 import io.github.ohlcv4j.exchange.internal.Markets;
+import io.github.ohlcv4j.exchange.internal.TextCache;
 import io.github.ohlcv4j.source.http.Redact;
 import io.github.ohlcv4j.source.live.VenueProtocol;
 import io.github.ohlcv4j.source.live.WebSocketSession;
@@ -63,15 +64,40 @@ final class PolygonProtocol implements VenueProtocol {
   private final Map<String, String> requestOf = new HashMap<>();
   private final Map<String, Integer> left = new HashMap<>();
 
-  // One reader per connection thread, reused from frame to frame; it masks the key in its errors.
-  private final ThreadLocal<JsonBytes> readers;
+  /**
+   * What a connection thread reads frames with, reused from frame to frame: the reader (which masks
+   * the key in its errors), the names it has met, and the topic of each ticker.
+   */
+  private static final class Reader {
+    final JsonBytes json;
+    final TextCache names = new TextCache();
+    final Map<String, String> topics = new HashMap<>();
+
+    Reader(JsonBytes json) {
+      this.json = json;
+    }
+
+    String topic(String sym) {
+      String t = topics.get(sym);
+      if (t == null) {
+        if (topics.size() >= 4096) {
+          topics.clear();
+        }
+        t = "AM." + sym;
+        topics.put(sym, t);
+      }
+      return t;
+    }
+  }
+
+  private final ThreadLocal<Reader> readers;
 
   PolygonProtocol(String name, String apiKey) {
     this.name = name;
     this.apiKey = apiKey;
     this.readers =
         ThreadLocal.withInitial(
-            () -> new JsonBytes(new byte[0], 0, name, "a frame", List.of(apiKey)));
+            () -> new Reader(new JsonBytes(new byte[0], 0, name, "a frame", List.of(apiKey))));
   }
 
   private static byte[] bytes(String s) {
@@ -178,7 +204,8 @@ final class PolygonProtocol implements VenueProtocol {
 
   @Override
   public void message(String text, WebSocketSession session) {
-    JsonBytes j = readers.get().reset(text, name);
+    Reader reader = readers.get();
+    JsonBytes j = reader.json.reset(text, name);
     j.expect('[', "a JSON array of events");
     if (j.consume(']')) {
       return;
@@ -186,12 +213,12 @@ final class PolygonProtocol implements VenueProtocol {
     int row = 0;
     do {
       j.row(row++);
-      event(j, session);
+      event(j, reader, session);
     } while (j.more(']', "',' or ']' after an event"));
     j.expectEnd();
   }
 
-  private void event(JsonBytes j, WebSocketSession session) {
+  private void event(JsonBytes j, Reader reader, WebSocketSession session) {
     String ev = null;
     String status = null;
     String message = null;
@@ -212,10 +239,10 @@ final class PolygonProtocol implements VenueProtocol {
           continue;
         }
         switch (k) {
-          case 0 -> ev = j.string();
+          case 0 -> ev = j.string(reader.names);
           case 1 -> status = j.string();
           case 2 -> message = j.string();
-          case 3 -> sym = j.string();
+          case 3 -> sym = j.string(reader.names);
           case 4 -> o = j.number();
           case 5 -> h = j.number();
           case 6 -> l = j.number();
@@ -238,7 +265,15 @@ final class PolygonProtocol implements VenueProtocol {
       // No closed flag: the client closes the minute at its end plus the grace. The venue time is
       // the bar's end; the feed stamps the time of receipt instead (see PolygonLive).
       session.candle(
-          "AM." + sym, s, o, h, l, c, Double.isNaN(v) ? 0 : v, false, e != Long.MIN_VALUE ? e : s);
+          reader.topic(sym),
+          s,
+          o,
+          h,
+          l,
+          c,
+          Double.isNaN(v) ? 0 : v,
+          false,
+          e != Long.MIN_VALUE ? e : s);
     } else if ("status".equals(ev) && status != null) {
       status(status, message == null ? "" : Redact.text(message, List.of(apiKey)), session);
     }
