@@ -162,11 +162,8 @@ public final class BinancePushes {
       event = KLINE_EVENT;
       kline = true;
       return true;
-    } catch (RuntimeException e) {
-      if (e == TextScan.BAIL) {
-        return false;
-      }
-      throw e;
+    } catch (TextScan.Bail e) {
+      return false;
     }
   }
 

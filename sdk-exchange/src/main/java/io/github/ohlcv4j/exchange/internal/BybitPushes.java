@@ -173,11 +173,8 @@ public final class BybitPushes {
       } while (p >= 0);
       in.expectEnd(~p);
       return rows > 0 && topic != null;
-    } catch (RuntimeException e) {
-      if (e == TextScan.BAIL) {
-        return false;
-      }
-      throw e;
+    } catch (TextScan.Bail e) {
+      return false;
     }
   }
 

@@ -17,9 +17,19 @@ package io.github.ohlcv4j.exchange.internal;
  */
 final class TextScan {
 
-  /** Thrown to give up; carries no stack trace, so giving up costs little. */
-  static final RuntimeException BAIL =
-      new RuntimeException("not a frame for the quick path", null, false, false) {};
+  /**
+   * What the quick path throws to give up; it carries no stack trace, so giving up costs little.
+   */
+  static final class Bail extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private Bail() {
+      super("not a frame for the quick path", null, false, false);
+    }
+  }
+
+  /** The one {@link Bail} thrown. */
+  static final Bail BAIL = new Bail();
 
   private static final long TWO_53 = 1L << 53;
   private static final double[] POW10 = {
@@ -249,6 +259,27 @@ final class TextScan {
     throw BAIL;
   }
 
+  /** What the last {@link #digits(char[], int, int, long)} read. */
+  private long value;
+
+  /**
+   * Reads the digits of {@code t} from {@code i} (up to {@code e}) on to {@code m}, ten times it
+   * for each digit, into {@link #value}; returns where the digits end. Past 18 digits the value
+   * overflows, and the callers give up.
+   */
+  private int digits(char[] t, int i, int e, long m) {
+    while (i < e) {
+      int d = t[i] - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      m = m * 10 + d;
+      i++;
+    }
+    value = m;
+    return i;
+  }
+
   /** Reads a bare whole number of at most 18 digits into {@link #number}. */
   int whole(int p) {
     char[] t = s;
@@ -259,15 +290,8 @@ final class TextScan {
       i++;
     }
     int first = i;
-    long m = 0;
-    while (i < e) {
-      int d = t[i] - '0';
-      if (d < 0 || d > 9) {
-        break;
-      }
-      m = m * 10 + d;
-      i++;
-    }
+    i = digits(t, i, e, 0);
+    long m = value;
     int digits = i - first;
     if (digits == 0 || digits > 18 || (digits > 1 && t[first] == '0')) {
       throw BAIL;
@@ -292,15 +316,8 @@ final class TextScan {
       i++;
     }
     int first = i;
-    long m = 0;
-    while (i < e) {
-      int d = t[i] - '0';
-      if (d < 0 || d > 9) {
-        break;
-      }
-      m = m * 10 + d;
-      i++;
-    }
+    i = digits(t, i, e, 0);
+    long m = value;
     int whole = i - first;
     if (whole == 0 || (whole > 1 && t[first] == '0')) {
       throw BAIL;
@@ -308,14 +325,8 @@ final class TextScan {
     int fraction = 0;
     if (i < e && t[i] == '.') {
       int f = ++i;
-      while (i < e) {
-        int d = t[i] - '0';
-        if (d < 0 || d > 9) {
-          break;
-        }
-        m = m * 10 + d;
-        i++;
-      }
+      i = digits(t, i, e, m);
+      m = value;
       fraction = i - f;
       if (fraction == 0) {
         throw BAIL;
