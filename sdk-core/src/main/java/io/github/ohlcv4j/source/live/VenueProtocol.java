@@ -69,7 +69,7 @@ public interface VenueProtocol {
   }
 
   /**
-   * Reads one text frame and tells the session what it said: candles ({@link
+   * Reads one text frame and tells the connection what it said: candles ({@link
    * WebSocketSession#candle}), acknowledgements ({@link WebSocketSession#acknowledged(String)}),
    * refusals ({@link WebSocketSession#refused}), a notice to move to a new connection ({@link
    * WebSocketSession#rotate()}). Frames it does not know (pongs, status) are ignored; every frame
