@@ -23,15 +23,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BinancePushes {
 
-  private static final byte[][] TOP =
-      BybitKlines.keys(
-          "e", "E", "s", "k", "stream", "data", "result", "id", "code", "msg", "error");
   private static final String[] TOP_NAMES = {
     "e", "E", "s", "k", "stream", "data", "result", "id", "code", "msg", "error"
   };
-  private static final byte[][] KLINE =
-      BybitKlines.keys("t", "s", "i", "o", "h", "l", "c", "v", "x");
+  private static final byte[][] TOP = BybitKlines.keys(TOP_NAMES);
   private static final String[] KLINE_NAMES = {"t", "s", "i", "o", "h", "l", "c", "v", "x"};
+  private static final byte[][] KLINE = BybitKlines.keys(KLINE_NAMES);
   private static final String[] KLINE_FIELDS = {
     "k.t", "k.s", "k.i", "k.o", "k.h", "k.l", "k.c", "k.v", "k.x"
   };

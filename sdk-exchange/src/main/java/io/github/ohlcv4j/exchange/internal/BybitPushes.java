@@ -22,11 +22,10 @@ public final class BybitPushes {
 
   private static final byte[][] TOP =
       BybitKlines.keys("topic", "ts", "data", "success", "ret_msg", "op", "req_id", "type");
-  private static final byte[][] ROW =
-      BybitKlines.keys("start", "open", "high", "low", "close", "volume", "confirm", "timestamp");
   private static final String[] ROW_NAMES = {
     "start", "open", "high", "low", "close", "volume", "confirm", "timestamp"
   };
+  private static final byte[][] ROW = BybitKlines.keys(ROW_NAMES);
   private static final TextScan.Key K_CLOSE = new TextScan.Key("close");
   private static final TextScan.Key K_CONFIRM = new TextScan.Key("confirm");
   private static final TextScan.Key K_DATA = new TextScan.Key("data");
@@ -137,23 +136,22 @@ public final class BybitPushes {
       do {
         int bit;
         p = in.key(p);
-        char c = in.keyChar();
-        if (c == 't' && in.keyIs(K_TOPIC)) {
+        if (in.keyIs(K_TOPIC)) {
           bit = 1;
           p = in.string(p, topics);
           topic = in.text;
-        } else if (c == 'd' && in.keyIs(K_DATA)) {
+        } else if (in.keyIs(K_DATA)) {
           bit = 2;
           p = in.expect(p, '[');
           do {
             p = in.more(quickRow(in, p), ']');
           } while (p >= 0);
           p = ~p;
-        } else if (c == 't' && in.keyIs(K_TS)) {
+        } else if (in.keyIs(K_TS)) {
           bit = 4;
           p = in.whole(p);
           ts = in.number;
-        } else if (c == 't' && in.keyIs(K_TYPE)) {
+        } else if (in.keyIs(K_TYPE)) {
           bit = 8;
           p = in.skipSimple(p);
         } else if (in.keyIs(K_SUCCESS)

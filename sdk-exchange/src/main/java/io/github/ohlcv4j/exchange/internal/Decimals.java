@@ -16,11 +16,25 @@ import java.nio.charset.StandardCharsets;
 public final class Decimals {
   private Decimals() {}
 
-  private static final long TWO_53 = 1L << 53;
+  /** Whole numbers below this are exact in a double. */
+  static final long TWO_53 = 1L << 53;
+
   private static final double[] POW10 = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22
   };
+
+  /**
+   * {@code m × 10^e10}, correctly rounded, for {@code 0 ≤ m < 2^53} and {@code |e10| ≤ 22}: one
+   * exact IEEE multiplication or division of two exact doubles (Clinger's fast path).
+   */
+  static double exact(long m, int e10) {
+    double v = m;
+    if (m == 0 || e10 == 0) {
+      return v;
+    }
+    return e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
+  }
 
   /**
    * Parses {@code b[start, end)}: an optional sign, digits with at most one decimal point, and an
@@ -113,19 +127,9 @@ public final class Decimals {
         return negative ? -0.0 : 0.0;
       }
       int e10 = exponent - fraction + pendingZeros;
-      if (m < TWO_53) {
-        double v = m;
-        if (e10 == 0) {
-          return negative ? -v : v;
-        }
-        if (e10 < 0 && e10 >= -22) {
-          v = v / POW10[-e10];
-          return negative ? -v : v;
-        }
-        if (e10 > 0 && e10 <= 22) {
-          v = v * POW10[e10];
-          return negative ? -v : v;
-        }
+      if (m < TWO_53 && e10 >= -22 && e10 <= 22) {
+        double v = exact(m, e10);
+        return negative ? -v : v;
       }
     }
     return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));

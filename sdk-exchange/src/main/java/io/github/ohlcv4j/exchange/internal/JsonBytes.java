@@ -322,10 +322,7 @@ public final class JsonBytes {
     int e = scanNumber(s, quoted);
     double v;
     if (exact) {
-      v = (double) mantissa;
-      if (mantissa != 0 && e10 != 0) {
-        v = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
-      }
+      v = Decimals.exact(mantissa, e10);
       if (b[s] == '-') {
         v = -v;
       }
@@ -365,11 +362,6 @@ public final class JsonBytes {
     return v;
   }
 
-  private static final long TWO_53 = 1L << 53;
-  private static final double[] POW10 = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-  };
   private static final long[] LONG_POW10 = {
     1L,
     10L,
@@ -496,7 +488,7 @@ public final class JsonBytes {
         exact = true;
         mantissa = 0;
         e10 = 0;
-      } else if (m < TWO_53 && scale >= -22 && scale <= 22) {
+      } else if (m < Decimals.TWO_53 && scale >= -22 && scale <= 22) {
         exact = true;
         mantissa = m;
         e10 = (int) scale;

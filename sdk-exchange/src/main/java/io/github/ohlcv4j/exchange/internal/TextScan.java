@@ -31,12 +31,6 @@ final class TextScan {
   /** The one {@link Bail} thrown. */
   static final Bail BAIL = new Bail();
 
-  private static final long TWO_53 = 1L << 53;
-  private static final double[] POW10 = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-  };
-
   /**
    * A key the reader looks for, with its last eight characters packed into a {@code long}: two keys
    * of up to eight ASCII characters are equal exactly when their lengths and packed forms are.
@@ -332,13 +326,10 @@ final class TextScan {
         throw BAIL;
       }
     }
-    if (whole + fraction > 18 || m >= TWO_53 || i >= e || t[i] != '"') {
+    if (whole + fraction > 18 || m >= Decimals.TWO_53 || i >= e || t[i] != '"') {
       throw BAIL;
     }
-    double v = (double) m;
-    if (m != 0 && fraction != 0) {
-      v /= POW10[fraction];
-    }
+    double v = Decimals.exact(m, -fraction);
     decimal = negative ? -v : v;
     return i + 1;
   }
@@ -373,13 +364,13 @@ final class TextScan {
       i++;
     }
     int first = i;
-    i = digits(i);
+    i = digits(s, i, end, 0);
     if (i == first || (i - first > 1 && s[first] == '0')) {
       throw BAIL;
     }
     if (i < end && s[i] == '.') {
       int f = i + 1;
-      i = digits(f);
+      i = digits(s, f, end, 0);
       if (i == f) {
         throw BAIL;
       }
@@ -390,21 +381,10 @@ final class TextScan {
         i++;
       }
       int x = i;
-      i = digits(x);
+      i = digits(s, x, end, 0);
       if (i == x) {
         throw BAIL;
       }
-    }
-    return i;
-  }
-
-  private int digits(int i) {
-    while (i < end) {
-      char c = s[i];
-      if (c < '0' || c > '9') {
-        break;
-      }
-      i++;
     }
     return i;
   }

@@ -16,6 +16,7 @@ import io.github.ohlcv4j.source.http.Redact;
 import io.github.ohlcv4j.source.live.VenueProtocol;
 import io.github.ohlcv4j.source.live.WebSocketSession;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,22 +39,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class PolygonProtocol implements VenueProtocol {
 
-  private static final byte[][] KEYS = {
-    bytes("ev"),
-    bytes("status"),
-    bytes("message"),
-    bytes("sym"),
-    bytes("o"),
-    bytes("h"),
-    bytes("l"),
-    bytes("c"),
-    bytes("v"),
-    bytes("s"),
-    bytes("e")
-  };
   private static final String[] KEY_NAMES = {
     "ev", "status", "message", "sym", "o", "h", "l", "c", "v", "s", "e"
   };
+  private static final byte[][] KEYS =
+      Arrays.stream(KEY_NAMES).map(PolygonProtocol::bytes).toArray(byte[][]::new);
   private static final String SUBSCRIBED = "subscribed to: ";
   private static final String UNSUBSCRIBED = "unsubscribed to: ";
 
