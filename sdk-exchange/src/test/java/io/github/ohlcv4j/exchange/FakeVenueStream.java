@@ -4,6 +4,9 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -268,6 +271,16 @@ public abstract class FakeVenueStream<C extends FakeVenueStream<C>.Connection> e
   public void close() {
     release();
     server.close();
+  }
+
+  /** A JSON answer of the venue's REST API at {@code now}, its time in the {@code Date} header. */
+  protected static MockResponse.Builder json(long now) {
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", "application/json")
+        .setHeader(
+            "Date",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)));
   }
 
   // ------------------------------------------------------------------ the market

@@ -17,6 +17,7 @@ import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.Symbol;
 import io.github.ohlcv4j.UnsupportedIntervalException;
+import io.github.ohlcv4j.exchange.LiveEvents;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.source.CandleSource;
 import io.github.ohlcv4j.source.CandleSources;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +58,9 @@ class BinanceLiveTest {
   private final VirtualTime time = new VirtualTime(START);
   private final LiveSignals listener = new LiveSignals();
   private final RecordingListener recorded = listener.recorded();
-  private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
-  private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
+  private final LiveEvents events = new LiveEvents(() -> String.valueOf(recorded.lines()));
+  private final BlockingQueue<CandleEvent> got = events.got;
+  private final BlockingQueue<OhlcvException> errors = events.errors;
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakeBinanceStream venue;
   private OhlcvClient client;
@@ -91,24 +92,15 @@ class BinanceLiveTest {
   }
 
   private LiveSubscription subscribe(String symbol, Instant from) {
-    return client
-        .query(symbol)
-        .interval(Interval.M1)
-        .from(from)
-        .live()
-        .subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, from);
   }
 
   private LiveSubscription subscribe(String symbol) {
-    return client.query(symbol).interval(Interval.M1).live().subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, null);
   }
 
   private CandleEvent next() throws InterruptedException {
-    CandleEvent e = got.poll(20, TimeUnit.SECONDS);
-    if (e == null) {
-      throw new AssertionError("no event in 20 s; had " + recorded.lines());
-    }
-    return e;
+    return events.next();
   }
 
   /**
@@ -126,14 +118,7 @@ class BinanceLiveTest {
   }
 
   private static void assertCandle(CandleEvent.Kind kind, long t, long[] b, CandleEvent e) {
-    assertEquals(kind, e.kind(), e.toString());
-    assertEquals(t, e.candle().openTimeMillis(), e.toString());
-    assertEquals(FakeBinanceStream.price(b[0]), e.candle().open(), e.toString());
-    assertEquals(FakeBinanceStream.price(b[1]), e.candle().high(), e.toString());
-    assertEquals(FakeBinanceStream.price(b[2]), e.candle().low(), e.toString());
-    assertEquals(FakeBinanceStream.price(b[3]), e.candle().close(), e.toString());
-    assertEquals(FakeBinanceStream.volume(b[4]), e.candle().volume(), e.toString());
-    assertEquals(kind == CandleEvent.Kind.UPDATE, e.candle().inProgress(), e.toString());
+    LiveEvents.assertCandle(kind, t, b, 100.0, 1000.0, e);
   }
 
   /** Subscribes to {@code symbol} from 00:00 and reads the history: ten closes and 00:10. */

@@ -2,9 +2,6 @@ package io.github.ohlcv4j.exchange.binance;
 
 import io.github.ohlcv4j.exchange.FakeVenueStream;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,13 +193,8 @@ final class FakeBinanceStream extends FakeVenueStream<FakeBinanceStream.Conn> {
               + (t + MIN - 1)
               + ",\"0.0\",100,\"0.0\",\"0.0\",\"0\"]");
     }
-    return new MockResponse.Builder()
-        .setHeader("Content-Type", "application/json")
+    return json(now)
         .setHeader("X-MBX-USED-WEIGHT-1M", "2")
-        .setHeader(
-            "Date",
-            DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)))
         .body("[" + String.join(",", rows) + "]")
         .build();
   }

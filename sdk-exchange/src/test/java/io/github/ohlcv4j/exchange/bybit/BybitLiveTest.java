@@ -17,6 +17,7 @@ import io.github.ohlcv4j.OhlcvClient;
 import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SlowConsumerException;
 import io.github.ohlcv4j.SymbolNotFoundException;
+import io.github.ohlcv4j.exchange.LiveEvents;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.testing.ClientThreads;
 import io.github.ohlcv4j.testing.LiveSignals;
@@ -55,8 +56,9 @@ class BybitLiveTest {
   private final VirtualTime time = new VirtualTime(START);
   private final LiveSignals listener = new LiveSignals();
   private final RecordingListener recorded = listener.recorded();
-  private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
-  private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
+  private final LiveEvents events = new LiveEvents(() -> String.valueOf(recorded.lines()));
+  private final BlockingQueue<CandleEvent> got = events.got;
+  private final BlockingQueue<OhlcvException> errors = events.errors;
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakeBybitStream venue;
   private OhlcvClient client;
@@ -91,35 +93,19 @@ class BybitLiveTest {
   }
 
   private LiveSubscription subscribe(String symbol, Instant from) {
-    return client
-        .query(symbol)
-        .interval(Interval.M1)
-        .from(from)
-        .live()
-        .subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, from);
   }
 
   private LiveSubscription subscribe(String symbol) {
-    return client.query(symbol).interval(Interval.M1).live().subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, null);
   }
 
   private CandleEvent next() throws InterruptedException {
-    CandleEvent e = got.poll(20, TimeUnit.SECONDS);
-    if (e == null) {
-      throw new AssertionError("no event in 20 s");
-    }
-    return e;
+    return events.next();
   }
 
   private static void assertCandle(CandleEvent.Kind kind, long t, long[] b, CandleEvent e) {
-    assertEquals(kind, e.kind(), e.toString());
-    assertEquals(t, e.candle().openTimeMillis(), e.toString());
-    assertEquals(FakeBybitStream.price(b[0]), e.candle().open(), e.toString());
-    assertEquals(FakeBybitStream.price(b[1]), e.candle().high(), e.toString());
-    assertEquals(FakeBybitStream.price(b[2]), e.candle().low(), e.toString());
-    assertEquals(FakeBybitStream.price(b[3]), e.candle().close(), e.toString());
-    assertEquals(FakeBybitStream.volume(b[4]), e.candle().volume(), e.toString());
-    assertEquals(kind == CandleEvent.Kind.UPDATE, e.candle().inProgress(), e.toString());
+    LiveEvents.assertCandle(kind, t, b, 10.0, 1000.0, e);
   }
 
   /** Subscribes to BTCUSDT from 00:00 and reads the history: ten closes and the 00:10 update. */

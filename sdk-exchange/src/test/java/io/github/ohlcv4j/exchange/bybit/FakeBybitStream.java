@@ -2,9 +2,6 @@ package io.github.ohlcv4j.exchange.bybit;
 
 import io.github.ohlcv4j.exchange.FakeVenueStream;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -223,13 +220,6 @@ final class FakeBybitStream extends FakeVenueStream<FakeBybitStream.Conn> {
             + "]},\"retExtInfo\":{},\"time\":"
             + now
             + "}";
-    return new MockResponse.Builder()
-        .setHeader("Content-Type", "application/json")
-        .setHeader(
-            "Date",
-            DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)))
-        .body(body)
-        .build();
+    return json(now).body(body).build();
   }
 }

@@ -2,9 +2,6 @@ package io.github.ohlcv4j.exchange.polygon;
 
 import io.github.ohlcv4j.exchange.FakeVenueStream;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,13 +210,6 @@ final class FakePolygonStream extends FakeVenueStream<FakePolygonStream.Conn> {
             + "\",\"count\":"
             + rows.size()
             + "}";
-    return new MockResponse.Builder()
-        .setHeader("Content-Type", "application/json")
-        .setHeader(
-            "Date",
-            DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)))
-        .body(body)
-        .build();
+    return json(now).body(body).build();
   }
 }

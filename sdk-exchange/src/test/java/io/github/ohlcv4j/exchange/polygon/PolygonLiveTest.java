@@ -18,6 +18,7 @@ import io.github.ohlcv4j.OhlcvException;
 import io.github.ohlcv4j.SourceUnavailableException;
 import io.github.ohlcv4j.SymbolNotFoundException;
 import io.github.ohlcv4j.UnsupportedIntervalException;
+import io.github.ohlcv4j.exchange.LiveEvents;
 import io.github.ohlcv4j.resilience.RetryPolicy;
 import io.github.ohlcv4j.testing.ClientThreads;
 import io.github.ohlcv4j.testing.LiveSignals;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +54,9 @@ class PolygonLiveTest {
   private final VirtualTime time = new VirtualTime(START);
   private final LiveSignals listener = new LiveSignals();
   private final RecordingListener recorded = listener.recorded();
-  private final BlockingQueue<CandleEvent> got = new LinkedBlockingQueue<>();
-  private final BlockingQueue<OhlcvException> errors = new LinkedBlockingQueue<>();
+  private final LiveEvents events = new LiveEvents(() -> String.valueOf(recorded.lines()));
+  private final BlockingQueue<CandleEvent> got = events.got;
+  private final BlockingQueue<OhlcvException> errors = events.errors;
   private final ClientThreads threads = ClientThreads.snapshot();
   private FakePolygonStream venue;
   private OhlcvClient client;
@@ -93,44 +94,23 @@ class PolygonLiveTest {
   }
 
   private LiveSubscription subscribe(String symbol, Instant from) {
-    return client
-        .query(symbol)
-        .interval(Interval.M1)
-        .from(from)
-        .live()
-        .subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, from);
   }
 
   private LiveSubscription subscribe(String symbol) {
-    return client.query(symbol).interval(Interval.M1).live().subscribe(got::add, errors::add);
+    return events.subscribe(client, symbol, null);
   }
 
   private CandleEvent next() throws InterruptedException {
-    CandleEvent e = got.poll(20, TimeUnit.SECONDS);
-    if (e == null) {
-      throw new AssertionError(
-          "no event in 20 s; errors " + errors + ", events " + recorded.lines());
-    }
-    return e;
+    return events.next();
   }
 
   private OhlcvException error() throws InterruptedException {
-    OhlcvException e = errors.poll(20, TimeUnit.SECONDS);
-    if (e == null) {
-      throw new AssertionError("no error in 20 s");
-    }
-    return e;
+    return events.error();
   }
 
   private static void assertCandle(CandleEvent.Kind kind, long t, long[] b, CandleEvent e) {
-    assertEquals(kind, e.kind(), e.toString());
-    assertEquals(t, e.candle().openTimeMillis(), e.toString());
-    assertEquals(FakePolygonStream.price(b[0]), e.candle().open(), e.toString());
-    assertEquals(FakePolygonStream.price(b[1]), e.candle().high(), e.toString());
-    assertEquals(FakePolygonStream.price(b[2]), e.candle().low(), e.toString());
-    assertEquals(FakePolygonStream.price(b[3]), e.candle().close(), e.toString());
-    assertEquals(b[4], e.candle().volume(), e.toString());
-    assertEquals(kind == CandleEvent.Kind.UPDATE, e.candle().inProgress(), e.toString());
+    LiveEvents.assertCandle(kind, t, b, 100.0, 1, e);
   }
 
   /** Moves the virtual clock on to {@code millis}. */
